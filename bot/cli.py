@@ -1,0 +1,128 @@
+"""The `footnote` console command: a thin adapter over the pipeline and the service.
+
+Each command group registers itself from its own module (`register(subparsers)`), so
+that importing the CLI stays cheap and each concern keeps its own parsing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import logging
+import sys
+
+from bot import errors
+from bot.config import Settings
+from bot.models import Article, ErrorInfo, ErrorReport
+
+log = logging.getLogger("footnote")
+
+# Modules that add their own sub-commands with `register(subparsers)`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
+    if as_json:
+        report = ErrorReport(error=ErrorInfo(kind=exc.kind, message=exc.message))
+        print(report.model_dump_json())
+    else:
+        print(exc.message, file=sys.stderr)
+
+
+def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
+    """Explain one URL or saved page."""
+    from bot.engines import make_engine
+    from bot.pipeline import explain_source
+    from bot.render.markdown import render_markdown
+    from bot.render.terminal import render_terminal
+
+    as_json = args.json or args.format == "json"
+    try:
+        engine = make_engine(settings, args.engine)
+        analysis = asyncio.run(explain_source(args.source, settings, engine))
+    except errors.FootnoteError as exc:
+        _print_error(exc, as_json)
+        return 1
+    if as_json:
+        print(analysis.model_dump_json(exclude={"legal_unavailable"} if analysis.legal_unavailable is None else None))
+    elif args.format == "markdown":
+        print(render_markdown(analysis))
+    else:
+        print(render_terminal(analysis, color=sys.stdout.isatty()))
+    return 0
+
+
+def _extract_one(source: str, settings: Settings) -> Article:
+    from bot.pipeline import load_article
+
+    return asyncio.run(load_article(source, settings))
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    """Extract each input and print one JSON object per line (or readable text)."""
+    status = 0
+    for source in args.sources:
+        try:
+            article = _extract_one(source, settings)
+        except errors.FootnoteError as exc:
+            status = 1
+            _print_error(exc, args.json)
+            continue
+        if args.json:
+            record = article.meta().model_dump()
+            record.update(partial_text=article.partial_text, text=article.text)
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"# {article.title}\n{article.site} · {article.published or 'no date'}\n\n{article.text}\n")
+    return status
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Start a chat adapter."""
+    module = importlib.import_module(f"bot.adapters.{args.platform}.runner")
+    return int(module.run(settings) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree."""
+    parser = argparse.ArgumentParser(prog="footnote", description="Explain news links: facts, claims, legal context.")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default from FOOTNOTE_LOG_LEVEL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    explain = sub.add_parser("explain", help="explain one article (URL or saved HTML file)")
+    explain.add_argument("source", help="an http(s) URL or a path to a saved page")
+    explain.add_argument("--json", action="store_true", help="print the analysis contract as JSON")
+    explain.add_argument("--format", choices=["terminal", "markdown", "json"], default="terminal")
+    explain.add_argument("--engine", choices=["auto", "local", "openai"], default=None)
+    explain.set_defaults(func=cmd_explain)
+
+    extract = sub.add_parser("extract", help="extract article text and metadata")
+    extract.add_argument("sources", nargs="+", help="URLs or saved HTML files")
+    extract.add_argument("--json", action="store_true", help="one JSON object per input per line")
+    extract.set_defaults(func=cmd_extract)
+
+    run = sub.add_parser("run", help="run the bot on a chat platform")
+    run.add_argument("platform", choices=["discord", "slack"])
+    run.set_defaults(func=cmd_run)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `footnote` console script."""
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=(args.log_level or settings.log_level).upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

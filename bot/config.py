@@ -1,0 +1,94 @@
+"""The only module that reads the environment: one `Settings` object, built at start-up.
+
+Every setting is documented in `.env.example`. Secrets are `SecretStr` so that they never
+appear in logs, reprs or error messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SKIP_DOMAINS = (
+    "youtube.com,youtu.be,vimeo.com,twitch.tv,tiktok.com,instagram.com,facebook.com,fb.watch,"
+    "twitter.com,x.com,threads.net,bsky.app,reddit.com,redd.it,discord.com,discord.gg,slack.com,"
+    "giphy.com,tenor.com,imgur.com,spotify.com,soundcloud.com,apps.apple.com,play.google.com,"
+    "drive.google.com,docs.google.com,dropbox.com,github.com"
+)
+DEFAULT_SKIP_EXTENSIONS = (
+    "jpg,jpeg,png,gif,webp,svg,bmp,ico,mp4,mov,webm,mkv,avi,mp3,wav,ogg,flac,m4a,zip,gz,tgz,"
+    "rar,7z,exe,dmg,msi,apk,iso,pdf,doc,docx,xls,xlsx,ppt,pptx,csv"
+)
+
+
+class Settings(BaseSettings):
+    """Operator configuration from the environment and `.env`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Analysis engine
+    engine: Literal["auto", "local", "openai"] = Field("auto", validation_alias="FOOTNOTE_ENGINE")
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    model: str = Field("gpt-4.1-mini", validation_alias="FOOTNOTE_MODEL")
+    openai_timeout: float = Field(60.0, validation_alias="FOOTNOTE_OPENAI_TIMEOUT")
+    openai_max_retries: int = Field(2, validation_alias="FOOTNOTE_OPENAI_MAX_RETRIES")
+    openai_json_mode_retry: bool = Field(True, validation_alias="FOOTNOTE_OPENAI_JSON_MODE_RETRY")
+    article_token_budget: int = Field(8000, validation_alias="FOOTNOTE_ARTICLE_TOKEN_BUDGET")
+    price_table: str | None = Field(None, validation_alias="FOOTNOTE_PRICES")
+
+    # Links and fetching
+    max_links_per_message: int = Field(3, validation_alias="FOOTNOTE_MAX_LINKS")
+    skip_domains: str = Field(DEFAULT_SKIP_DOMAINS, validation_alias="FOOTNOTE_SKIP_DOMAINS")
+    skip_extensions: str = Field(DEFAULT_SKIP_EXTENSIONS, validation_alias="FOOTNOTE_SKIP_EXTENSIONS")
+    allow_private_networks: bool = Field(False, validation_alias="FOOTNOTE_ALLOW_PRIVATE_NETWORKS")
+    fetch_connect_timeout: float = Field(5.0, validation_alias="FOOTNOTE_FETCH_CONNECT_TIMEOUT")
+    fetch_read_timeout: float = Field(10.0, validation_alias="FOOTNOTE_FETCH_READ_TIMEOUT")
+    fetch_total_timeout: float = Field(20.0, validation_alias="FOOTNOTE_FETCH_TOTAL_TIMEOUT")
+    fetch_max_bytes: int = Field(5_000_000, validation_alias="FOOTNOTE_FETCH_MAX_BYTES")
+    fetch_max_redirects: int = Field(5, validation_alias="FOOTNOTE_FETCH_MAX_REDIRECTS")
+    user_agent: str = Field(
+        "FootnoteBot/0.1 (+https://github.com/footnote-bot/footnote; news explainer for chat communities)",
+        validation_alias="FOOTNOTE_USER_AGENT",
+    )
+
+    # Storage and service
+    db: str = Field("footnote.sqlite3", validation_alias="FOOTNOTE_DB")
+    cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
+    max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
+    log_level: str = Field("INFO", validation_alias="FOOTNOTE_LOG_LEVEL")
+
+    # Discord
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_request_emoji: str = Field("📰", validation_alias="FOOTNOTE_REQUEST_EMOJI")
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
+    slack_mode: Literal["socket", "http"] = Field("socket", validation_alias="FOOTNOTE_SLACK_MODE")
+    slack_port: int = Field(3000, validation_alias=AliasChoices("FOOTNOTE_SLACK_PORT", "PORT"))
+    slack_moderators: str = Field("", validation_alias="FOOTNOTE_SLACK_MODERATORS")
+
+    def skip_domain_list(self) -> list[str]:
+        """Hosts (and their subdomains) whose links are never articles."""
+        return [d.strip().lower() for d in self.skip_domains.split(",") if d.strip()]
+
+    def skip_extension_list(self) -> list[str]:
+        """File endings whose links are downloads or media, not articles."""
+        return [e.strip().lower().lstrip(".") for e in self.skip_extensions.split(",") if e.strip()]
+
+    def resolved_engine(self) -> Literal["local", "openai"]:
+        """`auto` means openai when an API key is set, else local."""
+        if self.engine == "auto":
+            return "openai" if self.openai_api_key else "local"
+        return self.engine
+
+    def db_path(self) -> Path:
+        """The SQLite file, from a path or a `sqlite:///` URL."""
+        value = self.db.removeprefix("sqlite:///").removeprefix("sqlite://")
+        return Path(value)

@@ -1,0 +1,1 @@
+"""Legal context: knowledge base, story matcher and citation guard."""

@@ -1,0 +1,140 @@
+"""The contract between every stage: links → fetch → extract → engine → legal → render.
+
+`Analysis` is exactly what `footnote explain --json` prints; adapters, engines, the
+service cache and the evaluation all speak it. Keep field names stable.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Kind(StrEnum):
+    """What a sentence's central proposition is (see the labelling guide)."""
+
+    FACT = "fact"
+    CLAIM = "claim"
+    SPECULATION = "speculation"
+    OPINION = "opinion"
+
+
+class FlagKind(StrEnum):
+    """Source-quality warnings shown under "Read with care"."""
+
+    ANONYMOUS_SOURCING = "anonymous_sourcing"
+    HEADLINE_OVERSTATES = "headline_overstates"
+    NO_PRIMARY_SOURCE = "no_primary_source"
+    OPINION_PIECE = "opinion_piece"
+    PARTIAL_TEXT = "partial_text"
+    UNVERIFIED_VIRAL = "unverified_viral"
+
+
+class FetchedPage(BaseModel):
+    """A downloaded page, decoded to text, as handed from fetch to extract."""
+
+    url: str
+    final_url: str
+    content_type: str
+    charset: str | None = None
+    html: str
+
+
+class ArticleMeta(BaseModel):
+    """The `article` object of the contract: what a reader sees above the answer."""
+
+    url: str = ""
+    title: str = ""
+    site: str = ""
+    byline: str | None = None
+    published: str | None = None
+    language: str = "en"
+    words: int = 0
+
+
+class Article(ArticleMeta):
+    """An extracted page: the metadata plus the body text the engines read.
+
+    `text` holds paragraphs separated by blank lines.
+    """
+
+    canonical_url: str | None = None
+    headline: str = ""
+    description: str | None = None
+    partial_text: bool = False
+    text: str = ""
+
+    def meta(self) -> ArticleMeta:
+        """The public metadata only, as printed in the contract."""
+        return ArticleMeta(**self.model_dump(include=set(ArticleMeta.model_fields)))
+
+
+class Statement(BaseModel):
+    """One body sentence, verbatim, with its kind."""
+
+    text: str
+    kind: Kind
+    source: str | None = None
+    why: str = ""
+
+
+class LegalNote(BaseModel):
+    """One knowledge-base topic tied to this story."""
+
+    topic: str
+    title: str
+    jurisdiction: str
+    explanation: str
+    relevance: str
+    authorities: list[str] = Field(default_factory=list)
+
+
+class Flag(BaseModel):
+    """A source-quality warning."""
+
+    kind: FlagKind
+    detail: str = ""
+
+
+class Usage(BaseModel):
+    """What the analysis cost, plus what the citation guard removed."""
+
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float | None = None
+    citations_removed: int = 0
+    condensed: bool = False
+
+
+class Analysis(BaseModel):
+    """The complete explanation of one article: the `explain --json` contract."""
+
+    model_config = ConfigDict(use_enum_values=False)
+
+    article: ArticleMeta
+    summary: str
+    statements: list[Statement] = Field(default_factory=list)
+    legal: list[LegalNote] = Field(default_factory=list)
+    legal_unavailable: str | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    engine: str = "local"
+    usage: Usage = Field(default_factory=Usage)
+
+    def of_kind(self, kind: Kind) -> list[Statement]:
+        """Statements of one kind, in article order."""
+        return [s for s in self.statements if s.kind == kind]
+
+
+class ErrorInfo(BaseModel):
+    """The `error` object printed when a link cannot be explained."""
+
+    kind: str
+    message: str
+
+
+class ErrorReport(BaseModel):
+    """`{"error": {...}}` as printed by `explain --json` on failure."""
+
+    error: ErrorInfo

@@ -1,0 +1,51 @@
+"""One article end to end, without chat: source → page → article → analysis (guarded)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot import errors
+from bot.config import Settings
+from bot.engines import Engine
+from bot.extract import extract_article
+from bot.fetch import fetch_page
+from bot.legal.guard import guard_analysis
+from bot.links import canonical_url
+from bot.models import Analysis, Article
+
+
+def is_url(source: str) -> bool:
+    """True for http(s) links; anything else is treated as a file path."""
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_local_page(path: Path) -> str:
+    """A saved page from disk, decoded like a fetched one."""
+    from bot.fetch import decode_body
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise errors.FileNotReadable(f"I couldn't read {path.name}: {exc.strerror or exc}.") from exc
+    return decode_body(data, None)
+
+
+async def load_article(source: str, settings: Settings) -> Article:
+    """Fetch (or read) and extract one source."""
+    if is_url(source):
+        page = await fetch_page(canonical_url(source), settings)
+        return await asyncio.to_thread(extract_article, page.html, page.final_url)
+    path = Path(source)
+    html = read_local_page(path)
+    return await asyncio.to_thread(extract_article, html, "")
+
+
+async def analyse_article(article: Article, engine: Engine) -> Analysis:
+    """Run the engine, then the citation guard over every text that leaves the bot."""
+    return guard_analysis(await engine.analyse(article))
+
+
+async def explain_source(source: str, settings: Settings, engine: Engine) -> Analysis:
+    """The whole pipeline for one URL or file."""
+    return await analyse_article(await load_article(source, settings), engine)

@@ -1,0 +1,1 @@
+"""Rendering an analysis for people: terminal, Markdown (chat renderers live in adapters)."""
