@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -62,3 +63,44 @@ class CommandReply(BaseModel):
     text: str
     ephemeral: bool = True
     analysis: Analysis | None = None
+
+
+class ChannelView(BaseModel):
+    """The effective settings of one channel, as an adapter needs them."""
+
+    auto_explain: bool = False
+    reaction_requests: bool = True
+    max_links: int = 3
+    language: str = "en"
+
+
+class Service(Protocol):
+    """What adapters call; implemented once by `bot.service.service.ExplainService`."""
+
+    async def links_to_explain(self, text: str, where: Where) -> list[str]:
+        """Canonical article links in a message that this channel allows, up to its limit."""
+        ...
+
+    async def channel(self, where: Where) -> ChannelView:
+        """Effective settings for a channel (guild/workspace defaults plus overrides)."""
+        ...
+
+    async def explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+        """Policy → claim → cache → fetch → extract → engine → store, for one link."""
+        ...
+
+    async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
+        """Record where the answer was posted, for "already explained here" pointers."""
+        ...
+
+    async def command(self, text: str, where: Where, who: Who) -> CommandReply:
+        """Run one text command (`auto on`, `domains block x.com`, `stats`, `help`, ...)."""
+        ...
+
+    async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
+        """Record 👍/👎 on a reply; returns a short thank-you line."""
+        ...
+
+    async def article_text(self, link: str) -> str | None:
+        """The extracted text behind a cached analysis (for "What I read")."""
+        ...
