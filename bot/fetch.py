@@ -1,17 +1,383 @@
-"""Safe fetching (placeholder until the fetch module lands)."""
+"""Safe fetching: one page over http(s), never from an internal address, within size and time limits.
+
+Every hop (the first request and each redirect) resolves the host, vets every address it
+resolves to, and then connects to the vetted address itself (the host name travels only in
+the `Host` header and TLS SNI), so a DNS answer cannot change between check and connect.
+Redirects are followed here, not by httpx, so that each one is vetted again.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import functools
+import logging
+import re
+import socket
+import ssl
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
 from bot import errors
+from bot.address_policy import AddressCheck, IPAddress, address_check_for, parse_ip_literal, vet_addresses
 from bot.config import Settings
+from bot.links import host_of
 from bot.models import FetchedPage
 
+log = logging.getLogger(__name__)
 
-def decode_body(data: bytes, charset: str | None) -> str:
-    """Bytes → text with the declared charset, falling back to UTF-8."""
-    return data.decode(charset or "utf-8", errors="replace")
+# `async (host, port) -> [ip, ...]`: how host names become addresses (injectable for tests).
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+READABLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+_CHUNK_BYTES = 64 * 1024
+_ADDRESSES_TRIED = 4
+_CHARSET_SNIFF_BYTES = 4096
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:-]+)", re.IGNORECASE)
+_SAFE_TYPE = re.compile(r"[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}")
+# Labels browsers read as windows-1252 (WHATWG Encoding), which is a superset of them.
+_WINDOWS_1252_LABELS = frozenset({"ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1"})
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_MAGIC_NUMBERS = (
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+    (b"GIF8", "an image"),
+    (b"PK\x03\x04", "a compressed file"),
+    (b"\x1f\x8b", "a compressed file"),
+    (b"ID3", "an audio file"),
+    (b"OggS", "an audio or video file"),
+    (b"\x1aE\xdf\xa3", "a video"),
+)
 
 
-async def fetch_page(url: str, settings: Settings) -> FetchedPage:
-    """Download one page."""
-    raise errors.FetchFailed()
+async def resolve_host(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for a host name."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request target, parsed once so that the vetted host is the host connected to."""
+
+    url: str
+    scheme: str
+    host: str  # ASCII, IPv6 in brackets
+    port: int
+    path_and_query: str
+
+    @property
+    def host_header(self) -> str:
+        return self.host if self.port == _DEFAULT_PORTS[self.scheme] else f"{self.host}:{self.port}"
+
+    def url_for(self, ip: IPAddress) -> httpx.URL:
+        """This hop's URL with the host replaced by a vetted address."""
+        ip_host = f"[{ip}]" if ip.version == 6 else str(ip)
+        return httpx.URL(f"{self.scheme}://{ip_host}:{self.port}{self.path_and_query}")
+
+
+def _hop(url: str) -> _Hop:
+    host = host_of(url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    path = parts.path or "/"
+    return _Hop(
+        url=url,
+        scheme=scheme,
+        host=host,
+        port=parts.port or _DEFAULT_PORTS[scheme],
+        path_and_query=f"{path}?{parts.query}" if parts.query else path,
+    )
+
+
+async def _addresses(hop: _Hop, resolver: Resolver, allowed: AddressCheck) -> list[IPAddress]:
+    """The vetted addresses of a hop's host; refuses before any connection is made."""
+    literal = parse_ip_literal(hop.host)
+    if literal is not None:
+        resolved = [str(literal)]
+    else:
+        try:
+            resolved = await resolver(hop.host, hop.port)
+        except OSError as exc:
+            raise errors.FetchFailed(f"I couldn't find the site {hop.host}.") from exc
+    try:
+        return vet_addresses(hop.host, resolved, allowed)
+    except errors.PrivateAddress:
+        log.info("refused %s: not a public address", hop.host)
+        raise
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Built once: loading the CA bundle costs more than the rest of a client.
+    return httpx.create_ssl_context()
+
+
+def _client(settings: Settings) -> httpx.AsyncClient:
+    """A client that never follows redirects or environment proxies on its own."""
+    timeout = httpx.Timeout(
+        connect=settings.fetch_connect_timeout,
+        read=settings.fetch_read_timeout,
+        write=settings.fetch_read_timeout,
+        pool=settings.fetch_connect_timeout,
+    )
+    headers = {"User-Agent": settings.user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate"}
+    return httpx.AsyncClient(
+        headers=headers, timeout=timeout, follow_redirects=False, trust_env=False, verify=_tls_context()
+    )
+
+
+async def _open(
+    client: httpx.AsyncClient, hop: _Hop, resolver: Resolver, allowed: AddressCheck
+) -> httpx.Response:
+    """Send one GET to a vetted address of the hop's host, trying the next address if one fails."""
+    failure: httpx.TransportError | None = None
+    is_named = parse_ip_literal(hop.host) is None
+    for ip in (await _addresses(hop, resolver, allowed))[:_ADDRESSES_TRIED]:
+        extensions = {"sni_hostname": hop.host} if hop.scheme == "https" and is_named else {}
+        request = client.build_request(
+            "GET", hop.url_for(ip), headers={"Host": hop.host_header}, extensions=extensions
+        )
+        try:
+            return await client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            failure = exc
+    if isinstance(failure, httpx.ConnectTimeout):
+        raise errors.FetchTimeout()
+    raise errors.FetchFailed(f"I couldn't connect to {hop.host}.") from failure
+
+
+def _redirect_target(hop: _Hop, response: httpx.Response) -> str | None:
+    """The next URL when the response is a redirect we follow, without its fragment."""
+    location = response.headers.get("location")
+    if response.status_code not in _REDIRECT_STATUSES or not location:
+        return None
+    target = urlsplit(urljoin(hop.url, location.strip()))
+    if target.scheme.lower() not in _DEFAULT_PORTS:
+        raise errors.InvalidLink("That link redirects to something I can't read (only http and https).")
+    return urlunsplit(target._replace(fragment=""))
+
+
+def status_message(code: int) -> str:
+    """One line for a person about an HTTP error status."""
+    try:
+        phrase = HTTPStatus(code).phrase.lower()
+    except ValueError:
+        phrase = "an error"
+    message = f"The site answered {code} ({phrase})."
+    if code in (401, 402, 403):
+        return f"{message} The article may be behind a paywall, or the site may block bots."
+    if code == 429:
+        return f"{message} It is limiting requests; try again later."
+    if code >= 500:
+        return f"{message} The site has a problem; try again later."
+    return message
+
+
+def _split_content_type(header: str | None) -> tuple[str, str | None]:
+    """Media type (lowercase, may be empty) and charset parameter of a Content-Type header."""
+    media_type, *params = (header or "").split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip(" \"'"):
+            charset = value.strip(" \"'")
+    return media_type.strip().lower(), charset
+
+
+def _what_it_is(media_type: str) -> str:
+    """A reader's name for a media type that is not a page."""
+    major, _, minor = media_type.partition("/")
+    if media_type == "application/pdf":
+        return "a PDF"
+    if major == "image":
+        return "an image"
+    if major == "video":
+        return "a video"
+    if major == "audio":
+        return "an audio file"
+    if "json" in minor:
+        return "JSON data"
+    if "xml" in minor:
+        return "an XML feed or data file"
+    if "msword" in minor or "officedocument" in minor or "opendocument" in minor:
+        return "an office document"
+    if minor in ("zip", "gzip", "x-tar", "x-7z-compressed", "vnd.rar", "octet-stream"):
+        return "a file download"
+    # Echo the type only when it is a plain token: servers can put anything in headers.
+    return f"a file of type {media_type}" if _SAFE_TYPE.fullmatch(media_type) else "a file"
+
+
+def _not_html(what: str) -> errors.NotHtml:
+    return errors.NotHtml(f"That link is {what}, not a web page, so I can't read it.")
+
+
+def sniff_media_type(data: bytes) -> str:
+    """The media type of a body sent without one: html or plain text, else `errors.NotHtml`."""
+    head = data[:512]
+    for magic, what in _MAGIC_NUMBERS:
+        if head.startswith(magic):
+            raise _not_html(what)
+    if head[4:8] == b"ftyp":
+        raise _not_html("a video")
+    if b"\x00" in head:
+        raise _not_html("a file")
+    start = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    return "text/html" if start.startswith(b"<") or b"<html" in head.lower() else "text/plain"
+
+
+def _codec_for(label: str | None) -> str | None:
+    """Python's codec name for a charset label, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _WINDOWS_1252_LABELS:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def choose_charset(data: bytes, header_charset: str | None) -> str:
+    """How to decode a page: byte-order mark, header, `<meta>` in the first bytes, then UTF-8 or
+    windows-1252, whichever fits."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    meta = _META_CHARSET.search(data[:_CHARSET_SNIFF_BYTES])
+    meta_label = meta.group(1).decode("ascii") if meta else None
+    declared = _codec_for(header_charset) or _codec_for(meta_label)
+    if declared:
+        return declared
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_body(data: bytes, header_charset: str | None) -> str:
+    """Page bytes as text, with the charset `choose_charset` picks; bad bytes become U+FFFD."""
+    return data.decode(choose_charset(data, header_charset), errors="replace")
+
+
+def _decompressor(content_encoding: str | None) -> zlib._Decompress | None:
+    """A decoder for the body's Content-Encoding (we only ask for gzip and deflate)."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if codings == ["gzip"] or codings == ["x-gzip"]:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if codings == ["deflate"]:
+        return zlib.decompressobj()
+    raise errors.FetchFailed("The site sent the page in a compression I can't read.")
+
+
+def _too_large(limit: int) -> errors.TooLarge:
+    return errors.TooLarge(f"That page is too large for me to read (over {limit / 1_000_000:g} MB).")
+
+
+async def _read_body(response: httpx.Response, limit: int) -> bytes:
+    """The decompressed body, stopping as soon as it would pass `limit` bytes.
+
+    Decompression is bounded per chunk too, so a gzip bomb never expands past the limit in memory.
+    """
+    decompressor = _decompressor(response.headers.get("content-encoding"))
+    body = bytearray()
+    try:
+        async for chunk in response.aiter_raw(_CHUNK_BYTES):
+            body += decompressor.decompress(chunk, limit - len(body) + 1) if decompressor else chunk
+            if len(body) > limit:
+                raise _too_large(limit)
+        if decompressor:
+            body += decompressor.flush()
+    except zlib.error as exc:
+        raise errors.FetchFailed("The site sent a damaged compressed page.") from exc
+    if len(body) > limit:
+        raise _too_large(limit)
+    return bytes(body)
+
+
+async def _read_page(url: str, hop: _Hop, response: httpx.Response, settings: Settings) -> FetchedPage:
+    """Check status, type and size, then download and decode the page."""
+    if response.status_code >= 300:
+        raise errors.HttpStatus(status_message(response.status_code))
+    media_type, header_charset = _split_content_type(response.headers.get("content-type"))
+    if media_type and media_type not in READABLE_TYPES:
+        raise _not_html(_what_it_is(media_type))
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > settings.fetch_max_bytes:
+        raise _too_large(settings.fetch_max_bytes)
+    data = await _read_body(response, settings.fetch_max_bytes)
+    charset = choose_charset(data, header_charset)
+    return FetchedPage(
+        url=url,
+        final_url=hop.url,
+        content_type=media_type or sniff_media_type(data),
+        charset=charset,
+        html=data.decode(charset, errors="replace"),
+    )
+
+
+async def _follow(url: str, settings: Settings, resolver: Resolver, allowed: AddressCheck) -> FetchedPage:
+    """Request, and follow redirects one vetted hop at a time."""
+    visited: set[str] = set()
+    current = url
+    for _ in range(settings.fetch_max_redirects + 1):
+        visited.add(current)
+        hop = _hop(current)
+        # A fresh client per hop: a pooled TLS connection must never serve a different host name.
+        async with _client(settings) as client:
+            response = await _open(client, hop, resolver, allowed)
+            try:
+                target = _redirect_target(hop, response)
+                if target is None:
+                    return await _read_page(url, hop, response, settings)
+            finally:
+                await response.aclose()
+        if target in visited:
+            raise errors.TooManyRedirects("That link redirects in a loop, so I stopped following it.")
+        current = target
+    raise errors.TooManyRedirects()
+
+
+async def fetch_with_policy(
+    url: str, settings: Settings, *, resolver: Resolver, allowed: AddressCheck
+) -> FetchedPage:
+    """`fetch_page` with the address policy as a parameter.
+
+    This is the seam for tests that must reach a loopback server on the first hop while
+    proving that later hops are still vetted: pass an `allowed` that accepts the first
+    address it is asked about and defers to `is_public_address` afterwards.
+    """
+    try:
+        async with asyncio.timeout(settings.fetch_total_timeout):
+            return await _follow(url, settings, resolver, allowed)
+    except (TimeoutError, httpx.TimeoutException) as exc:
+        raise errors.FetchTimeout() from exc
+    except httpx.InvalidURL as exc:
+        raise errors.InvalidLink() from exc
+    except httpx.HTTPError as exc:
+        raise errors.FetchFailed("The connection to the site failed before the page arrived.") from exc
+
+
+async def fetch_page(url: str, settings: Settings, *, resolver: Resolver | None = None) -> FetchedPage:
+    """Download one page safely: public addresses only (unless allowed), vetted at every redirect,
+    within the size and time limits, decoded to text.
+
+    Raises a `errors.FootnoteError` subclass for every refusal or failure.
+    """
+    return await fetch_with_policy(
+        url, settings, resolver=resolver or resolve_host, allowed=address_check_for(settings)
+    )
