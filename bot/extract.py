@@ -1,27 +1,102 @@
-"""Page HTML → `Article` (title, metadata, body text)."""
+"""Page HTML → `Article`: metadata plus body text with its paragraphs kept.
+
+trafilatura reads the page first. The page's JSON-LD articleBody and readability-lxml
+are consulted only when that reading is empty, short, or much shorter than what the
+page declares, so a normal article costs one extraction.
+"""
 
 from __future__ import annotations
 
-import trafilatura
+import logging
 
 from bot import errors
+from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_body
+from bot.extract_html import count_words, drop_invisible, parse_html, visible_text
+from bot.extract_jsonld import read_jsonld
+from bot.extract_meta import complete_meta, read_meta
+from bot.extract_paywall import is_partial, paywall_signals
 from bot.models import Article
+
+log = logging.getLogger(__name__)
+
+# A body with less prose than this is not an article (error pages, section fronts, app shells).
+MIN_PROSE_WORDS = 30
+# trafilatura's reading is trusted without a second opinion from this many words up ...
+CONFIDENT_WORDS = 80
+# ... unless the page declares (JSON-LD articleBody or wordCount) much more than this share of it.
+CONFIDENT_SHARE = 0.6
+# Another candidate replaces an earlier-preferred one only when clearly longer.
+CLEARLY_LONGER = 1.25
+# Engines read a budgeted slice anyway; past this the body is runaway markup, not a story.
+MAX_TEXT_CHARS = 200_000
 
 
 def extract_article(html: str, url: str) -> Article:
-    """Extract the article body and metadata from one page."""
-    doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    """Extract the article body and metadata from one page; `NoArticleText` when there is no story."""
+    root = parse_html(html)
+    if root is None or root.find("body") is None:
         raise errors.NoArticleText()
-    text = doc.text.strip()
+    jsonld = read_jsonld(root)
+    dropped = drop_invisible(root)
+    if dropped:
+        log.debug("dropped %d invisible elements", dropped)
+    signals = paywall_signals(root, visible_text(root), jsonld)
+
+    meta = read_meta(root, url, jsonld)
+    headlines = list(meta.titles)
+    first, inferred = trafilatura_body(root, url, headlines)
+    meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
+
+    candidates = [first]
+    declared = jsonld.word_count if jsonld else 0
+    if jsonld and jsonld.body:
+        candidates.append(jsonld_body(jsonld.body, headlines))
+        declared = max(declared, candidates[-1].words)
+    # A visible gate already explains a body shorter than declared: no other extractor finds the rest.
+    gated = signals.gate_phrase or signals.locked_part_missing
+    if first.prose_words < CONFIDENT_WORDS or (first.prose_words < CONFIDENT_SHARE * declared and not gated):
+        candidates.append(readability_body(root, headlines))
+    body = choose_body(candidates)
+    if body.prose_words < MIN_PROSE_WORDS:
+        raise errors.NoArticleText()
+    log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
+
+    text = _capped(body.text)
+    words = count_words(text)
     return Article(
-        url=url or doc.url or "",
-        title=doc.title or "",
-        headline=doc.title or "",
-        site=doc.sitename or "",
-        byline=doc.author,
-        published=doc.date,
-        language=doc.language or "en",
-        words=len(text.split()),
+        url=url or meta.canonical_url or "",
+        title=meta.headline,
+        headline=meta.headline,
+        site=meta.site,
+        byline=meta.byline,
+        published=meta.published,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        description=meta.description,
+        words=words,
+        partial_text=is_partial(signals.outside(text), words),
         text=text,
     )
+
+
+def choose_body(candidates: list[Body]) -> Body:
+    """The preferred candidate (earliest in the list) unless a later one has clearly more prose.
+
+    A flattened copy of the same text (trafilatura sometimes returns the JSON-LD body as
+    one paragraph) loses to the version that keeps its paragraphs.
+    """
+    best = candidates[0]
+    for candidate in candidates[1:]:
+        longer = candidate.prose_words > CLEARLY_LONGER * best.prose_words
+        similar = candidate.prose_words >= 0.9 * best.prose_words
+        same_but_paragraphed = similar and len(candidate.paragraphs) > 2 * len(best.paragraphs)
+        if longer or same_but_paragraphed:
+            best = candidate
+    return best
+
+
+def _capped(text: str) -> str:
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = text.rfind("\n\n", 0, MAX_TEXT_CHARS)
+    return text[: cut if cut > 0 else MAX_TEXT_CHARS]

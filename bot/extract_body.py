@@ -1,0 +1,169 @@
+"""Candidate article bodies (trafilatura, JSON-LD articleBody, readability) as clean paragraphs."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import lxml.html
+import readability
+import trafilatura
+
+from bot.extract_html import (
+    cjk_share,
+    clean_space,
+    count_words,
+    element_paragraphs,
+    ends_sentence,
+    parse_html,
+)
+
+log = logging.getLogger(__name__)
+
+# A line at the edge of the body shorter than this, with no sentence ending, is page
+# furniture (kicker, dateline, "Related coverage", a stray headline), not prose.
+FURNITURE_MAX_WORDS = 12
+# Prose: paragraphs of at least this many words that end like a sentence.
+PROSE_MIN_PARAGRAPH_WORDS = 6
+# "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
+_TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+# A token that is a word of some alphabet, with the punctuation that hugs words.
+_WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
+_LAST_SENTENCE_END = re.compile(r".*[.!?…][\"'”’»)\]]*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Body:
+    """One extractor's reading of the article text."""
+
+    source: str  # trafilatura, jsonld or readability
+    paragraphs: tuple[str, ...]
+
+    @property
+    def words(self) -> int:
+        """Words in the whole body."""
+        return sum(count_words(p) for p in self.paragraphs)
+
+    @property
+    def prose_words(self) -> int:
+        """Words of finished sentences in prose paragraphs: the measure of a usable body."""
+        return sum(count_words(prose_part(p)) for p in self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """Paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """Metadata trafilatura found in the page's markup."""
+
+    title: str = ""
+    author: str = ""
+    date: str = ""
+
+
+def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> tuple[Body, Inferred]:
+    """trafilatura's main text (it copies the tree) and the metadata it inferred."""
+    try:
+        document = _trafilatura(root, url)
+    except Exception:  # third-party code on hostile markup: a failed reading, not a crash
+        log.warning("trafilatura failed on %s", url or "a saved page", exc_info=True)
+        return Body("trafilatura", ()), Inferred()
+    if document is None or document.body is None:
+        return Body("trafilatura", ()), Inferred()
+    inferred = Inferred(title=document.title or "", author=document.author or "", date=document.date or "")
+    return Body("trafilatura", tidy(element_paragraphs(document.body), headlines)), inferred
+
+
+def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.Document | None:
+    return trafilatura.bare_extraction(
+        root,
+        url=url or None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        # No internal second opinions (justext, readability): we ask readability ourselves
+        # when the reading is short, and justext costs seconds on pages of mostly links.
+        fast=True,
+        # Its duplicate filter is a process-wide cache: a page seen twice would come back empty.
+        deduplicate=False,
+        # The extensive search guesses from copyright lines and URLs; a missing date is better.
+        date_extraction_params={
+            "original_date": True,
+            "extensive_search": False,
+            "max_date": date.today().isoformat(),
+        },
+    )
+
+
+def jsonld_body(article_body: str, headlines: list[str]) -> Body:
+    """The JSON-LD articleBody, cut at its line breaks when it has any."""
+    return Body("jsonld", tidy([line for line in article_body.splitlines() if line.strip()], headlines))
+
+
+def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:
+    """readability-lxml's main content, on a copy (it rewrites the tree it is given)."""
+    try:
+        summary = readability.Document(copy.deepcopy(root)).summary(html_partial=True)
+    except Exception as exc:  # readability raises bare Exceptions (Unparseable) on odd pages
+        log.debug("readability failed: %s", exc)
+        return Body("readability", ())
+    fragment = parse_html(f"<html><body>{summary}</body></html>")
+    if fragment is None:
+        return Body("readability", ())
+    return Body("readability", tidy(element_paragraphs(fragment.body), headlines))
+
+
+def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
+    """Paragraphs without repeats, headline copies and furniture lines at the start and end."""
+    seen = {_key(h) for h in headlines if h}
+    kept: list[str] = []
+    for paragraph in (clean_space(p) for p in paragraphs):
+        key = _key(paragraph)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(paragraph)
+    start, end = 0, len(kept)
+    while start < end and is_furniture(kept[start]):
+        start += 1
+    while end > start and is_furniture(kept[end - 1]):
+        end -= 1
+    return tuple(kept[start:end])
+
+
+def is_furniture(paragraph: str) -> bool:
+    """A kicker, dateline, byline or link label rather than a paragraph of the story."""
+    words = count_words(paragraph)
+    if words < FURNITURE_MAX_WORDS and not ends_sentence(paragraph):
+        return True
+    return words <= 15 and bool(_TIMESTAMP.match(paragraph))
+
+
+def prose_part(paragraph: str) -> str:
+    """The paragraph up to its last sentence ending, if that reads as prose (mostly letters); else ""."""
+    match = _LAST_SENTENCE_END.search(paragraph)
+    prose = paragraph[: match.end()] if match else ""
+    if count_words(prose) < PROSE_MIN_PARAGRAPH_WORDS:
+        return ""
+    return prose if reads_as_language(prose) else ""
+
+
+def reads_as_language(text: str) -> bool:
+    """Mostly words rather than symbols: tells prose from binary junk and markup soup."""
+    if cjk_share(text) > 0.3:
+        # No spaces between words: judge by characters instead.
+        visible = re.sub(r"\s", "", text)
+        return len(_LETTER.findall(visible)) >= 0.6 * len(visible)
+    tokens = text.split()
+    return sum(1 for t in tokens if _WORD_TOKEN.fullmatch(t)) >= 0.5 * len(tokens)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()

@@ -1,0 +1,185 @@
+"""Page HTML → a parsed tree, and any element → paragraphs that keep their boundaries.
+
+The paragraph walker serves both the browser's HTML (readability's output) and
+trafilatura's XML body (`p`, `head`, `list`/`item`, `quote`, `lb`), so every
+extractor's text is cut into paragraphs by the same rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+# Markup left after scripts and styles are cut: a long article page has a few hundred
+# thousand characters; past this, extractors take seconds on a worker thread.
+MAX_MARKUP_CHARS = 1_000_000
+
+# Invisible elements bigger than this are kept: some sites ship the whole story
+# hidden and reveal it with a script, and losing the article is worse than
+# reading it. Hidden prompt-injection blurbs are small.
+MAX_HIDDEN_WORDS_DROPPED = 200
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Cut before parsing, as a browser ends them: at the first closing tag. JSON-LD scripts
+# stay (they carry the article's metadata); other scripts, styles and inline SVG are
+# often megabytes that no extractor reads.
+_INERT_MARKUP = re.compile(
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<svg\b[^>]*>.*?</svg\s*>"
+    r"|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_INVISIBLE_XPATH = etree.XPath(
+    "//body//*[@hidden or @aria-hidden='true'"
+    " or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+)
+_NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+# Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl",
+        "dt", "footer", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
+        "tfoot", "thead", "tr", "td", "th", "ul", "list", "item", "quote", "row", "cell",
+    }
+)
+_BREAK_TAGS = frozenset({"br", "lb"})
+# Never body text. Headings (the headline, section labels), captions and forms stand
+# apart from the paragraphs around them; media and controls sit inside a line.
+_SKIPPED_BLOCK_TAGS = frozenset(
+    {
+        "h1", "h2", "h3", "h4", "h5", "h6", "head", "figure", "figcaption", "caption", "form", "fieldset",
+        "select", "textarea", "template",
+    }
+)
+_SKIPPED_INLINE_TAGS = frozenset(
+    {
+        "graphic", "img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas",
+        "button", "input", "label", "script", "style", "noscript", "title", "meta", "link",
+    }
+)
+# U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
+_BREAK = "\x00"
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """A document tree, or None when the input holds no markup or text at all."""
+    html = _CONTROL_CHARS.sub("", _INERT_MARKUP.sub("", html))[:MAX_MARKUP_CHARS]
+    if not html.strip():
+        return None
+    # Bytes with an explicit encoding: lxml refuses str input that carries an XML
+    # encoding declaration, and the page is already decoded upstream.
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("unparseable page: %s", exc)
+        return None
+    return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+def drop_invisible(root: lxml.html.HtmlElement) -> int:
+    """Remove small elements a reader cannot see (hidden, display:none); returns how many."""
+    dropped = 0
+    for element in _INVISIBLE_XPATH(root):
+        if element.getparent() is None or count_words(element.text_content()) > MAX_HIDDEN_WORDS_DROPPED:
+            continue
+        element.drop_tree()
+        dropped += 1
+    return dropped
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """All text of the page body a reader could see, without scripts and styles."""
+    body = root.find("body")
+    if body is None:
+        return ""
+    pieces: list[str] = []
+    skipping = 0  # depth inside script/style elements
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        inert = element.tag in _NOT_TEXT_TAGS
+        if event == "start":
+            skipping += inert
+            if not skipping and element.text:
+                pieces.append(element.text)
+        else:
+            skipping -= inert
+            if not skipping and element.tail and element is not body:
+                pieces.append(element.tail)
+    return clean_space(" ".join(pieces))
+
+
+def clean_space(text: str) -> str:
+    """One space for every run of whitespace; invisible characters removed."""
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words; Chinese, Japanese and Korean text counts about two characters a word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def cjk_share(text: str) -> float:
+    """The share of non-space characters that are Chinese, Japanese or Korean."""
+    visible = len(text) - sum(c.isspace() for c in text)
+    return len(_CJK.findall(text)) / visible if visible else 0.0
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends like a sentence (closing quotes allowed)."""
+    return bool(_SENTENCE_END.search(text))
+
+
+def element_paragraphs(element: etree._Element) -> list[str]:
+    """The element's text as paragraphs, cut at block elements and line breaks."""
+    pieces: list[str] = []
+    _walk(element, pieces)
+    segments = [clean_space(s) for s in "".join(pieces).split(_BREAK)]
+    return join_broken_lines([s for s in segments if s])
+
+
+def join_broken_lines(segments: list[str]) -> list[str]:
+    """Paragraphs from line segments: a break inside a sentence is mended, any other break kept.
+
+    A `<br>` usually separates paragraphs on `<br>`-laid-out pages, but a line that
+    stops mid-sentence and continues in lower case is one paragraph wrapped.
+    """
+    paragraphs: list[str] = []
+    for segment in segments:
+        if paragraphs and not ends_sentence(paragraphs[-1]) and segment[:1].islower():
+            paragraphs[-1] = f"{paragraphs[-1]} {segment}"
+        else:
+            paragraphs.append(segment)
+    return paragraphs
+
+
+def _walk(root: etree._Element, pieces: list[str]) -> None:
+    # Iterative, so that absurdly deep markup cannot exhaust the recursion limit.
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        # Comments and processing instructions have a non-string tag; only their tail is text.
+        name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
+        if closing:
+            if name in _BLOCK_TAGS:
+                pieces.append(_BREAK)
+        elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
+            pieces.append(_BREAK)
+        elif name and name not in _SKIPPED_INLINE_TAGS:
+            if name in _BLOCK_TAGS:
+                pieces.append(_BREAK)
+            pieces.append(node.text or "")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node))
+            continue
+        if node is not root:
+            pieces.append(node.tail or "")

@@ -1,0 +1,117 @@
+"""Whether the text we read is only a teaser: paywall gates, declared subscriber-only parts, short bodies.
+
+No one signal is trusted alone unless it is unambiguous ("Subscribe to continue
+reading", a body far shorter than the page's declared word count): many free
+articles carry an empty paywall hook or `isAccessibleForFree: false` boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import lxml.html
+from lxml import etree
+
+from bot.extract_html import count_words
+from bot.extract_jsonld import JsonLdArticle
+
+# Below this share of the declared word count, the body we have is not the whole story.
+SHORTFALL_RATIO = 0.6
+# A body this short is itself a hint of a teaser (never enough on its own).
+SHORT_BODY_WORDS = 150
+# A gate prompt is a few lines; an element this big with a paywall class is the story's wrapper.
+GATE_MAX_WORDS = 120
+# Fewer words than this in the declared subscriber-only part means it was not sent to us.
+LOCKED_PART_MIN_WORDS = 30
+
+_GATE_PHRASES = re.compile(
+    r"subscribe (?:now |today )?to (?:continue|keep) reading"
+    r"|(?:sign in|log in|register|create a (?:free )?account|subscribe) (?:now )?to (?:continue|keep) reading"
+    r"|to (?:continue|keep) reading,? (?:please )?(?:subscribe|sign in|log in|register)"
+    r"|this (?:article|story|content) is (?:only )?(?:for|available (?:only )?to|reserved for|exclusive to)"
+    r" (?:paid |paying |our )?(?:subscribers|members)"
+    r"|(?:subscribers?|members?)[- ]only (?:article|story|content)"
+    r"|(?:you(?:'|’)ve|you have) reached (?:your|the) (?:limit|maximum) of (?:\w+ )?free (?:articles|stories)"
+    r"|(?:you(?:'|’)ve|you have) reached your (?:monthly |free )*(?:article|story) limit"
+    r"|the rest of this (?:article|story) is (?:for|available to|only for) (?:subscribers|members)"
+    r"|to read (?:the|this) (?:full|whole|entire|rest of the) (?:article|story),?"
+    r" (?:please )?(?:subscribe|sign in)",
+    re.IGNORECASE,
+)
+_GATE_NAMES = re.compile(
+    r"pay[-_]?wall|subscribers?[-_]only|reg(?:istration)?[-_]?wall|(?:premium|article|content)[-_]gate"
+    r"|meter(?:ed)?[-_]wall|piano[-_]|tp-modal|locked[-_]content|subscri(?:ption|be)[-_]wall",
+    re.IGNORECASE,
+)
+_NAMED_XPATH = etree.XPath("//body//*[@class or @id]")
+_CONTENT_TIER_XPATH = etree.XPath(
+    "//meta[@property='article:content_tier' or @name='article:content_tier']/@content"
+)
+_SIMPLE_SELECTOR = re.compile(r"^([.#])([\w-]+)$")
+
+
+@dataclass(frozen=True)
+class PaywallSignals:
+    """What the page says about being cut short, measured once per page."""
+
+    gate_phrases: tuple[str, ...] = ()  # visible "Subscribe to continue reading" and friends
+    gate_element: bool = False  # a small element with a paywall/subscriber-only class or id
+    declared_locked: bool = False  # JSON-LD isAccessibleForFree false, or content tier "locked"
+    locked_part_missing: bool = False  # the declared subscriber-only part is absent or empty
+    declared_words: int = 0  # JSON-LD wordCount
+
+    @property
+    def gate_phrase(self) -> bool:
+        """True when the page shows a subscribe-to-read prompt."""
+        return bool(self.gate_phrases)
+
+    def outside(self, body: str) -> PaywallSignals:
+        """The signals without prompts quoted in the body itself (a story about paywalls is not gated)."""
+        folded = body.casefold()
+        return replace(self, gate_phrases=tuple(p for p in self.gate_phrases if p.casefold() not in folded))
+
+
+def paywall_signals(
+    root: lxml.html.HtmlElement, visible: str, jsonld: JsonLdArticle | None
+) -> PaywallSignals:
+    """Measure the paywall signals of a page whose invisible elements are already removed."""
+    ld = jsonld or JsonLdArticle()
+    tiers = {str(t).strip().lower() for t in _CONTENT_TIER_XPATH(root)}
+    return PaywallSignals(
+        gate_phrases=tuple(dict.fromkeys(m.group(0) for m in _GATE_PHRASES.finditer(visible))),
+        gate_element=any(
+            count_words(e.text_content()) <= GATE_MAX_WORDS
+            for e in _NAMED_XPATH(root)
+            if _GATE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
+        ),
+        declared_locked=ld.free is False or "locked" in tiers,
+        locked_part_missing=bool(ld.locked_selectors)
+        and _locked_words(root, ld.locked_selectors) < LOCKED_PART_MIN_WORDS,
+        declared_words=ld.word_count,
+    )
+
+
+def is_partial(signals: PaywallSignals, body_words: int) -> bool:
+    """True when the body we have looks like a teaser of a longer, gated story."""
+    if signals.declared_words and body_words < SHORTFALL_RATIO * signals.declared_words:
+        return True
+    if signals.gate_phrase or signals.locked_part_missing:
+        return True
+    hints = (signals.gate_element, signals.declared_locked, body_words < SHORT_BODY_WORDS)
+    return sum(hints) >= 2
+
+
+def _locked_words(root: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> int:
+    """Words inside the elements the JSON-LD names as subscriber-only (simple .class / #id selectors)."""
+    words = 0
+    for selector in (s.strip() for group in selectors for s in group.split(",")):
+        match = _SIMPLE_SELECTOR.match(selector)
+        if not match:
+            # A selector we cannot evaluate counts as present: no claim of a cut without evidence.
+            return LOCKED_PART_MIN_WORDS
+        kind, name = match.groups()
+        attribute = "class" if kind == "." else "id"
+        xpath = f"//*[contains(concat(' ', normalize-space(@{attribute}), ' '), ' {name} ')]"
+        words += sum(count_words(e.text_content()) for e in root.xpath(xpath))
+    return words
