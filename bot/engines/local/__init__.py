@@ -1,13 +1,47 @@
-"""The offline, deterministic engine (placeholder until the rules land)."""
+"""The offline, deterministic engine: rules over the article text, no network, no model."""
 
-from bot.models import Analysis, Article
+from __future__ import annotations
+
+from bot.engines.local.classify import classify_all
+from bot.engines.local.flags import detect_flags, is_opinion_piece
+from bot.engines.local.segment import is_heading, split_sentences
+from bot.engines.local.summarise import summarise
+from bot.legal.matcher import match_legal
+from bot.models import Analysis, Article, Usage
+
+
+def body_sentences(article: Article) -> list[str]:
+    """The body's sentences without headings, kickers or a repeated headline."""
+    titles = {t.strip().casefold() for t in (article.title, article.headline) if t}
+    return [
+        s for s in split_sentences(article.text) if not is_heading(s) and s.strip().casefold() not in titles
+    ]
 
 
 class LocalEngine:
-    """Rule-based analysis with no network."""
+    """Rule-based analysis with no network: the same article always gives the same answer."""
 
     name = "local"
 
+    def analyse_sync(self, article: Article) -> Analysis:
+        """Explain one article on the calling thread (pure CPU work)."""
+        sentences = body_sentences(article)
+        statements = classify_all(sentences)
+        opinion_piece = is_opinion_piece(article, statements)
+        if opinion_piece:
+            statements = classify_all(sentences, opinion_voice=True)
+        legal, legal_unavailable = match_legal(article, statements)
+        return Analysis(
+            article=article.meta(),
+            summary=summarise(article, statements, opinion_piece),
+            statements=statements,
+            legal=legal,
+            legal_unavailable=legal_unavailable,
+            flags=detect_flags(article, statements, opinion_piece),
+            engine="local",
+            usage=Usage(),
+        )
+
     async def analyse(self, article: Article) -> Analysis:
-        """Explain one article."""
-        return Analysis(article=article.meta(), summary="")
+        """Explain one article (the service runs this engine in a worker thread)."""
+        return self.analyse_sync(article)

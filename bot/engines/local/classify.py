@@ -1,0 +1,321 @@
+"""Statement classification by rules: speculation > claim > opinion > fact (LABELING.md).
+
+Cues are looked for in the sentence's central part: non-restrictive side clauses (", which
+...", "— one that ...") describe something else and do not decide the kind. Cues that follow
+a court's holding or a law's terms describe what the law says, not what may happen.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.engines.local import cues
+from bot.engines.local.cues import word_set
+from bot.models import Kind, Statement
+
+_PRONOUNS = word_set("he she they it we i his her their its")
+_LEADING_JUNK = re.compile(
+    r"^(?:and|but|so|while|though|although|yet|or|as|because|since|when|whereas|meanwhile|however|then)\s+",
+    re.I,
+)
+_TRAILING_JUNK = re.compile(
+    r"\s+(?:also|later|earlier|previously|repeatedly|publicly|privately|separately|again|has|have|had|once"
+    r"|still|already|further|then|now|who|had\s+previously|have\s+long|has\s+long|long|both|all)$",
+    re.I,
+)
+_LEADING_PHRASE = re.compile(
+    r"^(?:in|on|at|after|before|during|for|with|by|from|under|writing|speaking|asked|meanwhile|however|still"
+    r"|also|separately|later|earlier|so|but|and|since|as|when|while|though|although|in\s+a)\b",
+    re.I,
+)
+_APPOSITIVE_START = re.compile(r"^(?:a|an|including|such\s+as|like)\b", re.I)
+_QUOTE_CLOSE = re.compile(r"^.*[”\"],?\s*", re.S)
+_AFTER_VERB_NAME = re.compile(r"\s+((?:[A-Z][\w.’'-]*\s*){1,6}?)(?:[,.;]|\s+(?:in|on|at|of|who)\b|$)")
+_FIRST_CLAUSE = re.compile(r",\s*but\b|;|—|–|\bbut\s+", re.I)
+_SUBJECT_BREAK = re.compile(r"[,;:“”\"]|\s{3,}")
+_CLAIM_DOCS = re.compile(
+    r"\b(complaint|lawsuit|suit|indictment|petition|filing|motion|affidavit|claim)\W*$", re.I
+)
+_RULING_SUBJECT_FOUND = re.compile(
+    r"\b(?:court|judge|jury|justices?|panel|majority|decision|ruling)\b[^.;]{0,40}?\bfound\s+that\b", re.I
+)
+_RULED_OUT = re.compile(r"\bruled\s+out\b", re.I)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """One signal found in a sentence, with where it starts (for scope and source finding)."""
+
+    label: str
+    start: int
+    end: int
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    """`text` with every match of `pattern` replaced by spaces (offsets are preserved)."""
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _first(found: list[_Cue]) -> _Cue:
+    """The earliest cue of a non-empty list."""
+    return min(found, key=lambda c: c.start)
+
+
+def _ruling_cut(core: str) -> int:
+    """Where a court holding or a law's terms begin; cues after it describe the law."""
+    ends = []
+    for match in cues.RULING.finditer(core):
+        if match.group(1).lower() == "held" and not re.match(r"\s+that\b", core[match.end() :]):
+            continue
+        if match.group(1).lower() == "ruled" and _RULED_OUT.match(core, match.start()):
+            continue
+        ends.append(match.end())
+    found = _RULING_SUBJECT_FOUND.search(core)
+    if found:
+        ends.append(found.end())
+    return min(ends) if ends else len(core)
+
+
+def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
+    """Modal, future, conditional and fear/hope cues in the central part."""
+    found: list[_Cue] = []
+    if cues.CONDITIONAL_START.search(sentence):
+        found.append(_Cue("conditional: if", 0, 0))
+    core = _blank(_blank(core, cues.MODAL_IDIOM), cues.UNANSWERED)
+    nested = cues.NESTED_REPORT.search(core)
+    for match in cues.MODAL.finditer(core):
+        if nested and nested.end() <= match.start() and _attribution_cues(core[: nested.start()]):
+            continue
+        word = match.group(0)
+        around = core[max(0, match.start() - 20) : match.end() + 10]
+        if word.lower() == "will" and cues.WILL_NOUN.search(around):
+            continue
+        if (
+            word == "May"
+            and cues.MAY_MONTH.search(core, match.start(), match.end() + 5)
+            and match.start() > 0
+        ):
+            continue
+        if word.lower() == "would" and cues.WOULD_BE.match(core, match.start()):
+            continue
+        found.append(_Cue(f"modal: {word.lower().lstrip('’')}", match.start(), match.end()))
+    for pattern, kind in (
+        (cues.FUTURE_PHRASE, "future"),
+        (cues.EXPECT, "prediction"),
+        (cues.GOING_TO, "future"),
+        (cues.FEAR_HOPE, "fear/hope"),
+    ):
+        for match in pattern.finditer(core):
+            phrase = " ".join(match.group(0).lower().split())
+            found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
+    return found
+
+
+def _say_is_attribution(core: str, match: re.Match[str]) -> bool:
+    """Whether a speech verb attributes the sentence to someone (not "declined to say")."""
+    verb = match.group(1).lower()
+    before = core[: match.start()]
+    if re.search(r"\bto\s+$", before) or cues.NOUN_BEFORE.search(before):
+        return False
+    if verb in {
+        "told",
+        "denied",
+        "added",
+        "stated",
+        "noted",
+        "explained",
+        "warned",
+    } and cues.PASSIVE_BEFORE.search(before):
+        return False
+    if verb in cues.NEEDS_CLAUSE and not cues.CLAUSE_AFTER.match(core, match.end()):
+        return False
+    if cues.SUBORDINATOR.search(before) and len(before.split()) > 3:
+        return False  # "... nearly four weeks after it says it discovered ...": not the main clause
+    if (
+        verb in cues.NOUN_LIKE
+        and re.match(r"\W*$", core[match.end() :])
+        and not cues.PRONOUN_BEFORE.search(before)
+    ):
+        return False
+    subject = " ".join(_SUBJECT_BREAK.split(before)[-1].split()[-3:])
+    return not (
+        verb in {"say", "says", "said"}
+        and cues.RULING_DOC.search(subject)
+        and not _CLAIM_DOCS.search(subject)
+    )
+
+
+def _attribution_cues(unquoted: str) -> list[_Cue]:
+    """Who-says-so cues: speech verbs, "according to", "reportedly", second-hand reports."""
+    found: list[_Cue] = []
+    for match in cues.ACCORDING_TO.finditer(unquoted):
+        found.append(_Cue("attribution: according to", match.start(), match.end()))
+    for match in cues.REPORTEDLY.finditer(unquoted):
+        found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
+    for match in cues.SECONDHAND.finditer(unquoted):
+        found.append(_Cue("attribution: second-hand report", match.start(), match.end()))
+    for match in re.finditer(r"\breported\s+that\b", unquoted, re.I):
+        found.append(_Cue("attribution: reported", match.start(), match.end()))
+    if not cues.NEGATED_SAY.search(unquoted):
+        for match in cues.SAY_VERB.finditer(unquoted):
+            if _say_is_attribution(unquoted, match):
+                found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
+    for match in cues.ACCUSED_PASSIVE.finditer(unquoted):
+        found.append(_Cue("attribution: accused", match.start(), match.end()))
+    return found
+
+
+def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
+    """Evaluation in the writer's own voice (quotations belong to their speakers)."""
+    found: list[_Cue] = []
+    unquoted = _blank(unquoted, cues.TERM_OF_ART)
+    for pattern, kind in (
+        (cues.EVALUATIVE, "evaluative"),
+        (cues.WRITER_ADVERB, "writer's voice"),
+        (cues.RHETORIC, "rhetorical framing"),
+        (cues.IMPERATIVE_START, "imperative"),
+        (cues.NORMATIVE, "normative"),
+        (cues.FIRST_PERSON, "first person"),
+    ):
+        for match in pattern.finditer(unquoted):
+            phrase = " ".join(match.group(match.lastindex or 0).lower().split())
+            found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
+    if unquoted.rstrip().endswith("?"):
+        found.append(_Cue("rhetorical question", len(unquoted), len(unquoted)))
+    return found
+
+
+def _clean_source(text: str) -> str | None:
+    """A speaker phrase trimmed of connectives, adverbs and punctuation."""
+    text = " ".join(text.replace("“", "").replace("”", "").replace('"', "").split()).strip(" ,;:—–-")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_JUNK.sub("", text)
+        text = _TRAILING_JUNK.sub("", text).strip(" ,;:")
+    if not text or len(text.split()) > 14:
+        return None
+    return text
+
+
+def _speaker_before(text: str, start: int) -> str | None:
+    """The subject of a speech verb at `start`: the noun phrase just before it."""
+    prefix = (
+        _QUOTE_CLOSE.sub("", text[:start]) if re.search(r"[”\"],\s*[^”\"]*$", text[:start]) else text[:start]
+    )
+    chunks = [c for c in (part.strip() for part in prefix.split(",")) if c]
+    if not chunks:
+        return None
+    subject = chunks[-1]
+    if len(chunks) > 1 and _APPOSITIVE_START.match(subject) and chunks[-2][:1].isupper():
+        subject = f"{chunks[-2]}, {subject}"
+    elif (
+        len(chunks) > 1
+        and len(subject.split()) <= 3
+        and subject[:1].isupper()
+        and chunks[-2][:1].isupper()
+        and len(chunks[-2].split()) <= 5
+        and not _LEADING_PHRASE.match(chunks[-2])
+    ):
+        # "Ostrowski's attorney, Lena Carvajal, said": role and name
+        subject = f"{chunks[-2]}, {subject}"
+    return _clean_source(subject)
+
+
+def _speaker_after(text: str, end: int) -> str | None:
+    """An inverted speaker: '"...," said Dana Whitfield.'"""
+    match = _AFTER_VERB_NAME.match(text, end)
+    return _clean_source(match.group(1).strip().rstrip(".")) if match else None
+
+
+def _source(
+    core: str, attributions: list[_Cue], speculation: list[_Cue], previous: Statement | None
+) -> str | None:
+    """Who says so: the named or unnamed speaker behind a claim or an attributed speculation."""
+    anonymous = cues.ANON_SOURCE.search(core)
+    # "according to X" names the source even when a speech verb comes first
+    for cue in sorted(attributions, key=lambda c: (c.label != "attribution: according to", c.start)):
+        if cue.label == "attribution: according to":
+            tail = core[cue.end :]
+            source = _clean_source(re.split(r"[,;.]", tail, maxsplit=1)[0])
+            if source:
+                return source
+        elif cue.label.startswith("attribution: report") or cue.label == "attribution: allegedly":
+            continue
+        elif cue.label == "attribution: second-hand report":
+            words = re.sub(
+                r"\b(?:as|described|reported|first|by|according|to|citing)\b", " ", core[cue.start : cue.end]
+            )
+            return _clean_source(f"{' '.join(words.split())} (second-hand)")
+        else:
+            speaker = _speaker_before(core, cue.start) or _speaker_after(core, cue.end)
+            if speaker and speaker.lower() in _PRONOUNS:
+                return previous.source if previous else None
+            if speaker:
+                return speaker
+    if anonymous:
+        return _clean_source(anonymous.group(1))
+    for cue in speculation:
+        if cue.label.startswith("fear/hope") and cue.start > 0:
+            speaker = _speaker_before(core, cue.start)
+            if speaker and speaker.lower() not in _PRONOUNS and len(speaker.split()) <= 6:
+                return speaker
+    for cue in attributions:
+        if cue.label in {"attribution: reportedly", "attribution: allegedly", "attribution: purportedly"}:
+            return f"{cue.label.split(': ')[1]} (source not named)"
+    return None
+
+
+def _absence_first(core: str, attributions: list[_Cue]) -> bool:
+    """True when the main clause reports that something has not happened or has no evidence."""
+    split = _FIRST_CLAUSE.search(core)
+    first_end = split.start() if split else len(core)
+    if any(c.start < first_end for c in attributions):
+        return False
+    return bool(cues.ABSENCE.search(core, 0, first_end))
+
+
+def classify(sentence: str, previous: Statement | None = None, opinion_voice: bool = False) -> Statement:
+    """One sentence → its kind, who says so, and the cue that decided.
+
+    `previous` resolves pronoun speakers ("She said ..."); `opinion_voice` is set for columns,
+    where the writer's unmarked sentences are opinion unless they carry a checkable detail.
+    """
+    if cues.BOILERPLATE.search(sentence):
+        return Statement(text=sentence, kind=Kind.FACT, why="editorial note")
+    core = _blank(sentence, cues.SIDE_CLAUSE)
+    cut = _ruling_cut(core)
+    scoped = core[:cut]
+    unquoted = _blank(scoped, cues.QUOTED)
+    speculation = _speculation_cues(scoped, sentence)
+    attributions = _attribution_cues(unquoted)
+    conditional = bool(speculation) and speculation[0].label.startswith("conditional")
+    if not conditional and _absence_first(core, attributions):
+        return Statement(text=sentence, kind=Kind.FACT, why="reports an absence: nothing shown yet")
+    if speculation:
+        cue = speculation[0] if conditional else _first(speculation)
+        source = _source(core, attributions, speculation, previous)
+        return Statement(text=sentence, kind=Kind.SPECULATION, source=source, why=cue.label)
+    if attributions:
+        cue = _first(attributions)
+        source = _source(core, attributions, [], previous)
+        return Statement(text=sentence, kind=Kind.CLAIM, source=source, why=cue.label)
+    opinions = _opinion_cues(unquoted, sentence)
+    if opinions:
+        opinion = _first(opinions)
+        return Statement(text=sentence, kind=Kind.OPINION, why=opinion.label)
+    if cut < len(core):
+        return Statement(text=sentence, kind=Kind.FACT, why="court ruling or legal rule")
+    if opinion_voice and not cues.STRONG_FACT.search(unquoted):
+        return Statement(text=sentence, kind=Kind.OPINION, why="opinion column: writer's voice")
+    return Statement(text=sentence, kind=Kind.FACT, why="reporter's voice")
+
+
+def classify_all(sentences: list[str], opinion_voice: bool = False) -> list[Statement]:
+    """Classify sentences in order, each with its predecessor as context for pronoun speakers."""
+    statements: list[Statement] = []
+    for sentence in sentences:
+        previous = statements[-1] if statements else None
+        statements.append(classify(sentence, previous, opinion_voice))
+    return statements

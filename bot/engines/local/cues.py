@@ -1,0 +1,241 @@
+"""Word lists and compiled patterns that signal each statement kind (see LABELING.md).
+
+Each pattern is compiled once at import. Names say what the cue means, not where it is used;
+`classify.py` decides precedence and scope.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> str:
+    """A regex alternation of whitespace-separated phrases (spaces inside a phrase as `_`)."""
+    return "|".join(sorted((w.replace("_", r"\s+") for w in text.split()), key=len, reverse=True))
+
+
+_I = re.IGNORECASE
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A set of whitespace-separated words, for lists that read better as prose."""
+    return frozenset(text.split())
+
+
+# --- speculation ------------------------------------------------------------------------
+MODAL = re.compile(
+    r"\b(could|might|may|would|will|shall|won[’']t|wouldn[’']t|couldn[’']t|mightn[’']t)\b|[’']ll\b", _I
+)
+# "will" as a noun ("against her will", "free will", "the will of voters").
+WILL_NOUN = re.compile(
+    r"\b(?:the|free|his|her|their|its|own|political|good|ill|whose)\s+will\b|\bwill\s+of\b", _I
+)
+WOULD_BE = re.compile(r"\bwould-be\b", _I)
+# "May" as a month: capitalised mid-sentence, or followed by a day or year.
+MAY_MONTH = re.compile(r"(?<!^)(?<![.!?]\s)\bMay\b|\bMay\s+\d", 0)
+FUTURE_PHRASE = re.compile(
+    r"\b("
+    + _words(
+        """expected_to expects_to expect_to is_expected are_expected likely unlikely poised_to
+        plans_to plan_to planning_to planned_to set_to
+        threatens_to threatening_to about_to on_track_to
+        on_the_verge_of intends_to intend_to intending_to aims_to aiming_to hopes_to hoping_to hope_that
+        hopes_that predicts predicted prediction predictions forecast forecasts projected_to
+        anticipates anticipated anticipate in_the_coming whatever_happens possibly perhaps probably
+        potentially speculated speculates speculation conceivably"""
+    )
+    + r")\b",
+    _I,
+)
+EXPECT = re.compile(r"\b(?:we|i|they|he|she|analysts|officials|experts)\s+(?:fully\s+)?expect(?:s|ed)?\b", _I)
+GOING_TO = re.compile(
+    r"\b(?:going|gonna)\s+to\s+(?!(?:the|a|an|war|court|trial|jail|prison|school|work|church|his|her|their|its"
+    r"|our|my|your|this|that|these|those)\b)[a-z]+",
+    _I,
+)
+FEAR_HOPE = re.compile(
+    r"\b(worr(?:y|ies|ied|ying)(?!\s+of)|fear(?:s|ed)?\s+that|feared|fears(?!\s+of)|concerned\s+that"
+    r"|concerns?\s+(?:is|are|was)\s+that|concern\s+that|the\s+(?:fear|worry|hope|risk)\s+is\s+that"
+    r"|risks?\s+(?:of|that|losing|being)|at\s+risk|possibility|possible\s+that|it\s+is\s+possible"
+    r"|(?:i|we)\s+suspect|suspects?\s+that|(?:i|we)\s+(?:guess|bet|wager))\b",
+    _I,
+)
+CONDITIONAL_START = re.compile(
+    r"^\W*(?:(?:but|and|so|still|yet|even)\s+)?(?:if|unless|should|were|once|whether)\b", _I
+)
+
+# --- attribution (claims) ---------------------------------------------------------------
+ACCORDING_TO = re.compile(r"\baccording\s+to\b", _I)
+REPORTEDLY = re.compile(r"\b(reportedly|allegedly|purportedly|supposedly\s+(?:said|told))\b", _I)
+SAY_VERB = re.compile(
+    r"\b(said|says|say|told|tells|tell|argued|argues|argue|claimed|claims|claim|alleged|alleges|allege"
+    r"|insisted|insists|insist|denied|denies|deny|maintained|maintains|maintain|contended|contends|contend"
+    r"|noted|notes|note|wrote|writes|added|adds|explained|explains|acknowledged"
+    r"|acknowledges|asserted|asserts|stated|testified|testifies|believe|believes|believed"
+    r"|agreed|agrees|agree|warned|warns|warn|countered|counters|complained|complains|suggested|suggests"
+    r"|disputed|disputes|dispute|predicted|predicts|conceded|concedes|stressed|stresses|cautioned)\b",
+    _I,
+)
+# Verbs that only attribute when a clause or a quotation follows ("noted that", "added:").
+NEEDS_CLAUSE = word_set(
+    """note notes noted add adds added explain explains explained stated agree agrees agreed
+    claim claims claimed allege alleges alleged maintain maintains maintained dispute disputes disputed
+    warn warns warned suggest suggests suggested believe believes believed acknowledge acknowledges
+    acknowledged deny denies denied stress stresses stressed counter counters countered"""
+)
+# Speech verbs that are also common nouns: at a sentence end they need a pronoun subject ("she noted.").
+NOUN_LIKE = word_set("note notes claim claims dispute disputes counters say")
+PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they|it|we|I)\s+$", re.I)
+CLAUSE_AFTER = re.compile(
+    r"\s*(?:that\b|[:,.;]|$|[\"“]|(?:it|he|she|they|the|a|an|his|her|their|its|this|these|those|there"
+    r"|ostensibly|publicly|repeatedly|privately|in\s+(?:a|an|the|court))\b)",
+    _I,
+)
+PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$", _I)
+NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its|these|those|such|any|no|of|false|new)\s+$", _I)
+ANON_SOURCE = re.compile(
+    r"\b((?:(?:two|three|several|multiple|some|many)\s+)?(?:sources?|people|persons?|insiders?|officials?"
+    r"|individuals?)\s+(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of|briefed\s+on"
+    r"|(?:who\s+)?(?:was|were)\s+not\s+authori[sz]ed)[^,.;]*"
+    r"|(?:an?\s+)?(?:unnamed|anonymous)\s+\w+(?:\s+\w+)?"
+    r"|(?:who|which)\s+(?:spoke|asked)\s+(?:on\s+(?:the\s+)?condition\s+of|not\s+to\s+be)\s+(?:anonymity|named|identified)"
+    r"|declined\s+to\s+be\s+(?:named|identified))",
+    _I,
+)
+SECONDHAND = re.compile(
+    r"\b(as\s+(?:described|reported|first\s+reported)\s+by|the\s+(?:outlet|newspaper|paper|publication|site)"
+    r"\s+reported|first\s+reported\s+by|according\s+to\s+(?:a\s+)?(?:media\s+)?reports?\b(?!\s+by\s+the\s+(?:city|state))"
+    r"|citing\s+(?:a|an)\s+(?:report|article|story))",
+    _I,
+)
+# Documents whose words are a court's or a law's, not a party's say-so.
+RULING_DOC = re.compile(
+    r"\b(opinion|ruling|decision|order|judgment|verdict|law|statute|measure|bill|text|charter|constitution"
+    r"|amendment|act|code|regulation|rule|policy|contract|agreement|proposal|ordinance|filings?|records?)\b",
+    _I,
+)
+RULING = re.compile(
+    r"\b(ruled|held|holding|holds\s+that|found\s+that|(?:opinion|ruling|decision|order|judgment)\s+says"
+    r"|under\s+(?:the\s+|a\s+)?(?:[\w’'.-]+\s+){0,4}?(?:decision|ruling|law|statute|act|charter|precedent|rule|constitution)"
+    r"|(?:law|statute|charter|constitution)\s+(?:says|requires|allows|bars|lets|permits|forbids|prohibits))\b",
+    _I,
+)
+NEGATED_SAY = re.compile(
+    r"\b(?:does|did|do)\s+not\s+(?:say|state|specify|explain)\b|\bdoesn[’']t\s+say\b", _I
+)
+
+# --- opinion ----------------------------------------------------------------------------
+EVALUATIVE = re.compile(
+    r"\b("
+    + _words(
+        """stunning stunningly shocking shockingly outrageous outrageously disgraceful shameful shamefully
+        reckless absurd absurdly ridiculous laughable sensible misguided wrongheaded overblown overreach
+        draconian heavy-handed brazen brazenly egregious egregiously appalling alarming alarmingly
+        troubling disturbing cynical cynically hypocritical hypocrisy pathetic bizarre baffling dubious
+        flimsy dismal disastrous disaster fiasco debacle farce sham witch-hunt witch_hunt power_grab
+        staggering staggeringly remarkable remarkably extraordinary welcome long_overdue
+        a_long_time_coming about_time a_reach latest_blow reeling went_nuclear gone_nuclear going_nuclear
+        bombshell slams slammed griped gripe gripes gobbling gobble gobbled gouging gouge rags
+        slow-motion so-called supposedly notoriously notorious scandalous disgrace embarrassing
+        embarrassment infuriating deplorable despicable ludicrous preposterous silly foolish foolishly
+        naive wise wisely brilliant brilliantly courageous heroic cowardly shrewd savvy bold boldly
+        breathtaking jaw-dropping mind-boggling insane crazy nonsense hysteria hysterical fearmongering
+        lavish bloated wasteful sorry sad sadly tragic tragically deeply_flawed flawed fatally
+        aggressively ruthlessly ruthless callous callously heartless cruel cruelly unjust unfair unfairly
+        deserve deserves deserved best_chance no_way_to worst greedy greed crony cronies cronyism
+        rubber-stamp rubber_stamp kowtow caved capitulated capitulation meltdown bloodbath firestorm
+        crusade vendetta rant ranted screed diatribe gaffe blunder blunders fumble fumbled debacle
+        deepening_divide ransom_note not_exactly far_too too_many too_much way_too all_too bitter bitterly
+        acrimonious punishing grueling gruelling brutal brutally relentless crushing hard_to_square
+        hard_to_reconcile hard_to_believe hard_to_justify hard_to_defend difficult_to_justify
+        impossible_to_ignore hard_to_overstate impossible_to_overstate cannot_be_overstated"""
+    )
+    + r")\b",
+    _I,
+)
+# Legal terms of art that contain an evaluative word ("unfair labor practice charges").
+TERM_OF_ART = re.compile(
+    r"\b(unfair\s+(?:labor|labour|trade|business)\s+practices?|unfair\s+competition|cruel\s+and\s+unusual"
+    r"|reckless(?:ly)?\s+(?:driving|endangerment|disregard(?:ed)?|homicide)|bitter\s+cold)\b",
+    _I,
+)
+# Modals in set phrases that describe ability or manner, not what may happen.
+MODAL_IDIOM = re.compile(
+    r"\bas\s+\w+(?:\s+\w+)?\s+as\s+(?:\w+\s+){0,2}(?:could|can|would)\b|\bif\s+(?:you|we)\s+will\b", _I
+)
+# A modal inside speech reported second-hand ("said managers had warned that it could close")
+# reports a past statement rather than predicting.
+NESTED_REPORT = re.compile(r"\b(?:had|have|has)\s+(?:warned|threatened|said|told|claimed|suggested)\b", _I)
+# "declined to say whether she would sign": the modal sits in the question nobody answered.
+UNANSWERED = re.compile(
+    r"\b(?:declined|refused|would\s+not|did\s+not|wouldn[’']t|didn[’']t|could\s+not|couldn[’']t)\s+(?:to\s+)?"
+    r"(?:say|comment\s+on|disclose|confirm|specify|answer)\s+(?:whether|if|when|how)\b.*$",
+    _I,
+)
+ACCUSED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|stands?)\s+accused\b", _I)
+SUBORDINATOR = re.compile(
+    r"\b(?:after|before|when|whenever|because|since|although|though|while|until|than|whereas|once)\b[^,;]*$",
+    _I,
+)
+WRITER_ADVERB = re.compile(
+    r"(?:^|[,;—]\s*)(honestly|frankly|clearly|obviously|undoubtedly|surely|sadly|unfortunately|thankfully"
+    r"|luckily|fortunately|admittedly|arguably|mercifully|tellingly|predictably|ironically|of\s+course"
+    r"|make\s+no\s+mistake|let[’']s\s+be\s+(?:clear|honest)|needless\s+to\s+say|simply\s+put|to\s+be\s+fair"
+    r"|the\s+truth\s+is|put\s+simply|in\s+short)\b",
+    _I,
+)
+RHETORIC = re.compile(
+    r"\b(wants?\s+you\s+to\s+(?:believe|think)|would\s+have\s+you\s+believe|the\s+real\s+(?:question|problem"
+    r"|issue|objection|scandal|story)|(?:is|are)\s+going\s+to\s+war|it\s+is\s+not\.|it[’']s\s+not\.)",
+    _I,
+)
+FIRST_PERSON = re.compile(r"\b(I|[Ww]e|[Oo]ur|[Oo]urs|us|[Mm]y|[Mm]e)\b")
+IMPERATIVE_START = re.compile(
+    r"^\W*(vote|support|reject|oppose|stop|don[’']t|do\s+not|let[’']s|let\s+us|tell|call|remember|imagine"
+    r"|consider|demand|join|ask\s+yourself|think\s+about|never\s+forget)\b",
+    _I,
+)
+NORMATIVE = re.compile(r"\b(should|shouldn[’']t|ought\s+to|needs?\s+to|must\s+(?:now|finally|stop))\b", _I)
+
+# --- fact -------------------------------------------------------------------------------
+ABSENCE = re.compile(
+    r"\b(there\s+(?:is|was|has\s+been)\s+no\b|no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?"
+    r"(?:evidence|proof|indication|sign|record)\b|no\s+(?:\w+\s+){0,2}(?:has|have|had)\s+(?:yet\s+)?(?:been\s+)?"
+    r"\w+|(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+)?\w+|(?:has|have|had)\s+yet\s+to\b|not\s+yet\b"
+    r"|is\s+not\s+a\s+finding|nothing\s+(?:has|had)\b)",
+    _I,
+)
+# Limits the body itself states: nothing proven yet, no ruling, what a decision does not mean.
+CAVEAT = re.compile(
+    r"\b(no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?(?:evidence|proof|indication)|not\s+yet"
+    r"|(?:has|have)\s+yet\s+to|no\s+(?:\w+\s+){0,2}(?:has|have)\s+(?:yet\s+)?(?:been\s+)?\w+|nothing\s+has"
+    r"|not\s+a\s+finding|presumed\s+innocent|(?:may|can|could)\s+still|does(?:n[’']t|\s+not)\s+mean"
+    r"|not\s+(?:been\s+)?(?:convicted|proven|confirmed|verified))\b",
+    re.I,
+)
+MONTH = (
+    r"(?:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)"
+    r"|Sept?(?:ember|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
+)
+STRONG_FACT = re.compile(
+    r"(\d+(?:\.\d+)?\s*(?:percent|per\s+cent|%)|[$£€]\s?\d|\b(?:19|20)\d\d\b|\b" + MONTH + r"\s+\d"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:filed|sued|voted|approved"
+    r"|signed|enacted|arrested|charged|convicted|sentenced|ruled|announced|published|released|caps|shows?"
+    r"|showed|on\s+the\s+ballot)\b)",
+    _I,
+)
+BOILERPLATE = re.compile(
+    r"^(?:this\s+(?:story|article|is\s+a\s+developing\s+story)|(?:an\s+)?earlier\s+version\s+of\s+this"
+    r"|correction:|update:|editor[’']s\s+note|the\s+views\s+expressed|(?:want\s+to\s+respond|submit\s+a\s+letter)"
+    r"|.{0,60}\bcontributed\s+(?:to\s+)?(?:this\s+)?report(?:ing)?\b)",
+    _I,
+)
+
+# --- side clauses whose cues do not decide the central proposition ---------------------
+SIDE_CLAUSE = re.compile(
+    r",\s*(?:which|who|whom|whose)\b[^,;—–]*"
+    r"|,\s*(?:a|an)\s+(?:\w+\s+){0,2}?(?:that|which)\b[^,;—–]*"
+    r"|[—–]\s*(?:one|a|an|the\s+kind)\s+(?:\w+\s+){0,2}?(?:that|which|who)\b[^,;—–]*",
+    _I,
+)
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")

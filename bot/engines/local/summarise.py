@@ -1,0 +1,194 @@
+"""Extractive summary: the article's own sentences, chosen so that hedges survive.
+
+Sentences are copied verbatim (hedges, attributions and modals intact), at most lightly
+compressed by dropping a trailing side clause that carries no hedge, attribution, negation
+or condition. The order of preference: what is established (the lead fact), what the body
+admits has not happened or is limited, how the story continues, and the other side's answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.engines.local import cues
+from bot.models import Article, Kind, Statement
+
+MAX_WORDS = 80
+
+# The accused side's answer: outright denials first, then softer responses.
+_DENIAL = re.compile(
+    r"\b(den(?:y|ies|ied|ial)|meritless|baseless|without\s+merit|untrue|innocent|not\s+guilty"
+    r"|stands?\s+(?:behind|by)|(?:disput|reject)(?:s|ed)\s+(?:the|that|this|these|those|any|all|his|her|its|their)"
+    r")\b",
+    re.I,
+)
+_RESPONSE = re.compile(
+    r"\b(never|false|defend\w*|vindicat\w+|legitimate|disappointed|(?:will|plans?\s+to|intends?\s+to)\s+appeal"
+    r"|declined\s+to\s+comment|did\s+not\s+respond)\b",
+    re.I,
+)
+_ACCUSATION = re.compile(
+    r"\b(su(?:ed|es|ing)|suit|lawsuit|charg\w+|arrest\w*|accus\w+|alleg\w+|indict\w*|complaint|investigat\w+"
+    r"|probe|retaliat\w+|fired|fine[sd]?|penalt\w+|violat\w+|breach\w*)\b",
+    re.I,
+)
+# Trailing clauses that may be dropped: they add detail or another voice, not the main claim.
+_TRAILING = re.compile(r"(?:,\s*(?:but|while|particularly|including|especially)\b|\s*[—–]).*$", re.I | re.S)
+# A tail with these qualifies the main clause (a negation, a condition, a source), so it stays.
+# A tail that only speculates may go: dropping a speculation never turns anything into a fact.
+_KEEP_IN_TAIL = re.compile(
+    r"\b(if|unless|not|no|never|n[’']t|nor|without|said|says|according|reportedly|allegedly|alleg\w+"
+    r"|claim\w*|only|except|yet|partly|partially|denied|denies)\b",
+    re.I,
+)
+_RELATIVE_TAIL = re.compile(r"\s+(?:that|which|who)\s+(?:had|has|have)\s+(?:been\s+)?\w+ed\b[^,;:—–]*$", re.I)
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|ruled|found|held|argued|claimed|alleged|warned|believes?|shows?|showed|noted)\s*$", re.I
+)
+_DEFINITE_LEAD = re.compile(r"^The\s+([a-z]+)\b")
+_WORD = re.compile(r"\S+")
+_QUOTES = "“”\"'‘’"
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them."""
+    return len(_WORD.findall(text))
+
+
+def compress(sentence: str, harder: bool = False) -> str:
+    """The sentence without a trailing side clause, when dropping it cannot change its meaning.
+
+    The main clause of a sentence whose tail is a contrast or an aside ("…, but the growing
+    concern …", "— one that could …") says the same without it. Tails carrying a condition, a
+    negation, a hedge or an attribution are kept, since dropping them would change the claim.
+    `harder` also drops a trailing relative clause in the perfect ("… a ruling that had sided
+    with the district"), which only narrows down a noun the sentence already names.
+    """
+    if harder:
+        sentence = compress(sentence)
+        relative = _RELATIVE_TAIL.search(sentence)
+        if (
+            relative
+            and word_count(sentence[: relative.start()]) >= 8
+            and not _KEEP_IN_TAIL.search(relative.group(0))
+        ):
+            head = sentence[: relative.start()]
+            if not _REPORTING_BEFORE.search(head):
+                return f"{head.rstrip(' ,;')}."
+        return sentence
+    match = _TRAILING.search(sentence)
+    if not match or word_count(sentence[: match.start()]) < 5:
+        return sentence
+    head, tail = sentence[: match.start()], sentence[match.start() :]
+    if _KEEP_IN_TAIL.search(tail):
+        return sentence
+    closer = "”" if head.count("“") > head.count("”") else ""
+    return f"{head.rstrip(' ,;')}{closer}."
+
+
+def _name_the_actor(sentence: str, earlier: str) -> str:
+    """Turn "The department sued …" into "The Justice Department sued …" when the article named it."""
+    match = _DEFINITE_LEAD.match(sentence)
+    if not match:
+        return sentence
+    noun = match.group(1)
+    named = re.search(r"\b((?:[A-Z][\w.&’'-]*\s+){1,3})" + noun.capitalize() + r"\b", earlier)
+    if not named:
+        return sentence
+    name = re.sub(r"^(?:The|A|An)\s+", "", named.group(1))
+    return f"The {name}{noun.capitalize()}{sentence[match.end() :]}"
+
+
+def _lead(statements: list[Statement]) -> int | None:
+    """The first established statement near the top; failing that, the first non-opinion one.
+
+    A caveat ("no route has been cancelled") is not a lead: the story is what it qualifies.
+    """
+    for i, st in enumerate(statements[:4]):
+        if st.kind == Kind.FACT and word_count(st.text) >= 8 and not cues.CAVEAT.search(st.text):
+            return i
+    for i, st in enumerate(statements[:4]):
+        if st.kind != Kind.OPINION:
+            return i
+    return 0 if statements else None
+
+
+def _first_index(statements: list[Statement], wanted, skip: set[int]) -> int | None:
+    """The first statement (not already chosen) for which `wanted` holds."""
+    for i, st in enumerate(statements):
+        if i not in skip and wanted(st):
+            return i
+    return None
+
+
+def _news_summary(article: Article, statements: list[Statement]) -> str:
+    """Lead fact, caveat, continuation and the other side, within the word budget."""
+    lead = _lead(statements)
+    if lead is None:
+        return ""
+    chosen: dict[int, str] = {}
+
+    def take(index: int | None) -> None:
+        if index is None or index in chosen:
+            return
+        text = statements[index].text
+        if index == lead:
+            text = _name_the_actor(text, " ".join(s.text for s in statements[:index]) + " " + article.title)
+        for candidate in (compress(text), compress(text, harder=True)):
+            chosen[index] = candidate
+            if sum(word_count(t) for t in chosen.values()) <= MAX_WORDS:
+                return
+        del chosen[index]
+
+    take(lead)
+    take(_first_index(statements, lambda s: s.kind == Kind.FACT and bool(cues.CAVEAT.search(s.text)), {lead}))
+    following = next((i for i in range(lead + 1, len(statements)) if statements[i].kind == Kind.FACT), None)
+    take(following)
+    accusation = _ACCUSATION.search(statements[lead].text + " " + article.title)
+    if accusation:
+        answer = _first_index(
+            statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set()
+        )
+        if answer is None:
+            answer = _first_index(
+                statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
+            )
+        take(answer)
+    return " ".join(chosen[i] for i in sorted(chosen))
+
+
+def _thesis(statements: list[Statement]) -> Statement | None:
+    """The writer's main call: an imperative, else the first evaluative sentence."""
+    opinions = [s for s in statements if s.kind == Kind.OPINION]
+    for st in opinions:
+        if st.why.startswith("imperative"):
+            return st
+    for st in opinions:
+        if not st.why.startswith("opinion column"):
+            return st
+    return opinions[0] if opinions else None
+
+
+def _opinion_summary(article: Article, statements: list[Statement]) -> str:
+    """Say first that this is a column, then the writer's call, then the facts it rests on."""
+    by = f" by {article.byline}" if article.byline else ""
+    parts = [f"This is an opinion column{by}: the writer argues a position; it is not news reporting."]
+    thesis = _thesis(statements)
+    if thesis:
+        verb = "urges" if thesis.why.startswith("imperative") else "argues"
+        parts.append(f"The writer {verb}: “{thesis.text.strip(_QUOTES)}”")
+    used = sum(word_count(p) for p in parts)
+    for st in statements:
+        if st.kind == Kind.FACT and st.why != "editorial note":
+            if used + word_count(st.text) > MAX_WORDS:
+                break
+            parts.append(st.text)
+            used += word_count(st.text)
+    return " ".join(parts)
+
+
+def summarise(article: Article, statements: list[Statement], opinion_piece: bool = False) -> str:
+    """At most 80 words that lead with what is established and keep every hedge."""
+    if opinion_piece:
+        return _opinion_summary(article, statements)
+    return _news_summary(article, statements)

@@ -1,0 +1,147 @@
+"""Statement classification: one rule per case, on hand-written sentences (LABELING.md precedence)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engines.local.classify import classify, classify_all
+from bot.models import Kind
+
+SPECULATION = [
+    "The merger could close by the end of the year.",
+    "Regulators might block the deal.",
+    "The school board may delay the vote.",
+    "The new tariffs will raise prices for farmers.",
+    "Without the grant, the clinic would have to cut staff.",
+    "The company is expected to announce layoffs next week.",
+    "The senator plans to introduce the bill in March.",
+    "The utility is poised to raise rates again.",
+    "The strike is set to begin Monday.",
+    "The landlord threatens to evict the remaining tenants.",
+    "If the bridge fails inspection, the state will close it.",
+    "Parents worry the new schedule leaves children unsupervised.",
+    "Residents fear that the plant will pollute the river.",
+    "The shortage is likely to last into the spring.",
+    "Economists said a recession could follow if rates keep rising.",
+]
+CLAIM = [
+    "The mayor said the budget was balanced.",
+    "According to court records reviewed by reporters, the firm paid no taxes in 2022.",
+    "The suspect reportedly fled the state.",
+    "The executive allegedly shredded the documents.",
+    "Her lawyer argued that the search was illegal.",
+    "The company denied that it had misled investors.",
+    "Activists insisted the protest was peaceful.",
+    "Sources familiar with the talks told the newspaper the deal was nearly done.",
+    "The ministry maintained that no civilians were harmed.",
+    "Critics contend the program wastes money.",
+    "The lawsuit alleges that managers ignored complaints.",
+    "Police said the man was arrested Tuesday.",
+]
+OPINION = [
+    "The council's reckless decision leaves taxpayers holding the bill.",
+    "The so-called reform changes almost nothing.",
+    "Frankly, the hearing was a waste of everyone's time.",
+    "Vote no on Proposition 9.",
+    "Our city deserves better than this.",
+    "Who, exactly, benefits from this arrangement?",
+    "The timing is hard to square with the company's promises.",
+    "Too many officials treat public records as private property.",
+]
+FACT = [
+    "The council voted 6-3 on Tuesday to approve the budget.",
+    "The company announced a recall of 40,000 heaters.",
+    "The state filed a suit against the manufacturer in federal court.",
+    "The agency sued the lender, accusing it of hiding fees.",
+    "Police arrested two men after the robbery on Main Street.",
+    "Unemployment fell to 3.9 percent in May.",
+    "The court held that officers may not search a phone without a warrant.",
+    "The law says landlords must return deposits within 30 days.",
+    "The report does not say who approved the payments.",
+    "The suit asks the court to stop the alleged conduct.",
+    "The firm hired a consultant, which could cost $2 million.",
+    "So far, there is no evidence that any ballots were altered, but the dispute could drag on.",
+    "The governor declined to say whether she would sign the bill.",
+    "The victim was held against her will for three days.",
+]
+
+
+@pytest.mark.parametrize("sentence", SPECULATION)
+def test_speculation(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.SPECULATION, classify(sentence).why
+
+
+@pytest.mark.parametrize("sentence", CLAIM)
+def test_claim(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.CLAIM, classify(sentence).why
+
+
+@pytest.mark.parametrize("sentence", OPINION)
+def test_opinion(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.OPINION, classify(sentence).why
+
+
+@pytest.mark.parametrize("sentence", FACT)
+def test_fact(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.FACT, classify(sentence).why
+
+
+def test_attributed_speculation_is_speculation_and_names_the_source() -> None:
+    statement = classify("Analysts at Northfield Bank said the stock could fall another 10 percent.")
+    assert statement.kind == Kind.SPECULATION
+    assert statement.source == "Analysts at Northfield Bank"
+    assert statement.why == "modal: could"
+
+
+def test_claim_source_and_why() -> None:
+    statement = classify("According to people familiar with the investigation, the files were deleted.")
+    assert statement.source == "people familiar with the investigation"
+    assert statement.why == "attribution: according to"
+    quoted = classify("“We did nothing wrong,” said Maria Ortega.")
+    assert quoted.kind == Kind.CLAIM and quoted.source == "Maria Ortega"
+
+
+def test_role_and_name_are_kept_together() -> None:
+    statement = classify("The union's president, Dale Cooper, said the vote was fair.")
+    assert statement.source == "The union's president, Dale Cooper"
+
+
+def test_pronoun_speaker_takes_the_previous_source() -> None:
+    first, second = classify_all(
+        ["Councilwoman Ada Park said the audit was late.", "She said it was unfair."]
+    )
+    assert second.kind == Kind.CLAIM and second.source == first.source == "Councilwoman Ada Park"
+
+
+def test_reportedly_without_a_speaker_is_marked_unnamed() -> None:
+    statement = classify("The singer reportedly cancelled the tour.")
+    assert statement.source == "reportedly (source not named)"
+
+
+def test_may_as_a_month_is_not_a_modal() -> None:
+    assert classify("The plant closed in May 2024.").kind == Kind.FACT
+    assert classify("Officials may close the plant.").kind == Kind.SPECULATION
+
+
+def test_quoted_evaluation_belongs_to_the_speaker() -> None:
+    statement = classify("The senator called the ruling “a reckless disaster,” aides said.")
+    assert statement.kind == Kind.CLAIM
+
+
+def test_evaluative_cue_is_reported_in_why() -> None:
+    assert classify("The stunning collapse wiped out savings.").why == "evaluative: stunning"
+
+
+def test_opinion_voice_makes_unmarked_sentences_opinion_but_keeps_checkable_facts() -> None:
+    assert classify("Renters are tired of waiting.", opinion_voice=True).kind == Kind.OPINION
+    assert classify("Renters are tired of waiting.").kind == Kind.FACT
+    assert classify("The measure is on the Nov. 3 ballot.", opinion_voice=True).kind == Kind.FACT
+
+
+def test_editorial_notes_are_facts() -> None:
+    assert classify("This story has been updated with a response from the city.").why == "editorial note"
+
+
+def test_classification_is_verbatim() -> None:
+    sentence = "  Odd   spacing, “quotes” and — dashes — stay as they are.  "
+    assert classify(sentence).text == sentence

@@ -1,0 +1,112 @@
+"""Extractive summary: leads with what is established, keeps every hedge, admits what is missing."""
+
+from __future__ import annotations
+
+import re
+
+from bot.engines.local import LocalEngine
+from bot.engines.local.summarise import MAX_WORDS, compress, word_count
+from bot.models import Article, Kind
+
+RUMOUR = Article(
+    url="https://example.test/2026/01/02/breaking-city-will-shut-down-every-bus-line-next-month",
+    title="BREAKING: City will shut down every bus line next month",
+    headline="BREAKING: City will shut down every bus line next month",
+    text=(
+        "Transit officials are reportedly considering deep cuts that could shut down several bus lines "
+        "next year.\n\n"
+        "According to people familiar with the budget talks, the cuts may hit night routes "
+        "first.\n\n"
+        "Riders fear that the changes will leave shift workers stranded.\n\n"
+        "So far, no route has been cancelled, and the transit board has not voted on any cuts, but the "
+        "debate could drag on for months."
+    ),
+)
+
+LAWSUIT = Article(
+    url="https://example.test/news/bakery-sues-city",
+    title="Bakery sues city over parking fines",
+    headline="Bakery sues city over parking fines",
+    text=(
+        "The Rye & Co. bakery filed a lawsuit against the city of Westbrook on Monday, accusing it of "
+        "issuing "
+        "thousands of improper parking fines to delivery drivers.\n\n"
+        "The suit says the city fined drivers in loading zones that were not marked.\n\n"
+        "No judge has been assigned to the case yet.\n\n"
+        "A city spokesperson denied that the fines were improper.\n\n"
+        "The bakery could seek class-action status if other businesses join the suit."
+    ),
+)
+
+COLUMN = Article(
+    url="https://example.test/opinion/2026/05/01/keep-the-library-open",
+    title="Keep the library open",
+    byline="Ana Ruiz",
+    text=(
+        "Closing the Elm Street library would be a reckless mistake.\n\n"
+        "The library served 41,000 visitors in 2025.\n\n"
+        "Save the library."
+    ),
+)
+
+
+def _summary(article: Article) -> str:
+    return LocalEngine().analyse_sync(article).summary
+
+
+def test_summary_keeps_the_hedge_and_says_nothing_has_happened_yet() -> None:
+    summary = _summary(RUMOUR)
+    assert "reportedly" in summary and "could" in summary
+    assert re.search(r"no route has been cancelled", summary)
+    assert word_count(summary) <= MAX_WORDS
+
+
+def test_summary_never_states_a_speculation_as_fact() -> None:
+    analysis = LocalEngine().analyse_sync(RUMOUR)
+    for statement in analysis.of_kind(Kind.SPECULATION):
+        head = statement.text.split(" could ")[0].split(" will ")[0].split(" may ")[0]
+        if head in analysis.summary:
+            # the sentence appears in the summary only together with its modal
+            start = analysis.summary.index(head)
+            assert re.search(
+                r"\b(could|will|may|fear)\b", analysis.summary[start : start + len(statement.text)]
+            )
+    assert not re.search(r"(?i)bus lines? (are|were|have been) (shut|cut)", analysis.summary)
+
+
+def test_summary_leads_with_the_established_fact_then_caveat_and_the_other_side() -> None:
+    summary = _summary(LAWSUIT)
+    assert summary.startswith("The Rye & Co. bakery filed a lawsuit")
+    assert "No judge has been assigned" in summary
+    assert "denied" in summary
+    assert word_count(summary) <= MAX_WORDS
+
+
+def test_opinion_column_summary_says_it_is_a_column() -> None:
+    summary = _summary(COLUMN)
+    assert summary.startswith("This is an opinion column by Ana Ruiz")
+    assert "“Save the library.”" in summary
+    assert "41,000 visitors" in summary
+
+
+def test_compress_drops_a_speculative_aside_but_keeps_negations_and_conditions() -> None:
+    assert compress(
+        "No charges have been filed so far, but the case could grow — one that could take years."
+    ) == ("No charges have been filed so far.")
+    kept = "The plant reopened on Monday, but not at full capacity."
+    assert compress(kept) == kept
+    conditional = "Prices will rise — if the tariff takes effect."
+    assert compress(conditional) == conditional
+    attributed = "The firm lost $2 million, according to its own filings."
+    assert compress(attributed) == attributed
+
+
+def test_the_lead_names_the_actor_introduced_earlier() -> None:
+    article = Article(
+        title="Regulators act",
+        text=(
+            "The Environmental Protection Agency moved fast.\n\n"
+            "The agency fined the refinery $3 million on Tuesday for leaking benzene into the river."
+        ),
+    )
+    assert _summary(article).startswith("The Environmental Protection Agency fined the refinery")
