@@ -1,8 +1,169 @@
-"""Citation guard (placeholder until the guard lands)."""
+"""Citation guard: remove every citation that is not in the knowledge base.
 
-from bot.models import Analysis
+Whatever an engine writes, only authorities listed in `bot/knowledge/*.yaml` (each one
+checked against the verified registry) may reach a reader. A real case cited at a wrong
+page is an unknown citation too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from functools import cache, lru_cache
+
+from bot.legal.citations import Citation, find_citations
+from bot.models import Analysis, LegalNote, Statement
+
+log = logging.getLogger(__name__)
+
+# How far past a case's first page a short form ("521 U.S. at 935") may point.
+_PIN_REACH = 250
+_SIGNAL_BEFORE = re.compile(
+    r"(?:^|(?<=[(;]))\s*(?:see also|see, e\.g\.,|see|cf\.|accord|e\.g\.,)\s*$", re.IGNORECASE
+)
+
+
+class KnownCitations:
+    """The citation keys of a set of authorities, and the rule for when a found citation is one of them."""
+
+    def __init__(self, authorities: Iterable[str]) -> None:
+        self.keys: set[tuple[str, ...]] = set()
+        self.first_pages: dict[tuple[str, str], list[int]] = {}
+        for authority in authorities:
+            for cite in find_citations(authority):
+                self.keys.add(cite.key)
+                if cite.key[0] == "case" and cite.key[3].isdigit():
+                    self.first_pages.setdefault((cite.key[1], cite.key[2]), []).append(int(cite.key[3]))
+
+    def knows(self, cite: Citation) -> bool:
+        """True when the citation refers to an authority of the knowledge base."""
+        if cite.kind == "id" or cite.key in self.keys:
+            return True
+        if cite.kind == "short":
+            pin = cite.key[3]
+            pages = self.first_pages.get((cite.key[1], cite.key[2]), [])
+            return pin.isdigit() and any(first <= int(pin) <= first + _PIN_REACH for first in pages)
+        if cite.kind in ("constitution", "statute"):
+            # A less precise reference to a known provision is fine: "amend. XIV" for "amend. XIV, § 1",
+            # "45 C.F.R. Part 160" for "45 C.F.R. § 160.103".
+            return any(_covers(cite.key, known) for known in self.keys if known[0] == cite.key[0])
+        return False
+
+
+def _covers(general: tuple[str, ...], specific: tuple[str, ...]) -> bool:
+    if len(general) > len(specific) or specific[: len(general) - 1] != general[:-1]:
+        return False
+    last, other = general[-1], specific[len(general) - 1]
+    return other == last or other.startswith(last + ".")
+
+
+def _join(left: str, right: str) -> str:
+    """Glue the text around a removed citation back together without dangling punctuation."""
+    left, right = left.rstrip(), right.lstrip()
+    while True:
+        if left.endswith("(") and right.startswith(")"):
+            left, right = left[:-1].rstrip(), right[1:].lstrip()
+        elif left.endswith("(") and right[:1] in (",", ";"):
+            right = right[1:].lstrip()
+        elif left[-1:] in (",", ";") and right[:1] in (")", ",", ";", ".", ":", ""):
+            left = left[:-1].rstrip()
+        elif not left and right[:1] in (",", ";", ")"):
+            right = right[1:].lstrip()
+        else:
+            break
+    if not left or not right or left.endswith("(") or right[:1] in (",", ";", ".", ":", ")", "!", "?"):
+        return left + right
+    return f"{left} {right}"
+
+
+class CitationGuard:
+    """Removes the citations a `KnownCitations` index does not know."""
+
+    def __init__(self, known: KnownCitations, vetted: Iterable[str] = ()) -> None:
+        self.known = known
+        self.vetted = frozenset(vetted)
+        self.clean = lru_cache(maxsize=4096)(self._clean)
+
+    def _clean(self, text: str) -> tuple[str, tuple[str, ...]]:
+        if text in self.vetted:
+            return text, ()
+        unknown = [c for c in find_citations(text) if not self.known.knows(c)]
+        if not unknown:
+            return text, ()
+        out, cursor = None, 0
+        for cite in unknown:
+            between = text[cursor : cite.start]
+            signal = _SIGNAL_BEFORE.search(between)
+            if signal:
+                between = between[: signal.start()]
+            out = between if out is None else _join(out, between)
+            cursor = cite.end
+        return _join(out or "", text[cursor:]), tuple(c.text for c in unknown)
+
+
+@cache
+def default_guard() -> CitationGuard:
+    """The guard over the bundled knowledge base."""
+    from bot.legal.knowledge import load_topics
+
+    citations = [a.citation for t in load_topics() for a in t.authorities]
+    # An authority's own citation is known by construction: no need to scan it again for every article.
+    return CitationGuard(KnownCitations(citations), vetted=citations)
+
+
+def warm_up() -> None:
+    """Build the guard (and import eyecite) now, so that the first article does not wait for it."""
+    default_guard().clean("Printz v. United States, 521 U.S. 898 (1997)")
+
+
+def guard_text(text: str) -> tuple[str, list[str]]:
+    """The text without unknown citations, and the citations removed."""
+    if not text:
+        return text, []
+    cleaned, removed = default_guard().clean(text)
+    for citation in removed:
+        log.warning("citation guard removed %r: not in the knowledge base", citation[:200])
+    return cleaned, list(removed)
+
+
+def _guard_note(note: LegalNote, removed: list[str]) -> LegalNote:
+    def keep(text: str) -> str:
+        cleaned, gone = guard_text(text)
+        removed.extend(gone)
+        return cleaned
+
+    authorities = [cleaned for a in note.authorities if (cleaned := keep(a))]
+    return note.model_copy(
+        update={
+            "title": keep(note.title),
+            "explanation": keep(note.explanation),
+            "relevance": keep(note.relevance),
+            "authorities": authorities,
+        }
+    )
+
+
+def _guard_statement(statement: Statement, removed: list[str]) -> Statement:
+    why, gone = guard_text(statement.why)
+    removed.extend(gone)
+    source = statement.source
+    if source:
+        source, gone = guard_text(source)
+        removed.extend(gone)
+    return statement.model_copy(update={"why": why, "source": source or None})
 
 
 def guard_analysis(analysis: Analysis) -> Analysis:
-    """Remove citations that are not in the knowledge base."""
-    return analysis
+    """Remove unknown citations from every text an engine wrote; count them in `usage`."""
+    removed: list[str] = []
+    summary, gone = guard_text(analysis.summary)
+    removed.extend(gone)
+    statements = [_guard_statement(s, removed) for s in analysis.statements]
+    legal = [_guard_note(n, removed) for n in analysis.legal]
+    usage = analysis.usage.model_copy(
+        update={"citations_removed": analysis.usage.citations_removed + len(removed)}
+    )
+    return analysis.model_copy(
+        update={"summary": summary, "statements": statements, "legal": legal, "usage": usage}
+    )

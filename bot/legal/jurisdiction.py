@@ -1,0 +1,139 @@
+"""Where a story happens, as far as law goes: the US (federal or a state), the UK, or elsewhere."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.legal.knowledge import US_STATES
+
+US = "US"
+UK = "UK"
+
+_US_SIGNALS = (
+    r"U\.S\.|\bUS\b|United States|America|Americans?|\bfederal\b|\bFederal\b|Congress\w*|\bSenate\b|\bFBI\b"
+    r"|Justice Department|Department of Justice|\bDOJ\b|\bICE\b|White House|Supreme Court|\bNLRB\b|\bFTC\b"
+    r"|\bSEC\b|attorney general|Attorney General|district attorney|\bGov\.|\bSen\.|\bRep\.|\$\d"
+)
+_UK_SIGNALS = (
+    r"\bUK\b|U\.K\.|Britain|British|\bEngland\b|\bScotland\b|Scottish|\bWales\b|Welsh|Northern Ireland"
+    r"|\bLondon\b|Westminster|Downing Street|House of Commons|House of Lords|Crown Prosecution Service"
+    r"|\bOfcom\b|Metropolitan Police|Scotland Yard|\bNHS\b|Old Bailey|Crown Court|magistrates' court|\bMPs?\b"
+    r"|Home Office|Prime Minister Keir|Starmer|King Charles|£\d"
+)
+# Places outside the knowledge base's reach, with what a reader calls them. Names, capitals and the
+# words papers use for their governments: enough to tell a story set there from one that mentions it.
+_ELSEWHERE = {
+    "France": r"France|French|Paris|Macron|Élysée",
+    "Germany": r"Germany|German|Berlin|Bundestag|Merz",
+    "Canada": r"Canada|Canadian|Ottawa|Ontario|Quebec|British Columbia|Alberta",
+    "Australia": r"Australia|Australian|Canberra|Sydney|Melbourne",
+    "Ireland": r"Republic of Ireland|Dublin|Taoiseach|Irish government",
+    "India": r"India|Indian government|New Delhi|Mumbai|Modi",
+    "China": r"China|Chinese|Beijing|Xi Jinping",
+    "Japan": r"Japan|Japanese|Tokyo",
+    "Brazil": r"Brazil|Brazilian|Brasília|Lula",
+    "Mexico": r"Mexico City|Mexican government|Sheinbaum",
+    "Italy": r"Italy|Italian|Rome|Meloni",
+    "Spain": r"Spain|Spanish government|Madrid",
+    "the Netherlands": r"Netherlands|Dutch|Amsterdam|The Hague",
+    "Russia": r"Russia|Russian|Moscow|Kremlin|Putin",
+    "Ukraine": r"Ukraine|Ukrainian|Kyiv|Zelensky",
+    "Israel": r"Israel|Israeli|Jerusalem|Tel Aviv|Netanyahu",
+    "South Africa": r"South Africa|Johannesburg|Pretoria|Cape Town",
+    "Nigeria": r"Nigeria|Nigerian|Lagos|Abuja",
+    "South Korea": r"South Korea|Seoul|Korean",
+    "New Zealand": r"New Zealand|Wellington|Auckland",
+    "the European Union": r"European Union|\bEU\b|European Commission|Brussels",
+}
+_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi",
+    "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon", "Pa.": "Pennsylvania",
+    "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
+    "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "Wis.": "Wisconsin",
+    "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+}  # fmt: skip
+_US_RE = re.compile(_US_SIGNALS)
+_UK_RE = re.compile(_UK_SIGNALS)
+_PLACE_GROUPS = {f"p{i}": place for i, place in enumerate(_ELSEWHERE)}
+_ELSEWHERE_RE = re.compile(
+    "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_ELSEWHERE.values()))
+)
+_STATE_RE = re.compile(
+    r"\b("
+    + "|".join(sorted(US_STATES, key=len, reverse=True))
+    + r")\b|(?<![\w.])("
+    + "|".join(re.escape(a) for a in _STATE_ABBREVIATIONS)
+    + r")(?=[\s,—–-])"
+)
+# "KESSLING, Mich. —", "LONDON (Reuters) —": where the story was filed.
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z .'-]{2,40})(?:,\s*([A-Z][\w. ]{1,20}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s"
+)
+_TLD = re.compile(r"^https?://[^/]*\.(uk|fr|de|ca|au|ie|in|nz|za|it|es|nl|jp|br|mx)(?::\d+)?(?:/|$)")
+_TLD_PLACES = {
+    "uk": UK, "fr": "France", "de": "Germany", "ca": "Canada", "au": "Australia", "ie": "Ireland",
+    "in": "India", "nz": "New Zealand", "za": "South Africa", "it": "Italy", "es": "Spain",
+    "nl": "the Netherlands", "jp": "Japan", "br": "Brazil", "mx": "Mexico",
+}  # fmt: skip
+_HEADLINE_WEIGHT = 3.0
+_DATELINE_WEIGHT = 6.0
+_TLD_WEIGHT = 4.0
+_READ_CHARS = 4000  # the opening says where a story is set; the rest would only cost time
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where a story sits: `place` is "US", "UK" or a named country; `states` are US states it names."""
+
+    place: str
+    states: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_us(self) -> bool:
+        """True for stories under US law."""
+        return self.place == US
+
+
+def _state_names(text: str) -> set[str]:
+    names = {m.group(1) or _STATE_ABBREVIATIONS[m.group(2)] for m in _STATE_RE.finditer(text)}
+    # "Washington" alone is usually the federal government, not the state.
+    if "Washington" in names and not re.search(r"Washington [Ss]tate|[Ss]tate of Washington|Wash\.", text):
+        names.discard("Washington")
+    return names
+
+
+def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction:
+    """The jurisdiction whose law a reader would ask about for this story."""
+    scores: dict[str, float] = {US: 0.0, UK: 0.0}
+    text = text[:_READ_CHARS]
+    for weight, part in ((_HEADLINE_WEIGHT, headline), (1.0, text)):
+        states = _state_names(part)
+        scores[US] += weight * (len(_US_RE.findall(part)) + 2 * len(states))
+        scores[UK] += weight * len(_UK_RE.findall(part))
+        for m in _ELSEWHERE_RE.finditer(part):
+            place = _PLACE_GROUPS[m.lastgroup or ""]
+            scores[place] = scores.get(place, 0.0) + weight
+    dateline = _DATELINE.match(text)
+    if dateline:
+        where = " ".join(filter(None, dateline.groups()))
+        if _state_names(where) or _US_RE.search(where):
+            scores[US] += _DATELINE_WEIGHT
+        if _UK_RE.search(where.title()) or _UK_RE.search(where):
+            scores[UK] += _DATELINE_WEIGHT
+        for m in _ELSEWHERE_RE.finditer(f"{where} {where.title()}"):
+            scores[_PLACE_GROUPS[m.lastgroup or ""]] += _DATELINE_WEIGHT
+    tld = _TLD.match(url)
+    if tld:
+        scores[_TLD_PLACES[tld.group(1)]] = scores.get(_TLD_PLACES[tld.group(1)], 0.0) + _TLD_WEIGHT
+    place = max(scores, key=lambda p: (scores[p], p == US))
+    # Papers everywhere write about America; only a clear lead moves a story out of US law.
+    if place != US and scores[place] < max(3.0, 1.5 * scores[US]):
+        place = US
+    states = frozenset(_state_names(f"{headline}\n{text}")) if place == US else frozenset()
+    return Jurisdiction(place, states)

@@ -1,0 +1,143 @@
+"""The legal knowledge base: topic files in `bot/knowledge/*.yaml`, loaded and validated.
+
+`load_topics()` is what the bot uses: every topic that passes the schema checks (a broken
+file is logged and skipped, never shown). `read_topics()` also returns the problems, for
+`footnote legal check`.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+US_STATES = frozenset(
+    (
+        "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+        "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa",
+        "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota",
+        "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey",
+        "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon",
+        "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+        "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+    )
+)  # fmt: skip
+US_FEDERAL = "US federal"
+US_STATE_VARIES = "US state law varies"
+UK = "UK"
+MAX_ONE_LINE_WORDS = 30
+MAX_EXPLANATION_WORDS = 120
+
+
+class Authority(BaseModel):
+    """One verified citation of a topic, with an optional caution (e.g. later vacated)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    citation: str
+    note: str | None = None
+
+    def shown(self) -> str:
+        """The citation as a reader sees it, with its caution after a dash."""
+        return f"{self.citation} — {self.note}" if self.note else self.citation
+
+
+class Topic(BaseModel):
+    """One legal topic a story can be tied to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    jurisdiction: str
+    area: str = ""
+    triggers: list[str] = Field(default_factory=list)
+    one_line: str = ""
+    explanation: str = ""
+    often_wrong: list[str] = Field(default_factory=list)
+    authorities: list[Authority] = Field(default_factory=list)
+
+    @property
+    def is_uk(self) -> bool:
+        """True for topics of UK law."""
+        return self.jurisdiction == UK
+
+
+def knowledge_dir() -> Path:
+    """The bundled topic folder, `bot/knowledge/`."""
+    return Path(str(resources.files("bot") / "knowledge"))
+
+
+def topic_problems(topic: Topic) -> list[str]:
+    """What is wrong with one topic's content, one line each (empty when it is fine)."""
+    problems = []
+    if topic.jurisdiction not in (US_FEDERAL, US_STATE_VARIES, UK) and topic.jurisdiction not in US_STATES:
+        allowed = f"'{US_FEDERAL}', '{US_STATE_VARIES}', '{UK}' or a US state"
+        problems.append(f"jurisdiction {topic.jurisdiction!r} is not {allowed}")
+    if not topic.title.strip():
+        problems.append("title is empty")
+    if not topic.triggers:
+        problems.append("no triggers")
+    for trigger in topic.triggers:
+        if not trigger.strip() or trigger != trigger.lower():
+            problems.append(f"trigger {trigger!r} must be a non-empty lowercase phrase")
+    if len(set(topic.triggers)) != len(topic.triggers):
+        problems.append("triggers repeat")
+    for field, limit in (("one_line", MAX_ONE_LINE_WORDS), ("explanation", MAX_EXPLANATION_WORDS)):
+        words = len(getattr(topic, field).split())
+        if words == 0:
+            problems.append(f"{field} is empty")
+        elif words > limit:
+            problems.append(f"{field} has {words} words (at most {limit})")
+    if not 1 <= len(topic.often_wrong) <= 3:
+        problems.append(f"often_wrong has {len(topic.often_wrong)} lines (1 to 3)")
+    if not 1 <= len(topic.authorities) <= 4:
+        problems.append(f"{len(topic.authorities)} authorities (1 to 4)")
+    return problems
+
+
+def read_topics(folder: Path) -> tuple[list[Topic], list[str]]:
+    """The valid topics of a folder, and one line per problem found (file name first)."""
+    topics: list[Topic] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        problems.append(f"{folder}: no topic files (*.yaml)")
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            topic = Topic.model_validate(data)
+        except (OSError, yaml.YAMLError) as exc:
+            problems.append(f"{path.name}: cannot read: {str(exc).splitlines()[0]}")
+            continue
+        except ValidationError as exc:
+            problems += [
+                f"{path.name}: {'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors()
+            ]
+            continue
+        found = topic_problems(topic)
+        if topic.id != path.stem:
+            found.append(f"id {topic.id!r} differs from the file name")
+        if topic.id in seen:
+            found.append(f"id {topic.id!r} is also used by {seen[topic.id]}")
+        seen.setdefault(topic.id, path.name)
+        problems += [f"{path.name}: {p}" for p in found]
+        if not found:
+            topics.append(topic)
+    return topics, problems
+
+
+@cache
+def load_topics() -> list[Topic]:
+    """Every valid topic of the bundled knowledge base (problems are logged, not raised)."""
+    topics, problems = read_topics(knowledge_dir())
+    for problem in problems:
+        log.error("knowledge base: %s (topic skipped; run `footnote legal check`)", problem)
+    return topics

@@ -1,0 +1,338 @@
+"""Choose the knowledge-base topics that fit a story and tie each one to it.
+
+A topic scores by its trigger phrases found in the story: where they occur (headline, the
+first paragraphs, the body), how exact the match is, how specific the phrase is and how
+many distinct triggers fire. Only topics of the story's jurisdiction compete, a topic needs
+a minimum score, and a topic that only repeats the evidence of a better one is dropped:
+no legal section is better than an irrelevant one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from bot.legal.jurisdiction import US, Jurisdiction, detect_jurisdiction
+from bot.legal.knowledge import UK, US_STATES, Topic, load_topics
+from bot.models import Article, LegalNote, Statement
+
+MIN_SCORE = 2.0  # e.g. one specific phrase in the opening paragraphs, or two distinct ones in the body
+MIN_CANDIDATE_SCORE = 1.0
+RELATIVE_FLOOR = 0.3
+AREA_SHARE = 0.25  # a note must score at least this share of the best one
+_LEAD_SENTENCES = 4
+_WEIGHT_HEADLINE = 3.0
+_WEIGHT_LEAD = 2.0
+_WEIGHT_BODY = 1.0
+_LOOSE = 0.75  # the trigger's words in one sentence, close together but not as a phrase
+_EXCERPT_WORDS = 32
+_PLACE_NAMES = {UK: "the UK", US: "the US"}
+
+_STOP = frozenset(
+    (
+        "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "by", "from", "at", "as", "is",
+        "are", "was", "were", "be", "been", "being", "its", "it", "their", "his", "her", "that", "this",
+        "these", "those", "than", "into", "over", "under", "about", "against", "after", "before",
+    )
+)  # fmt: skip
+_ARTICLES = frozenset({"a", "an", "the"})
+_TOKEN = re.compile(r"[a-z0-9§]+(?:'[a-z]+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_ABBREVIATION_END = re.compile(
+    r"\b(?:[A-Z]|Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Gen|Lt|Sgt|Jr|Sr|No|v|vs|U\.S|Inc|Co|Corp)\.$"
+)
+
+
+def _stem(word: str) -> str:
+    """A crude English stem: 'charged', 'charges', 'charging' → 'charg'."""
+    word = word.removesuffix("'s")
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif (
+        len(word) > 4
+        and word.endswith("ed")
+        or len(word) > 4
+        and word.endswith("es")
+        and (word[-3] in "sxz" or word[-4:-2] in ("ch", "sh"))
+    ):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return re.sub(r"[-–—/]", " ", text)
+
+
+def _stems(text: str) -> list[str]:
+    return [_stem(t) for t in _TOKEN.findall(_normalise(text))]
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    phrase: str
+    pattern: re.Pattern[str]
+    words: tuple[str, ...]  # stems in order, without articles
+    stems: frozenset[str]  # content stems: what makes two triggers the same evidence
+    specificity: float
+
+
+@dataclass
+class _Sentence:
+    text: str
+    place: float  # the weight of where it sits: headline, lead or body
+    normal: str
+    positions: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class _Hit:
+    trigger: _Trigger
+    sentence: int
+    strength: float
+
+
+@dataclass
+class Scored:
+    """A topic and the evidence for it in one story."""
+
+    topic: Topic
+    score: float
+    hits: list[_Hit]
+
+
+@cache
+def _trigger(phrase: str) -> _Trigger:
+    normal = _normalise(phrase).strip()
+    tokens = _TOKEN.findall(normal)
+    words = tuple(_stem(t) for t in tokens if t not in _ARTICLES)
+    content = frozenset(_stem(t) for t in tokens if t not in _STOP) or frozenset(words)
+    # A one-word trigger ("union", "charged with") is weak evidence; a four-word phrase is strong.
+    specificity = min(1.6, 0.6 + 0.35 * (len(content) - 1)) if len(content) > 1 else 0.7
+    pattern = re.compile(r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, normal.split())) + r"(?![a-z0-9])")
+    return _Trigger(phrase, pattern, words, content, specificity)
+
+
+def _sentences(article: Article, statements: list[Statement]) -> list[_Sentence]:
+    headline = article.headline or article.title
+    body = article.text or " ".join(s.text for s in statements)
+    out = [_Sentence(headline, _WEIGHT_HEADLINE, _normalise(headline))] if headline else []
+    count = 0
+    for paragraph in body.split("\n"):
+        if not paragraph.strip() or paragraph.strip() == headline.strip():
+            continue
+        pieces: list[str] = []
+        for piece in _SENTENCE_END.split(paragraph.strip()):
+            if pieces and _ABBREVIATION_END.search(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {piece}"
+            else:
+                pieces.append(piece)
+        for piece in pieces:
+            place = _WEIGHT_LEAD if count < _LEAD_SENTENCES else _WEIGHT_BODY
+            out.append(_Sentence(piece, place, _normalise(piece)))
+            count += 1
+    for sentence in out:
+        for i, stem in enumerate(_stems(sentence.text)):
+            sentence.positions.setdefault(stem, []).append(i)
+    return out
+
+
+def _loose_match(trigger: _Trigger, sentence: _Sentence) -> bool:
+    """The trigger's words, in order, in one sentence, with only a few words between them."""
+    lists = [sentence.positions.get(w) for w in trigger.words]
+    if not all(lists):
+        return False
+    slack = 2 * len(lists)
+    for first in lists[0]:  # type: ignore[union-attr]
+        at, spent = first, 0
+        for following in lists[1:]:
+            nxt = next((p for p in following if p > at), None)  # type: ignore[union-attr]
+            if nxt is None or spent + (nxt - at - 1) > slack:
+                break
+            spent, at = spent + (nxt - at - 1), nxt
+        else:
+            return True
+    return False
+
+
+def _hits(topic: Topic, story: Story) -> list[_Hit]:
+    """The best hit of each distinct trigger ("ice agent charged" and "ice agents charged" are one)."""
+    hits = []
+    distinct = {_trigger(p).stems: _trigger(p) for p in reversed(topic.triggers)}
+    for trigger in distinct.values():
+        best: _Hit | None = None
+        seen = 0
+        # Only sentences holding every word of the trigger can match it, as a phrase or loosely.
+        where = [story.index.get(w) for w in trigger.words]
+        if not where or not all(where):
+            continue
+        for i in sorted(set.intersection(*where)):  # type: ignore[arg-type]
+            sentence = story.sentences[i]
+            if trigger.pattern.search(sentence.normal):
+                strength = sentence.place
+            elif _loose_match(trigger, sentence):
+                strength = sentence.place * _LOOSE
+            else:
+                continue
+            seen += 1
+            if best is None or strength > best.strength:
+                best = _Hit(trigger, i, strength)
+        if best is not None:
+            # Repetition adds a little: a story about a union vote says "union" often.
+            best.strength = best.strength * trigger.specificity * (1 + 0.15 * min(3, seen - 1))
+            hits.append(best)
+    # Several triggers firing in one sentence are one piece of evidence, not several.
+    hits.sort(key=lambda h: -h.strength)
+    seen_sentences: set[int] = set()
+    for hit in hits:
+        if hit.sentence in seen_sentences:
+            hit.strength *= 0.5
+        seen_sentences.add(hit.sentence)
+    return hits
+
+
+def _rarity(topics: Iterable[Topic]) -> dict[str, float]:
+    """Evidence from a trigger shared by several topics counts less for each of them."""
+    owners: dict[frozenset[str], int] = {}
+    for topic in topics:
+        for stems in {_trigger(p).stems for p in topic.triggers}:
+            owners[stems] = owners.get(stems, 0) + 1
+    return {k: 1 / math.sqrt(n) for k, n in owners.items()}
+
+
+def _fits(topic: Topic, where: Jurisdiction) -> bool:
+    if where.place == UK:
+        return topic.is_uk
+    if where.place != US or topic.is_uk:
+        return False
+    if topic.jurisdiction in US_STATES:
+        # A state's own law applies when the story is set there, or names no state at all.
+        return topic.jurisdiction in where.states or not where.states
+    return True
+
+
+@dataclass(frozen=True)
+class Story:
+    """An article made ready for matching: its sentences (headline first), their words, its jurisdiction."""
+
+    sentences: list[_Sentence]
+    where: Jurisdiction
+    index: dict[str, set[int]]  # word stem → the sentences that use it
+
+
+def read_story(article: Article, statements: list[Statement]) -> Story:
+    """Split the article into weighted sentences and find where it happens."""
+    where = detect_jurisdiction(article.headline or article.title, article.text, article.url)
+    sentences = _sentences(article, statements)
+    index: dict[str, set[int]] = {}
+    for i, sentence in enumerate(sentences):
+        for stem in sentence.positions:
+            index.setdefault(stem, set()).add(i)
+    return Story(sentences, where, index)
+
+
+def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
+    """Topics of the story's jurisdiction with any trigger in it, best first."""
+    rarity = _rarity(topics)
+    scored = []
+    for topic in topics:
+        if not _fits(topic, story.where):
+            continue
+        hits = _hits(topic, story)
+        if hits:
+            score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
+            scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
+    # A story that fires several topics of one area (speech and press, labour...) is about that area:
+    # each of them gains a share of its neighbours' evidence.
+    by_area: dict[str, float] = {}
+    for s in scored:
+        by_area[s.topic.area] = by_area.get(s.topic.area, 0.0) + s.score
+    for s in scored:
+        s.score += AREA_SHARE * (by_area[s.topic.area] - s.score) if s.topic.area else 0.0
+    scored.sort(key=lambda s: (-s.score, s.topic.id))
+    return scored
+
+
+def _best(ranked: list[Scored], limit: int, floor: float) -> list[Scored]:
+    """The top `limit` topics scoring at least `floor` (topics sharing triggers are companions, kept)."""
+    return [s for s in ranked if s.score >= floor][:limit]
+
+
+def candidate_topics(article: Article, statements: list[Statement], limit: int = 6) -> list[Topic]:
+    """Ranked topics that may apply to this story (for a model to choose among)."""
+    ranked = rank_topics(read_story(article, statements), load_topics())
+    return [s.topic for s in ranked if s.score >= MIN_CANDIDATE_SCORE][:limit]
+
+
+def _excerpt(text: str, around: re.Pattern[str] | None) -> str:
+    words = text.split()
+    if len(words) > _EXCERPT_WORDS:
+        centre = 0
+        if around is not None and (m := around.search(_normalise(text))):
+            centre = len(_normalise(text)[: m.start()].split())
+        start = max(0, min(centre - _EXCERPT_WORDS // 2, len(words) - _EXCERPT_WORDS))
+        words = words[start : start + _EXCERPT_WORDS]
+        text = ("…" if start else "") + " ".join(words) + "…"
+    # Quoted inside our own quotes; never let article text ping anyone.
+    text = text.replace("“", "‘").replace("”", "’").replace('"', "'")
+    return re.sub(r"[@<>]", "", text).strip()
+
+
+def _relevance(topic: Topic, sentence: _Sentence, trigger: _Trigger | None) -> str:
+    excerpt = _excerpt(sentence.text, trigger.pattern if trigger else None).rstrip(".")
+    return f"Relevant here: the story says “{excerpt}”."
+
+
+def relevance_sentence(topic: Topic, article: Article, statements: list[Statement]) -> str:
+    """One sentence tying a topic to this story, quoting the story's own words where the topic fired."""
+    story = read_story(article, statements)
+    hits = _hits(topic, story)
+    if hits:
+        hit = _quoted_hit(hits, story.sentences)
+        return _relevance(topic, story.sentences[hit.sentence], hit.trigger)
+    if story.sentences:
+        return _relevance(topic, story.sentences[0], None)
+    return f"{topic.title} may bear on this story."
+
+
+def _quoted_hit(hits: list[_Hit], sentences: list[_Sentence]) -> _Hit:
+    """The hit to quote: the strongest in the body, whose sentence says more than a headline."""
+    body = [h for h in hits if sentences[h.sentence].place != _WEIGHT_HEADLINE]
+    return max(body or hits, key=lambda h: h.strength)
+
+
+def _note(scored: Scored, sentences: list[_Sentence]) -> LegalNote:
+    topic, hit = scored.topic, _quoted_hit(scored.hits, sentences)
+    return LegalNote(
+        topic=topic.id,
+        title=topic.title,
+        jurisdiction=topic.jurisdiction,
+        explanation=f"{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
+        relevance=_relevance(topic, sentences[hit.sentence], hit.trigger),
+        authorities=[a.shown() for a in topic.authorities],
+    )
+
+
+def choose_notes(story: Story, topics: list[Topic], limit: int = 3) -> tuple[list[LegalNote], str | None]:
+    """The notes for a story from `topics`, or the line saying the story is outside their jurisdictions."""
+    if story.where.place not in {UK if t.is_uk else US for t in topics}:
+        return [], f"No legal context available for {_PLACE_NAMES.get(story.where.place, story.where.place)}."
+    ranked = rank_topics(story, topics)
+    if not ranked:
+        return [], None
+    floor = max(MIN_SCORE, RELATIVE_FLOOR * ranked[0].score)
+    return [_note(s, story.sentences) for s in _best(ranked, limit, floor)], None
+
+
+def match_legal(
+    article: Article, statements: list[Statement], limit: int = 3
+) -> tuple[list[LegalNote], str | None]:
+    """At most `limit` legal notes, most relevant first, and an optional 'no legal context' line."""
+    return choose_notes(read_story(article, statements), load_topics(), limit)

@@ -1,0 +1,157 @@
+"""The citation guard: only knowledge-base authorities reach a reader."""
+
+import logging
+
+import pytest
+
+from bot.legal.citations import find_citations
+from bot.legal.guard import CitationGuard, KnownCitations, guard_analysis, guard_text
+from bot.legal.knowledge import load_topics
+from bot.models import Analysis, ArticleMeta, Kind, LegalNote, Statement
+
+KB = [
+    "In re Neagle, 135 U.S. 1 (1890)",
+    "Printz v. United States, 521 U.S. 898 (1997)",
+    "McCulloch v. Maryland, 17 U.S. (4 Wheat.) 316 (1819)",
+    "Trump v. J.G.G., 604 U.S. ___ (2025) (per curiam)",
+    "U.S. Const. art. VI, cl. 2",
+    "U.S. Const. amend. XIV, § 1",
+    "8 U.S.C. § 1229a",
+    "42 U.S.C. § 2000e-2",
+    "47 U.S.C. § 230(c)(1)",
+    "16 C.F.R. Part 318",
+    "45 C.F.R. § 160.103",
+    "Cal. Civ. Code § 1798.82",
+    "Campbell v MGN Ltd [2004] UKHL 22, [2004] 2 AC 457",
+    "Bloomberg LP v ZXC [2022] UKSC 5",
+    "Defamation Act 2013, s 1",
+    "Sup. Ct. R. 10",
+]
+
+
+@pytest.fixture(scope="module")
+def guard() -> CitationGuard:
+    return CitationGuard(KnownCitations(KB))
+
+
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "Smith v. Jones, 123 U.S. 456 (1999)",
+        "Printz v. United States, 521 U.S. 98 (1997)",  # a real case at the wrong page
+        "Foo v. Bar [2031] UKSC 99",
+        "[2019] EWCA Civ 123",
+        "42 U.S.C. § 2000e-3",
+        "16 C.F.R. Part 319",
+        "U.S. Const. amend. XXVII",
+        "Defamation Act 2013, s 5",
+        "Cal. Civ. Code § 1954.50",
+        "Foo v. Bar, 604 U.S. ___ (2025)",
+        "Printz, 521 U.S. at 12",  # a pin cite before the first page
+    ],
+)
+def test_invented_citations_never_reach_output(guard: CitationGuard, invented: str) -> None:
+    text = f"The court relied on {invented} in its ruling."
+    cleaned, removed = guard.clean(text)
+    assert removed
+    assert invented not in cleaned
+    assert cleaned.startswith("The court relied on") and cleaned.endswith("in its ruling.")
+
+
+@pytest.mark.parametrize("citation", KB)
+def test_known_authorities_pass_unchanged(guard: CitationGuard, citation: str) -> None:
+    assert guard.clean(f"See {citation}.") == (f"See {citation}.", ())
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "Printz, 521 U.S. at 935",  # short form inside the known case
+        "U.S. Const. amend. XIV",  # less precise than the KB's "amend. XIV, § 1"
+        "47 U.S.C. § 230",  # the section without the KB's subsection
+        "45 C.F.R. Part 160",  # the part holding the KB's section
+        "Id. at 936",
+        "id.",
+    ],
+)
+def test_references_to_known_authorities_are_kept(guard: CitationGuard, variant: str) -> None:
+    assert guard.clean(f"As held in {variant}, states may not.")[1] == ()
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "On May 5, 2023 the firm paid $5 million under Section 5 of the plan.",
+        "The 2-1 decision came on Tuesday; 40 percent of 1,200 renters agreed.",
+        "He served 10 years in the U.S. Army and 3 years in 12 U.S. states.",
+        "The Human Rights Act 1998 protects privacy and free expression.",
+        "Article VI of the Constitution and the Fourteenth Amendment were cited.",
+    ],
+)
+def test_ordinary_text_is_untouched(guard: CitationGuard, ordinary: str) -> None:
+    assert guard.clean(ordinary) == (ordinary, ())
+
+
+def test_removal_leaves_readable_text(guard: CitationGuard) -> None:
+    cleaned, removed = guard.clean("States cannot be drafted (Printz v. United States, 521 U.S. 98 (1997)).")
+    assert cleaned == "States cannot be drafted."
+    cleaned, _ = guard.clean(
+        "This follows Neagle (see Smith v. Jones, 123 U.S. 456 (1999); In re Neagle, 135 U.S. 1 (1890))."
+    )
+    assert cleaned == "This follows Neagle (In re Neagle, 135 U.S. 1 (1890))."
+    cleaned, _ = guard.clean("Smith v. Jones, 123 U.S. 456 (1999), is often cited.")
+    assert cleaned == "is often cited."
+
+
+def test_citations_are_keyed_for_matching() -> None:
+    keys = {
+        c.key
+        for c in find_citations(
+            "42 U.S.C. § 2000e-2; 8 U.S.C. § 1229a; [2022] UKSC 5; U.S. Const. art. VI, cl. 2"
+        )
+    }
+    assert keys == {
+        ("usc", "42", "2000e-2"),
+        ("usc", "8", "1229a"),
+        ("uk", "2022", "uksc", "5"),
+        ("const", "art.vi", "cl2"),
+    }
+
+
+def test_every_bundled_authority_passes_the_bundled_guard() -> None:
+    authorities = [a.shown() for t in load_topics() for a in t.authorities]
+    assert authorities, "the knowledge base is empty"
+    for shown in authorities:
+        assert guard_text(shown) == (shown, [])
+
+
+def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.LogCaptureFixture) -> None:
+    fake = "Smith v. Jones, 123 U.S. 456 (1999)"
+    statement_text = f"The brief cites {fake}."
+    analysis = Analysis(
+        article=ArticleMeta(url="https://example.test/a"),
+        summary=f"A ruling ({fake}).",
+        statements=[
+            Statement(
+                text=statement_text, kind=Kind.CLAIM, source=f"lawyers citing {fake}", why=f"per {fake}"
+            )
+        ],
+        legal=[
+            LegalNote(
+                topic="t",
+                title=f"Title {fake}",
+                jurisdiction="US federal",
+                explanation=f"Explained by {fake}.",
+                relevance=f"Because of {fake}.",
+                authorities=[fake, load_topics()[0].authorities[0].citation],
+            )
+        ],
+    )
+    with caplog.at_level(logging.WARNING, logger="bot.legal.guard"):
+        guarded = guard_analysis(analysis)
+    dumped = guarded.model_dump_json()
+    assert "123 U.S. 456" not in dumped.replace(statement_text, "")
+    assert guarded.statements[0].text == statement_text  # the article's own words are quoted, not judged
+    assert guarded.usage.citations_removed == 7
+    assert guarded.legal[0].authorities == [load_topics()[0].authorities[0].citation]
+    assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 7

@@ -1,0 +1,111 @@
+"""The story matcher: the right topics, of the right jurisdiction, tied to this story."""
+
+from pathlib import Path
+
+from bot.legal.jurisdiction import detect_jurisdiction
+from bot.legal.knowledge import read_topics
+from bot.legal.matcher import candidate_topics, choose_notes, match_legal, read_story, relevance_sentence
+from bot.models import Article, Kind, Statement
+
+FIXTURES = Path(__file__).parent / "fixtures" / "legal"
+TOPICS, _ = read_topics(FIXTURES / "kb_good")
+
+
+def story(name: str) -> Article:
+    """A fixture story: URL, headline, a blank line, then paragraphs."""
+    url, headline, _, text = (FIXTURES / "stories" / f"{name}.txt").read_text().split("\n", 3)
+    return Article(url=url, headline=headline, title=headline, text=text.strip())
+
+
+ICE, SINGER, LONDON, PARIS, RENT = (story(n) for n in ("ice", "singer", "london", "paris", "rent"))
+VACATED = (
+    "Idaho v. Horiuchi, 253 F.3d 359 (9th Cir. 2001) (en banc) — "
+    "Later vacated as moot; not binding precedent."
+)
+
+
+def test_story_about_prosecuting_ice_agents_gets_immunity_first_and_never_defamation() -> None:
+    notes, line = choose_notes(read_story(ICE, []), TOPICS)
+    assert line is None
+    assert [n.topic for n in notes] == ["officer-immunity", "commandeering"]
+    assert notes[0].jurisdiction == "US federal"
+    assert notes[0].explanation.startswith("A state can't punish a federal officer")
+    assert "In re Neagle, 135 U.S. 1 (1890)" in notes[0].authorities
+    assert VACATED in notes[0].authorities
+
+
+def test_relevance_quotes_the_story_where_the_topic_fired() -> None:
+    notes, _ = choose_notes(read_story(ICE, []), TOPICS)
+    sentences = [s.strip() for p in ICE.text.split("\n\n") for s in p.split(". ")]
+    for note, words in zip(notes, ["agents", "sanctuary states"], strict=True):
+        assert note.relevance.startswith("Relevant here: the story says “") and note.relevance.endswith("”.")
+        quoted = note.relevance.split("“", 1)[1].rsplit("”", 1)[0]
+        assert words in quoted and any(quoted in s for s in sentences)  # the story's own words, not invented
+
+
+def test_defamation_story_gets_us_defamation_not_uk_or_immigration() -> None:
+    notes, _ = choose_notes(read_story(SINGER, []), TOPICS)
+    assert [n.topic for n in notes] == ["actual-malice"]
+
+
+def test_uk_story_gets_uk_law_only() -> None:
+    story = read_story(LONDON, [])
+    assert story.where.place == "UK"
+    notes, line = choose_notes(story, TOPICS)
+    assert [n.topic for n in notes] == ["uk-defamation"] and line is None
+
+
+def test_story_outside_the_knowledge_base_says_so_instead_of_applying_us_law() -> None:
+    notes, line = choose_notes(read_story(PARIS, []), TOPICS)
+    assert notes == []
+    assert line == "No legal context available for France."
+
+
+def test_state_topic_applies_when_no_other_state_is_named() -> None:
+    assert [n.topic for n in choose_notes(read_story(RENT, []), TOPICS)[0]] == ["rent-caps-california"]
+    oregon = RENT.model_copy(update={"text": RENT.text + " Oregon passed a statewide cap in 2019."})
+    assert choose_notes(read_story(oregon, []), TOPICS)[0] == []
+
+
+def test_a_passing_mention_is_not_enough() -> None:
+    article = story("budget")
+    assert choose_notes(read_story(article, []), TOPICS) == ([], None)
+
+
+def test_matcher_works_from_statements_when_the_text_is_missing() -> None:
+    article = Article(headline="A quiet headline")
+    statements = [
+        Statement(
+            text="State prosecutors said they are prosecuting ICE agents who broke state law.",
+            kind=Kind.CLAIM,
+        ),
+        Statement(text="The Supremacy Clause may shield the agents.", kind=Kind.SPECULATION),
+    ]
+    notes, _ = choose_notes(read_story(article, statements), TOPICS)
+    assert notes and notes[0].topic == "officer-immunity"
+
+
+def test_jurisdiction_detection() -> None:
+    assert detect_jurisdiction("Union wins vote", "KESSLING, Mich. — Workers voted on Friday.").states == {
+        "Michigan"
+    }
+    assert (
+        detect_jurisdiction("Ministers", "The Home Office told MPs in Westminster on Monday.").place == "UK"
+    )
+    assert detect_jurisdiction("Le ministre", "BERLIN — The Bundestag voted on Friday.").place == "Germany"
+    # American papers write about the world: a mention abroad does not move a US story.
+    us = detect_jurisdiction(
+        "Senate debates China tariffs", "Congress and the White House argued over China on Monday."
+    )
+    assert us.place == "US"
+
+
+def test_public_api_on_the_bundled_knowledge_base() -> None:
+    notes, line = match_legal(ICE, [])
+    assert line is None and 1 <= len(notes) <= 3
+    assert notes[0].topic == "supremacy-clause-immunity"
+    assert not any("defam" in n.topic or "libel" in n.title.lower() for n in notes)
+    candidates = candidate_topics(ICE, [], limit=6)
+    assert candidates[0].id == "supremacy-clause-immunity" and len(candidates) <= 6
+    relevance = relevance_sentence(candidates[0], ICE, [])
+    assert relevance.startswith("Relevant here: the story says") and "agents" in relevance
