@@ -104,3 +104,7 @@ class Service(Protocol):
     async def article_text(self, link: str) -> str | None:
         """The extracted text behind a cached analysis (for "What I read")."""
         ...
+
+    async def cached_analysis(self, link: str) -> Analysis | None:
+        """The stored analysis of a link, free of claims and limits (for "Show all" on an answer)."""
+        ...

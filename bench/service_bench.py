@@ -1,0 +1,113 @@
+"""Service speed: a cache hit end to end, and 50 concurrent new links with the event loop's worst stall.
+
+usage: python bench/service_bench.py [--hits N] [--links N]
+
+Runs against a temporary SQLite file, a local page server and the local engine. Targets: cache hit
+median ≤ 20 ms; worst event-loop stall ≤ 50 ms while 50 distinct links are fetched and analysed
+(measured by a ticker task that records how late it wakes up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.config import Settings
+from bot.service.service import ExplainService
+from bot.service.types import Status, Where, Who
+
+# The page server lives with the tests; this script is run from a checkout, not installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support.page_server import PageServer  # noqa: E402
+
+TICK = 0.005
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def ticker(worst: list[float], stop: asyncio.Event) -> None:
+    """Wake every TICK seconds and keep the largest lateness seen."""
+    while not stop.is_set():
+        expected = time.perf_counter() + TICK
+        await asyncio.sleep(TICK)
+        worst[0] = max(worst[0], time.perf_counter() - expected)
+
+
+def where(i: int) -> Where:
+    # A channel and message per request, so "already explained here", claims and limits never refuse.
+    return Where(platform="discord", workspace="bench", channel=f"c{i}", message_id=f"m{i}")
+
+
+async def cache_hits(service: ExplainService, pages: PageServer, count: int) -> list[float]:
+    link = pages.url("/news/cached-story")
+    first = await service.explain(link, where(-1), Who(user_id="u-1"))
+    assert first.status == Status.OK, first
+    timings = []
+    for i in range(count):
+        started = time.perf_counter()
+        result = await service.explain(link, where(i), Who(user_id=f"u{i}"))
+        timings.append((time.perf_counter() - started) * 1000)
+        assert result.status == Status.CACHED, result
+    return timings
+
+
+async def concurrent_links(
+    service: ExplainService, pages: PageServer, count: int
+) -> tuple[float, float, int]:
+    worst = [0.0]
+    stop = asyncio.Event()
+    tick = asyncio.create_task(ticker(worst, stop))
+    await asyncio.sleep(TICK * 4)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(
+            service.explain(pages.url(f"/news/story-{i}"), where(10_000 + i), Who(user_id=f"w{i}"))
+            for i in range(count)
+        )
+    )
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await tick
+    return elapsed, worst[0] * 1000, sum(r.status == Status.OK for r in results)
+
+
+async def run(hits: int, links: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(
+            FOOTNOTE_DB=str(Path(tmp) / "bench.sqlite3"),
+            FOOTNOTE_ENGINE="local",
+            FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
+        )
+        async with PageServer() as pages, ExplainService(settings) as service:
+            await service.command("budget requests 100000", where(0), Who(user_id="bench", is_moderator=True))
+            timings = await cache_hits(service, pages, hits)
+            print(
+                f"cache hit end to end: median {statistics.median(timings):.2f} ms, "
+                f"p95 {percentile(timings, 0.95):.2f} ms over {hits} requests (target median ≤ 20 ms)"
+            )
+            elapsed, stall, ok = await concurrent_links(service, pages, links)
+            print(
+                f"{links} concurrent new links: {ok} explained in {elapsed:.2f} s "
+                f"(max {settings.max_concurrent_analyses} analyses at once); "
+                f"worst event-loop stall {stall:.1f} ms (target ≤ 50 ms)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--hits", type=int, default=200)
+    parser.add_argument("--links", type=int, default=50)
+    args = parser.parse_args()
+    asyncio.run(run(args.hits, args.links))
+
+
+if __name__ == "__main__":
+    main()

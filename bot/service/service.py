@@ -1,0 +1,340 @@
+"""`ExplainService`: the one implementation of `Service` that every chat adapter and the CLI use.
+
+One explain request goes: claim (exactly one answer per message and link, recorded before any
+work) → domain rules → "already explained here" → rate limits → cache → daily budget →
+single-flight analysis (fetch → extract → engine → citation guard, under a global concurrency
+limit, CPU work off the event loop) → store. Single-flight is per process; across processes the
+claim and the cache keep answers unique and work mostly shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Literal
+
+from bot import errors
+from bot.config import Settings
+from bot.engines import Engine, make_engine
+from bot.extract import extract_article
+from bot.fetch import fetch_page
+from bot.legal.guard import guard_analysis
+from bot.links import canonical_url, find_links, host_of
+from bot.models import Analysis, Article, FlagKind
+from bot.service import messages
+from bot.service.commands import CommandContext, run_command
+from bot.service.policy import (
+    Policy,
+    default_policy,
+    effective_policy,
+    seconds_to_midnight_utc,
+    utc_day_start,
+)
+from bot.service.sqlite_store import SqliteStore
+from bot.service.store import RateCheck, Store
+from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
+
+log = logging.getLogger(__name__)
+
+HOUR = 3600.0
+CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
+
+
+class ExplainService:
+    """Policy, cache, single-flight analysis, settings, commands and stats over one `Store`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        store: Store | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._store: Store = store or SqliteStore(settings.db_path())
+        self._clock = clock
+        self._defaults = default_policy(settings)
+        self._ttl = settings.cache_ttl_hours * HOUR
+        self._slots = asyncio.Semaphore(max(1, settings.max_concurrent_analyses))
+        self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._closing = False
+        self._pruned_at = 0.0
+
+    # Life cycle
+
+    async def start(self) -> None:
+        """Open the store (migrating it) and drop expired rows."""
+        if self._engine is None:
+            self._engine = make_engine(self._settings)
+        await self._store.start()
+        await self._prune_now()
+
+    async def _prune_now(self) -> None:
+        self._pruned_at = self._clock()
+        await self._store.prune(self._pruned_at, max(self._ttl, CACHE_KEPT_AT_LEAST))
+
+    async def close(self) -> None:
+        """Refuse new work, let in-flight requests and analyses finish, then close the store."""
+        self._closing = True
+        await self._idle.wait()
+        await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        await self._store.close()
+
+    async def __aenter__(self) -> ExplainService:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def engine(self) -> Engine:
+        """The analysis engine (available after `start`)."""
+        if self._engine is None:
+            raise RuntimeError("the service is not started")
+        return self._engine
+
+    # Settings
+
+    async def _policy(self, where: Where) -> Policy:
+        return effective_policy(
+            self._defaults, await self._store.settings_layers(where.workspace, where.channel)
+        )
+
+    async def channel(self, where: Where) -> ChannelView:
+        """Effective settings for a channel (guild/workspace defaults plus overrides)."""
+        policy = await self._policy(where)
+        return ChannelView(
+            auto_explain=policy.auto_explain,
+            reaction_requests=policy.reaction_requests,
+            max_links=policy.max_links,
+            language=policy.language,
+        )
+
+    async def links_to_explain(self, text: str, where: Where) -> list[str]:
+        """Canonical article links in a message that this channel allows, up to its limit."""
+        links = find_links(text, self._settings)
+        if not links:
+            return []  # most messages have no link: skip the database
+        policy = await self._policy(where)
+        return [link for link in links if policy.allows_domain(host_of(link))][: policy.max_links]
+
+    # Explaining
+
+    async def explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+        """Claim → policy → cache → fetch → extract → engine → store, for one link.
+
+        The claim comes first so that even a refusal is answered once per message and link.
+        """
+        if self._closing:
+            return ExplainResult(
+                status=Status.FAILED, link=link, message=messages.shutting_down(), error_kind="shutting_down"
+            )
+        self._active += 1
+        self._idle.clear()
+        try:
+            return await self._explain(link, where, who)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError as exc:
+            return ExplainResult(
+                status=Status.FAILED, link=link, message=messages.failure(exc), error_kind=exc.kind
+            )
+        now = self._clock()
+        if now - self._pruned_at > HOUR:  # a bot may run for months: keep old rows from piling up
+            await self._prune_now()
+        if where.message_id is not None and not await self._store.claim(
+            where.platform, where.workspace, where.channel, where.message_id, url, now
+        ):
+            return ExplainResult(status=Status.DUPLICATE, link=url)
+        if not find_links(url, self._settings, limit=1):
+            return ExplainResult(status=Status.NOT_ARTICLE, link=url, message=messages.not_article())
+        policy = await self._policy(where)
+        host = host_of(url)
+        if not policy.allows_domain(host):
+            return ExplainResult(
+                status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
+            )
+        permalink = await self._store.earlier_reply(
+            where.platform, where.workspace, where.channel, url, now - self._ttl
+        )
+        if permalink is not None:
+            return ExplainResult(
+                status=Status.ALREADY_HERE,
+                link=url,
+                permalink=permalink,
+                message=messages.already_here(permalink),
+            )
+        refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
+        if refusal is not None:
+            key, wait = refusal
+            text = (
+                messages.user_rate_limited(wait)
+                if key.startswith("user:")
+                else messages.channel_rate_limited(wait)
+            )
+            return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
+        key = self._cache_key(url)
+        cached = await self._store.cached_analysis(key, now - self._ttl)
+        if cached is not None:
+            await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
+            return self._answer(Status.CACHED, url, cached.analysis)
+        return await self._analyse_shared(url, key, where, policy, now)
+
+    def _rate_checks(self, policy: Policy, where: Where, who: Who) -> list[RateCheck]:
+        scope = f"{where.platform}:{where.workspace}"
+        return [
+            RateCheck(key=f"user:{scope}:{who.user_id}", limit=policy.user_limit),
+            RateCheck(key=f"channel:{scope}:{where.channel}", limit=policy.channel_limit),
+        ]
+
+    def _cache_key(self, url: str) -> str:
+        # The engine name carries model and prompt version, so upgrading either re-explains.
+        return f"{self.engine.name}|{url}"
+
+    @staticmethod
+    def _answer(status: Status, url: str, analysis: Analysis) -> ExplainResult:
+        partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
+        return ExplainResult(
+            status=status, link=url, analysis=analysis, message=messages.partial_text() if partial else None
+        )
+
+    async def _analyse_shared(
+        self, url: str, key: str, where: Where, policy: Policy, now: float
+    ) -> ExplainResult:
+        """Join the analysis of this URL already under way, or reserve budget and start it."""
+        flight = self._flights.get(key)
+        leader = False
+        if flight is None:
+            ticket = await self._store.reserve_budget(
+                where.workspace,
+                where.channel,
+                utc_day_start(now),
+                policy.budget_requests,
+                policy.budget_tokens,
+                now,
+            )
+            if ticket is None:
+                return ExplainResult(
+                    status=Status.BUDGET_SPENT,
+                    link=url,
+                    message=messages.budget_spent(seconds_to_midnight_utc(now)),
+                )
+            flight = self._flights.get(key)  # another request may have started it while we reserved
+            if flight is None:
+                flight = asyncio.create_task(self._analyse(url, key, ticket), name=f"analyse {url}")
+                self._flights[key] = flight
+                flight.add_done_callback(functools.partial(self._landed, key))
+                leader = True
+            else:
+                await self._store.settle(ticket, "released")
+        try:
+            # shield: a requester that gives up must not cancel the work others are waiting for
+            analysis, fresh = await asyncio.shield(flight)
+        except errors.FootnoteError as exc:
+            return ExplainResult(
+                status=Status.FAILED, link=url, message=messages.failure(exc), error_kind=exc.kind
+            )
+        if leader and fresh:
+            return self._answer(Status.OK, url, analysis)
+        await self._store.record_event(where.workspace, where.channel, "cache_hit", self._clock())
+        return self._answer(Status.OK if fresh else Status.CACHED, url, analysis)
+
+    def _landed(self, key: str, task: asyncio.Task[tuple[Analysis, bool]]) -> None:
+        if self._flights.get(key) is task:
+            del self._flights[key]
+
+    async def _analyse(self, url: str, key: str, ticket: int) -> tuple[Analysis, bool]:
+        """Fetch, extract, analyse and store one URL; (analysis, True if made now)."""
+        # A flight that finished between our cache miss and this start has already stored it.
+        cached = await self._store.cached_analysis(key, self._clock() - self._ttl)
+        if cached is not None:
+            await self._store.settle(ticket, "released")
+            return cached.analysis, False
+        try:
+            async with self._slots:
+                page = await fetch_page(url, self._settings)
+                article = await asyncio.to_thread(extract_article, page.html, page.final_url)
+                analysis = await self._run_engine(article)
+        except asyncio.CancelledError:
+            await self._store.settle(ticket, "released")
+            raise
+        except errors.FootnoteError as exc:
+            log.info("could not explain %s: %s", url, exc.kind)
+            await self._store.settle(ticket, "failed", exc.kind)
+            raise
+        except Exception as exc:
+            log.exception("unexpected failure explaining %s", url)
+            await self._store.settle(ticket, "failed", "unexpected")
+            raise errors.EngineFailed(messages.unexpected_failure()) from exc
+        usage = analysis.usage
+        await self._store.save_analysis(key, url, analysis, article.text, self._clock())
+        await self._store.settle(ticket, "analysis", usage.fallback, usage.input_tokens + usage.output_tokens)
+        return analysis, True
+
+    async def _run_engine(self, article: Article) -> Analysis:
+        """The engine, then the citation guard; CPU-bound work runs on a worker thread."""
+        analyse_sync = getattr(self.engine, "analyse_sync", None)
+        if analyse_sync is not None:
+            return await asyncio.to_thread(lambda: guard_analysis(analyse_sync(article)))
+        return await asyncio.to_thread(guard_analysis, await self.engine.analyse(article))
+
+    # Replies, feedback, commands
+
+    async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
+        """Record where the answer was posted, for "already explained here" pointers."""
+        await self._store.remember_reply(
+            where.platform, where.workspace, where.channel, canonical_url(link), permalink, self._clock()
+        )
+
+    async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
+        """Record 👍/👎 on a reply; returns a short thank-you line."""
+        await self._store.record_feedback(
+            where.platform,
+            where.workspace,
+            where.channel,
+            canonical_url(link),
+            who.user_id,
+            vote,
+            self._clock(),
+        )
+        return messages.feedback_thanks(vote)
+
+    async def article_text(self, link: str) -> str | None:
+        """The extracted text behind a cached analysis (for "What I read")."""
+        return await self._store.article_text(canonical_url(link))
+
+    async def cached_analysis(self, link: str) -> Analysis | None:
+        """The stored analysis of a link, free of claims and limits (for "Show all" on an answer)."""
+        oldest = self._clock() - max(self._ttl, CACHE_KEPT_AT_LEAST)
+        cached = await self._store.cached_analysis(self._cache_key(canonical_url(link)), oldest)
+        return cached.analysis if cached else None
+
+    async def command(self, text: str, where: Where, who: Who) -> CommandReply:
+        """Run one text command (`auto on`, `domains block x.com`, `stats`, `help`, ...)."""
+        context = CommandContext(
+            store=self._store,
+            where=where,
+            who=who,
+            now=self._clock(),
+            defaults=self._defaults,
+            explain=lambda link: self.explain(link, where, who),
+        )
+        return await run_command(text, context)

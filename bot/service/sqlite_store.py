@@ -1,0 +1,400 @@
+"""The default `Store`: one SQLite file in WAL mode, used from one dedicated thread.
+
+Every method runs as a whole (one statement or one `BEGIN IMMEDIATE` transaction) on a single
+database thread, so the event loop never waits on the disk and check-then-write steps cannot
+interleave inside this process. Across processes sharing the file, the write lock taken by
+`BEGIN IMMEDIATE` and the busy timeout serialise them. (aiosqlite hops to its thread once per
+statement, which would let two coroutines' transactions interleave on one connection.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.models import Analysis
+from bot.service.migrations import migrate
+from bot.service.policy import GLOBAL, retry_after
+from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck
+
+T = TypeVar("T")
+
+DAY = 86_400.0
+CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
+USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
+RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+
+
+class SqliteStore:
+    """SQLite persistence for the service (see `bot.service.store.Store`)."""
+
+    def __init__(self, path: Path | str, busy_timeout: float = 10.0) -> None:
+        self._path = str(path)
+        self._busy_timeout = busy_timeout
+        self._executor: ThreadPoolExecutor | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._executor is None:
+            raise RuntimeError("the store is not started")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(fn, *args))
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("the store is not started")
+        return self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._db
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # Life cycle
+
+    async def start(self) -> None:
+        """Open the database and bring its schema up to date."""
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="footnote-db")
+        await self._call(self._open)
+
+    def _open(self) -> None:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(
+            "PRAGMA synchronous=NORMAL"
+        )  # WAL keeps the file consistent; only the last commits risk a crash
+        conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
+        self._conn = conn
+        migrate(conn)
+
+    async def close(self) -> None:
+        """Finish pending writes (they are queued ahead of this) and close."""
+        if self._executor is None:
+            return
+        await self._call(self._close)
+        self._executor.shutdown(wait=True)
+        self._executor = None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.execute("PRAGMA optimize")
+            self._conn.close()
+            self._conn = None
+
+    async def prune(self, now: float, keep_cache: float) -> None:
+        """Drop rows nobody will read again (old claims, rate events, usage, cache rows, replies)."""
+        await self._call(self._prune, now, keep_cache)
+
+    def _prune(self, now: float, keep_cache: float) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIMS_KEPT,))
+            db.execute("DELETE FROM rate_events WHERE at < ?", (now - RATE_EVENTS_KEPT,))
+            db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
+            db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
+            db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
+
+    # Exactly-once claims
+
+    async def claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+    ) -> bool:
+        """True only for the first caller ever to claim this message and link."""
+        return await self._call(self._claim, (platform, workspace, channel, message_id, url, now))
+
+    def _claim(self, row: tuple[Any, ...]) -> bool:
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO claims (platform, workspace, channel, message_id, url, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            row,
+        )
+        return cursor.rowcount == 1
+
+    # Settings and audit
+
+    async def settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:
+        """Stored settings for the global scope, the workspace and the channel, broadest first."""
+        return await self._call(self._settings_layers, workspace, channel)
+
+    def _settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT workspace, channel, key, value FROM settings"
+            " WHERE (workspace = ? AND channel = '') OR (workspace = ? AND channel IN ('', ?))",
+            (GLOBAL, workspace, channel),
+        ).fetchall()
+        scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
+        layers: list[dict[str, Any]] = [{} for _ in scopes]
+        for ws, ch, key, value in rows:
+            layers[scopes.index((ws, ch))][key] = json.loads(value)
+        return layers
+
+    async def change_setting(
+        self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
+    ) -> Any | None:
+        """Set (or with None, remove) one key at one scope and audit it; returns the old value."""
+        return await self._call(self._change_setting, workspace, channel, key, value, actor, now)
+
+    def _change_setting(
+        self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
+    ) -> Any | None:
+        new = None if value is None else json.dumps(value)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT value FROM settings WHERE workspace = ? AND channel = ? AND key = ?",
+                (workspace, channel, key),
+            ).fetchone()
+            old = row[0] if row else None
+            if new is None:
+                db.execute(
+                    "DELETE FROM settings WHERE workspace = ? AND channel = ? AND key = ?",
+                    (workspace, channel, key),
+                )
+            else:
+                db.execute(
+                    "INSERT INTO settings (workspace, channel, key, value) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (workspace, channel, key) DO UPDATE SET value = excluded.value",
+                    (workspace, channel, key, new),
+                )
+            db.execute(
+                "INSERT INTO audit (at, platform, user_id, workspace, channel, key, old, new)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (now, actor.platform, actor.user_id, workspace, channel, key, old, new),
+            )
+        return None if old is None else json.loads(old)
+
+    async def audit_log(self, workspace: str | None, limit: int) -> list[AuditEntry]:
+        """The latest changes, newest first (None: every workspace)."""
+        return await self._call(self._audit_log, workspace, limit)
+
+    def _audit_log(self, workspace: str | None, limit: int) -> list[AuditEntry]:
+        columns = "at, platform, user_id, workspace, channel, key, old, new"
+        if workspace is None:
+            rows = self._db.execute(f"SELECT {columns} FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self._db.execute(
+                f"SELECT {columns} FROM audit WHERE workspace = ? ORDER BY id DESC LIMIT ?",
+                (workspace, limit),
+            )
+        names = columns.split(", ")
+        return [AuditEntry(**dict(zip(names, row, strict=True))) for row in rows.fetchall()]
+
+    # Rate limits and budgets
+
+    async def take_rate_slots(self, checks: list[RateCheck], now: float) -> tuple[str, float] | None:
+        """Record one event per check if all have room; else record nothing and return (key, wait)."""
+        return await self._call(self._take_rate_slots, checks, now)
+
+    def _take_rate_slots(self, checks: list[RateCheck], now: float) -> tuple[str, float] | None:
+        with self._transaction() as db:
+            refusals = []
+            for check in checks:
+                # Events that left the window are never read again: dropping them keeps the table small.
+                db.execute(
+                    "DELETE FROM rate_events WHERE key = ? AND at <= ?",
+                    (check.key, now - check.limit.window_seconds),
+                )
+                rows = db.execute(
+                    "SELECT at FROM rate_events WHERE key = ? AND at > ?",
+                    (check.key, now - check.limit.window_seconds),
+                ).fetchall()
+                wait = retry_after((r[0] for r in rows), check.limit, now)
+                if wait is not None:
+                    refusals.append((check.key, wait))
+            if refusals:
+                return max(refusals, key=lambda refusal: refusal[1])
+            db.executemany("INSERT INTO rate_events (key, at) VALUES (?, ?)", [(c.key, now) for c in checks])
+        return None
+
+    async def reserve_budget(
+        self, workspace: str, channel: str, day_start: float, max_requests: int, max_tokens: int, now: float
+    ) -> int | None:
+        """Atomically count today's analyses and tokens and, if under budget, reserve one (a ticket)."""
+        return await self._call(
+            self._reserve_budget, workspace, channel, day_start, max_requests, max_tokens, now
+        )
+
+    def _reserve_budget(
+        self, workspace: str, channel: str, day_start: float, max_requests: int, max_tokens: int, now: float
+    ) -> int | None:
+        with self._transaction() as db:
+            requests, tokens = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(tokens), 0) FROM usage"
+                " WHERE workspace = ? AND at >= ? AND kind IN ('analysis', 'reserved')",
+                (workspace, day_start),
+            ).fetchone()
+            if requests >= max_requests or tokens >= max_tokens:
+                return None
+            cursor = db.execute(
+                "INSERT INTO usage (at, workspace, channel, kind) VALUES (?, ?, ?, 'reserved')",
+                (now, workspace, channel),
+            )
+            return cursor.lastrowid
+
+    async def settle(self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0) -> None:
+        """Turn a reservation into what happened: "analysis" (with tokens), "failed", or "released"."""
+        await self._call(self._settle, ticket, kind, reason, tokens)
+
+    def _settle(self, ticket: int, kind: str, reason: str | None, tokens: int) -> None:
+        if kind == "released":
+            self._db.execute("DELETE FROM usage WHERE id = ?", (ticket,))
+        else:
+            self._db.execute(
+                "UPDATE usage SET kind = ?, reason = ?, tokens = ? WHERE id = ?",
+                (kind, reason, tokens, ticket),
+            )
+
+    async def record_event(self, workspace: str, channel: str, kind: str, now: float) -> None:
+        """Count a free event such as a cache hit."""
+        await self._call(
+            self._db_execute,
+            "INSERT INTO usage (at, workspace, channel, kind) VALUES (?, ?, ?, ?)",
+            (now, workspace, channel, kind),
+        )
+
+    def _db_execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        return self._db.execute(sql, params).rowcount
+
+    async def figures(self, workspace: str | None, since: float) -> Figures:
+        """Usage and feedback since a moment (None: every workspace)."""
+        return await self._call(self._figures, workspace, since)
+
+    def _figures(self, workspace: str | None, since: float) -> Figures:
+        scope, params = ("", (since,)) if workspace is None else (" AND workspace = ?", (since, workspace))
+        figures = Figures()
+        usage = self._db.execute(
+            f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0) FROM usage WHERE at >= ?{scope}"
+            " GROUP BY kind, reason",
+            params,
+        ).fetchall()
+        for kind, reason, count, tokens in usage:
+            if kind == "analysis":
+                figures.analyses += count
+                figures.tokens += tokens
+                if reason:
+                    figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
+            elif kind == "cache_hit":
+                figures.cache_hits += count
+            elif kind == "failed":
+                figures.failures += count
+        votes = self._db.execute(
+            f"SELECT vote, COUNT(*) FROM feedback WHERE at >= ?{scope} GROUP BY vote", params
+        ).fetchall()
+        for vote, count in votes:
+            if vote > 0:
+                figures.thumbs_up += count
+            else:
+                figures.thumbs_down += count
+        return figures
+
+    # Analysis cache
+
+    async def cached_analysis(self, key: str, not_before: float) -> CachedAnalysis | None:
+        """The analysis stored under this key no earlier than `not_before`."""
+        return await self._call(self._cached_analysis, key, not_before)
+
+    def _cached_analysis(self, key: str, not_before: float) -> CachedAnalysis | None:
+        row = self._db.execute(
+            "SELECT analysis, article_text, created_at FROM analyses WHERE cache_key = ? AND created_at >= ?",
+            (key, not_before),
+        ).fetchone()
+        if row is None:
+            return None
+        return CachedAnalysis(
+            analysis=Analysis.model_validate_json(row[0]), article_text=row[1], created_at=row[2]
+        )
+
+    async def save_analysis(
+        self, key: str, url: str, analysis: Analysis, article_text: str, now: float
+    ) -> None:
+        """Store (or replace) one analysis."""
+        await self._call(
+            self._db_execute,
+            "INSERT OR REPLACE INTO analyses (cache_key, url, analysis, article_text, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (key, url, analysis.model_dump_json(), article_text, now),
+        )
+
+    async def forget(self, url: str, workspace: str, actor: Actor, now: float) -> int:
+        """Drop every cached analysis of a URL and audit it; returns how many."""
+        return await self._call(self._forget, url, workspace, actor, now)
+
+    def _forget(self, url: str, workspace: str, actor: Actor, now: float) -> int:
+        with self._transaction() as db:
+            dropped = db.execute("DELETE FROM analyses WHERE url = ?", (url,)).rowcount
+            db.execute(
+                "INSERT INTO audit (at, platform, user_id, workspace, channel, key, old, new)"
+                " VALUES (?, ?, ?, ?, '', ?, ?, NULL)",
+                (
+                    now,
+                    actor.platform,
+                    actor.user_id,
+                    workspace,
+                    f"cache:{url}",
+                    json.dumps(f"{dropped} cached"),
+                ),
+            )
+        return dropped
+
+    async def article_text(self, url: str) -> str | None:
+        """The text behind the newest cached analysis of a URL."""
+        return await self._call(
+            self._fetch_value,
+            "SELECT article_text FROM analyses WHERE url = ? ORDER BY created_at DESC LIMIT 1",
+            (url,),
+        )
+
+    def _fetch_value(self, sql: str, params: tuple[Any, ...]) -> Any | None:
+        row = self._db.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    # Replies and feedback
+
+    async def remember_reply(
+        self, platform: str, workspace: str, channel: str, url: str, permalink: str, now: float
+    ) -> None:
+        """Record where a link's answer was posted in a channel."""
+        await self._call(
+            self._db_execute,
+            "INSERT OR REPLACE INTO replies (platform, workspace, channel, url, permalink, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (platform, workspace, channel, url, permalink, now),
+        )
+
+    async def earlier_reply(
+        self, platform: str, workspace: str, channel: str, url: str, not_before: float
+    ) -> str | None:
+        """The permalink of this link's answer in this channel, if posted no earlier than `not_before`."""
+        return await self._call(
+            self._fetch_value,
+            "SELECT permalink FROM replies"
+            " WHERE platform = ? AND workspace = ? AND channel = ? AND url = ? AND at >= ?",
+            (platform, workspace, channel, url, not_before),
+        )
+
+    async def record_feedback(
+        self, platform: str, workspace: str, channel: str, url: str, user_id: str, vote: int, now: float
+    ) -> None:
+        """Store a 👍 (1) or 👎 (-1); a user's last vote on a reply wins."""
+        await self._call(
+            self._db_execute,
+            "INSERT OR REPLACE INTO feedback (platform, workspace, channel, url, user_id, vote, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (platform, workspace, channel, url, user_id, vote, now),
+        )

@@ -1,0 +1,166 @@
+"""The storage interface the service needs, and the records it exchanges.
+
+`SqliteStore` is the default. A server-grade backend (several bot processes on several machines)
+implements this same Protocol and is picked in `ExplainService(settings, store=...)` (or from a
+`postgresql://` value of `FOOTNOTE_DB`); the service does not change. What each method must guarantee:
+
+- `claim` is an atomic insert-if-absent on (platform, workspace, channel, message, url): PostgreSQL
+  `INSERT ... ON CONFLICT DO NOTHING` and check the row count, or Redis `SET key 1 NX EX <ttl>`.
+- `take_rate_slots` and `reserve_budget` check and record in one atomic step: a PostgreSQL transaction
+  with `SELECT ... FOR UPDATE` on a per-key row (or SERIALIZABLE), or a Redis Lua script over a
+  sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
+- `change_setting` reads the old value, writes the new one and appends the audit entry in one
+  transaction, so that the audit log always tells the truth about old → new.
+- Everything else is plain reads and upserts. Times are epoch seconds passed in by the caller, so a
+  backend never reads a clock of its own (tests inject one).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field
+
+from bot.models import Analysis
+from bot.service.policy import RateLimit
+
+
+class Actor(BaseModel):
+    """Who made a change, for the audit log."""
+
+    platform: str
+    user_id: str
+
+
+class AuditEntry(BaseModel):
+    """One moderator change: who changed what, when, old → new (values as JSON text, None = unset)."""
+
+    at: float
+    platform: str
+    user_id: str
+    workspace: str
+    channel: str
+    key: str
+    old: str | None
+    new: str | None
+
+
+class CachedAnalysis(BaseModel):
+    """A stored analysis and the text it was made from."""
+
+    analysis: Analysis
+    article_text: str
+    created_at: float
+
+
+class RateCheck(BaseModel):
+    """One sliding-window limit to check and, if every check passes, to record."""
+
+    key: str
+    limit: RateLimit
+
+
+class Figures(BaseModel):
+    """Usage of one workspace (or all) since some moment, for `stats`."""
+
+    analyses: int = 0
+    cache_hits: int = 0
+    failures: int = 0
+    tokens: int = 0
+    fallbacks: dict[str, int] = Field(default_factory=dict)
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+
+
+class Store(Protocol):
+    """Persistence for the service: cache, settings, claims, limits, budgets, audit, feedback, stats."""
+
+    async def start(self) -> None:
+        """Open the database and bring its schema up to date."""
+        ...
+
+    async def close(self) -> None:
+        """Finish pending writes and close."""
+        ...
+
+    async def prune(self, now: float, keep_cache: float) -> None:
+        """Drop rows nobody will read again (old claims, rate events, usage, cache rows, replies)."""
+        ...
+
+    async def claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+    ) -> bool:
+        """True only for the first caller ever to claim this message and link."""
+        ...
+
+    async def settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:
+        """Stored settings for the global scope, the workspace and the channel, broadest first."""
+        ...
+
+    async def change_setting(
+        self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
+    ) -> Any | None:
+        """Set (or with None, remove) one key at one scope and audit it; returns the old value."""
+        ...
+
+    async def audit_log(self, workspace: str | None, limit: int) -> list[AuditEntry]:
+        """The latest changes, newest first (None: every workspace)."""
+        ...
+
+    async def take_rate_slots(self, checks: list[RateCheck], now: float) -> tuple[str, float] | None:
+        """Record one event per check if all have room; else record nothing and return (key, wait)."""
+        ...
+
+    async def reserve_budget(
+        self, workspace: str, channel: str, day_start: float, max_requests: int, max_tokens: int, now: float
+    ) -> int | None:
+        """Atomically count today's analyses and tokens and, if under budget, reserve one (a ticket)."""
+        ...
+
+    async def settle(self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0) -> None:
+        """Turn a reservation into what happened: "analysis" (with tokens), "failed", or "released"."""
+        ...
+
+    async def record_event(self, workspace: str, channel: str, kind: str, now: float) -> None:
+        """Count a free event such as a cache hit."""
+        ...
+
+    async def figures(self, workspace: str | None, since: float) -> Figures:
+        """Usage and feedback since a moment (None: every workspace)."""
+        ...
+
+    async def cached_analysis(self, key: str, not_before: float) -> CachedAnalysis | None:
+        """The analysis stored under this key no earlier than `not_before`."""
+        ...
+
+    async def save_analysis(
+        self, key: str, url: str, analysis: Analysis, article_text: str, now: float
+    ) -> None:
+        """Store (or replace) one analysis."""
+        ...
+
+    async def forget(self, url: str, workspace: str, actor: Actor, now: float) -> int:
+        """Drop every cached analysis of a URL and audit it; returns how many."""
+        ...
+
+    async def article_text(self, url: str) -> str | None:
+        """The text behind the newest cached analysis of a URL."""
+        ...
+
+    async def remember_reply(
+        self, platform: str, workspace: str, channel: str, url: str, permalink: str, now: float
+    ) -> None:
+        """Record where a link's answer was posted in a channel."""
+        ...
+
+    async def earlier_reply(
+        self, platform: str, workspace: str, channel: str, url: str, not_before: float
+    ) -> str | None:
+        """The permalink of this link's answer in this channel, if posted no earlier than `not_before`."""
+        ...
+
+    async def record_feedback(
+        self, platform: str, workspace: str, channel: str, url: str, user_id: str, vote: int, now: float
+    ) -> None:
+        """Store a 👍 (1) or 👎 (-1); a user's last vote on a reply wins."""
+        ...

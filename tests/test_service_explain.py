@@ -1,0 +1,262 @@
+"""ExplainService end to end: a real local page server, real fetch/extract, the local engine, SQLite files."""
+
+import asyncio
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from support.page_server import PageServer
+
+from bot.config import Settings
+from bot.engines.local import LocalEngine
+from bot.models import Analysis, Article
+from bot.service.service import ExplainService
+from bot.service.types import Status, Where, Who
+
+MOD = Who(user_id="mod", is_moderator=True)
+EVENING = datetime(2026, 3, 2, 18, 0, tzinfo=UTC).timestamp()
+
+
+class CountingEngine:
+    """The local engine, counting its calls; `delay` keeps an analysis in flight for a while."""
+
+    name = "local"
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.calls = 0
+        self._delay = delay
+        self._lock = threading.Lock()
+
+    def analyse_sync(self, article: Article) -> Analysis:
+        with self._lock:
+            self.calls += 1
+        time.sleep(self._delay)
+        return LocalEngine().analyse_sync(article)
+
+    async def analyse(self, article: Article) -> Analysis:
+        return self.analyse_sync(article)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def settings_for(tmp_path, **extra) -> Settings:
+    return Settings(
+        FOOTNOTE_DB=f"sqlite:///{tmp_path / 'footnote.sqlite3'}",
+        FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
+        FOOTNOTE_ENGINE="local",
+        **extra,
+    )
+
+
+def where(channel: str = "c1", message: str | None = None, workspace: str = "g1") -> Where:
+    return Where(platform="discord", workspace=workspace, channel=channel, message_id=message)
+
+
+@pytest.fixture
+async def pages():
+    async with PageServer() as server:
+        yield server
+
+
+async def test_a_link_is_fetched_analysed_stored_and_then_served_from_cache(tmp_path, pages):
+    engine = CountingEngine()
+    async with ExplainService(settings_for(tmp_path), engine=engine) as service:
+        first = await service.explain(pages.url("/news/parks"), where(), Who(user_id="u1"))
+        assert first.status == Status.OK
+        assert first.analysis.article.title == "Council approves parks budget after heated debate"
+        assert first.analysis.statements
+        again = await service.explain(
+            pages.url("/news/parks?utm_source=chat"), where("c2"), Who(user_id="u2")
+        )
+        assert again.status == Status.CACHED and again.analysis == first.analysis
+        assert "The city council voted 7 to 2" in await service.article_text(pages.url("/news/parks"))
+        assert await service.cached_analysis(pages.url("/news/parks")) == first.analysis
+        assert await service.cached_analysis(pages.url("/news/never-asked")) is None
+    assert pages.hits["/news/parks"] == 1 and engine.calls == 1
+
+
+async def test_ten_concurrent_requests_for_one_url_fetch_and_analyse_once(tmp_path, pages):
+    engine = CountingEngine(delay=0.2)
+    async with ExplainService(settings_for(tmp_path), engine=engine) as service:
+        results = await asyncio.gather(
+            *(
+                service.explain(pages.url("/news/roads"), where(f"c{i}"), Who(user_id=f"u{i}"))
+                for i in range(10)
+            )
+        )
+        assert {r.status for r in results} <= {Status.OK, Status.CACHED}
+        assert all(r.analysis == results[0].analysis for r in results)
+        stats = await service.command("stats", where(), MOD)
+    assert pages.hits["/news/roads"] == 1
+    assert engine.calls == 1
+    assert "Today (UTC): 1 analyses, 9 cache hits" in stats.text
+
+
+async def test_the_cache_expires_after_its_ttl(tmp_path, pages):
+    clock = Clock(EVENING)
+    engine = CountingEngine()
+    async with ExplainService(
+        settings_for(tmp_path, FOOTNOTE_CACHE_TTL_HOURS=24), engine=engine, clock=clock
+    ) as svc:
+        assert (await svc.explain(pages.url("/news/parks"), where(), Who(user_id="u1"))).status == Status.OK
+        clock.now += 23 * 3600
+        assert (
+            await svc.explain(pages.url("/news/parks"), where("c2"), Who(user_id="u1"))
+        ).status == Status.CACHED
+        clock.now += 2 * 3600
+        assert (
+            await svc.explain(pages.url("/news/parks"), where("c3"), Who(user_id="u1"))
+        ).status == Status.OK
+    assert pages.hits["/news/parks"] == 2 and engine.calls == 2
+
+
+async def test_the_same_link_in_the_same_channel_points_to_the_earlier_answer(tmp_path, pages):
+    clock = Clock(EVENING)
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine(), clock=clock) as service:
+        link = pages.url("/news/parks")
+        await service.explain(link, where(message="m1"), Who(user_id="u1"))
+        await service.remember_reply(where(message="m1"), link, "https://discord.com/channels/g1/c1/r1")
+        here = await service.explain(link + "#comments", where(message="m2"), Who(user_id="u2"))
+        assert here.status == Status.ALREADY_HERE
+        assert here.permalink == "https://discord.com/channels/g1/c1/r1"
+        assert here.permalink in here.message
+        elsewhere = await service.explain(link, where("c2", message="m3"), Who(user_id="u2"))
+        assert elsewhere.status == Status.CACHED
+        clock.now += 25 * 3600
+        assert (await service.explain(link, where(message="m4"), Who(user_id="u2"))).status == Status.OK
+
+
+async def test_one_answer_per_message_and_link_even_across_two_services(tmp_path, pages):
+    settings = settings_for(tmp_path)
+    engine = CountingEngine()
+    async with ExplainService(settings, engine=engine) as one, ExplainService(settings, engine=engine) as two:
+        link = pages.url("/news/parks")
+        results = await asyncio.gather(
+            one.explain(link, where(message="m1"), Who(user_id="u1")),
+            two.explain(link, where(message="m1"), Who(user_id="u1")),
+            one.explain(link, where(message="m1"), Who(user_id="u1")),
+        )
+        assert sorted(r.status == Status.DUPLICATE for r in results) == [False, True, True]
+        retried = await two.explain(link, where(message="m1"), Who(user_id="u1"))
+        assert retried.status == Status.DUPLICATE and retried.message is None
+
+
+async def test_rate_limits_per_user_and_per_channel_say_when_to_retry(tmp_path, pages):
+    clock = Clock(EVENING)
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine(), clock=clock) as service:
+        await service.command("limits user 2 10", where(), MOD)
+        await service.command("limits channel 3 10", where(), MOD)
+        for slug in ("a", "b"):
+            assert (await service.explain(pages.url(f"/news/{slug}"), where(), Who(user_id="u1"))).ok
+        clock.now += 180
+        refused = await service.explain(pages.url("/news/c"), where(), Who(user_id="u1"))
+        assert refused.status == Status.RATE_LIMITED
+        assert refused.message.startswith("You've asked") and "in 7 minutes" in refused.message
+        assert pages.hits["/news/c"] == 0
+        # Cache hits count too: they still post a reply in the channel.
+        assert (
+            await service.explain(pages.url("/news/a"), where(), Who(user_id="u2"))
+        ).status == Status.CACHED
+        channel_full = await service.explain(pages.url("/news/a"), where(), Who(user_id="u3"))
+        assert channel_full.status == Status.RATE_LIMITED and channel_full.message.startswith("This channel")
+        clock.now += 600
+        assert (await service.explain(pages.url("/news/c"), where(), Who(user_id="u1"))).ok
+
+
+async def test_the_daily_budget_stops_new_analyses_but_not_cache_hits_until_midnight_utc(tmp_path, pages):
+    clock = Clock(EVENING)
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine(), clock=clock) as service:
+        await service.command("budget requests 1", where(), MOD)
+        assert (await service.explain(pages.url("/news/a"), where(), Who(user_id="u1"))).status == Status.OK
+        spent = await service.explain(pages.url("/news/b"), where(), Who(user_id="u2"))
+        assert spent.status == Status.BUDGET_SPENT
+        assert "midnight UTC (in 6 hours)" in spent.message
+        assert pages.hits["/news/b"] == 0
+        assert (
+            await service.explain(pages.url("/news/a"), where("c2"), Who(user_id="u3"))
+        ).status == Status.CACHED
+        # Another workspace has its own budget.
+        other = await service.explain(pages.url("/news/b"), where(workspace="g2"), Who(user_id="u2"))
+        assert other.status == Status.OK
+        clock.now += 6 * 3600 + 1
+        assert (await service.explain(pages.url("/news/c"), where(), Who(user_id="u2"))).status == Status.OK
+
+
+async def test_blocked_domains_non_articles_and_fetch_refusals_get_one_line(tmp_path, pages):
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine()) as service:
+        await service.command("domains block 127.0.0.1", where(), MOD)
+        blocked = await service.explain(pages.url("/news/a"), where(), Who(user_id="u1"))
+        assert blocked.status == Status.DOMAIN_BLOCKED and "127.0.0.1" in blocked.message
+        await service.command("domains remove 127.0.0.1", where(), MOD)
+
+        video = await service.explain("https://www.youtube.com/watch?v=x", where(), Who(user_id="u1"))
+        assert video.status == Status.NOT_ARTICLE
+
+        pdf = await service.explain(pages.url("/file/report"), where(), Who(user_id="u1"))
+        assert (pdf.status, pdf.error_kind) == (Status.FAILED, "not_html")
+        missing = await service.explain(pages.url("/missing/x"), where(), Who(user_id="u1"))
+        assert (missing.status, missing.error_kind) == (Status.FAILED, "http_status")
+        assert "404" in missing.message and "\n" not in missing.message
+        stats = await service.command("stats", where(), MOD)
+    assert "2 failures" in stats.text
+
+
+async def test_private_addresses_are_refused_unless_allowed(tmp_path, pages):
+    settings = settings_for(tmp_path).model_copy(update={"allow_private_networks": False})
+    async with ExplainService(settings, engine=CountingEngine()) as service:
+        refused = await service.explain(pages.url("/news/a"), where(), Who(user_id="u1"))
+    assert (refused.status, refused.error_kind) == (Status.FAILED, "private_address")
+    assert pages.hits["/news/a"] == 0
+
+
+async def test_links_to_explain_follow_the_channel_rules(tmp_path, pages):
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine()) as service:
+        text = "see https://a.example/1 and <https://b.example/2> plus https://youtu.be/x https://c.example/3 https://d.example/4"
+        assert await service.links_to_explain(text, where()) == [
+            "https://a.example/1",
+            "https://b.example/2",
+            "https://c.example/3",
+        ]
+        await service.command("domains block b.example", where(), MOD)
+        await service.command("limits links 1", where(), MOD)
+        assert await service.links_to_explain(text, where()) == ["https://a.example/1"]
+        await service.command("limits links 3", where(), MOD)
+        assert await service.links_to_explain(text, where()) == ["https://a.example/1", "https://c.example/3"]
+        assert await service.links_to_explain("no links here", where()) == []
+
+
+async def test_close_lets_in_flight_work_finish_and_then_refuses_new_work(tmp_path, pages):
+    settings = settings_for(tmp_path)
+    service = ExplainService(settings, engine=CountingEngine(delay=0.3))
+    await service.start()
+    running = asyncio.create_task(service.explain(pages.url("/news/slow"), where(), Who(user_id="u1")))
+    while pages.hits["/news/slow"] == 0:
+        await asyncio.sleep(0.01)
+    await service.close()
+    assert running.done() and (await running).status == Status.OK
+    late = await service.explain(pages.url("/news/late"), where(), Who(user_id="u1"))
+    assert late.status == Status.FAILED and late.error_kind == "shutting_down"
+
+    async with ExplainService(settings, engine=CountingEngine()) as reopened:
+        assert (
+            await reopened.explain(pages.url("/news/slow"), where("c2"), Who(user_id="u2"))
+        ).status == Status.CACHED
+
+
+async def test_feedback_keeps_each_users_last_vote(tmp_path, pages):
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine()) as service:
+        link = pages.url("/news/a")
+        assert "Thanks" in await service.feedback(where(), Who(user_id="u1"), link, 1)
+        await service.feedback(where(), Who(user_id="u1"), link, -1)
+        await service.feedback(where(), Who(user_id="u2"), link, 1)
+        stats = await service.command("stats", where(), MOD)
+    assert "👍 1 · 👎 1" in stats.text

@@ -1,0 +1,188 @@
+"""The SQLite store on real files: migrations, settings, audit, claims, limits, budgets, cache, stats."""
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from bot.models import Analysis, ArticleMeta, Usage
+from bot.service.migrations import MIGRATIONS
+from bot.service.policy import RateLimit
+from bot.service.sqlite_store import SqliteStore
+from bot.service.store import Actor, RateCheck
+
+MOD = Actor(platform="discord", user_id="mod1")
+NOW = 1_770_000_000.0
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = SqliteStore(tmp_path / "footnote.sqlite3")
+    await store.start()
+    yield store
+    await store.close()
+
+
+async def test_schema_is_migrated_once_and_wal_is_on(tmp_path):
+    path = tmp_path / "db" / "footnote.sqlite3"
+    for _ in range(2):  # a second start finds the schema current
+        store = SqliteStore(f"{path}")
+        await store.start()
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "footnote.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS) + 1,))
+    store = SqliteStore(path)
+    with pytest.raises(RuntimeError, match="newer"):
+        await store.start()
+    await store.close()
+
+
+async def test_settings_survive_a_restart_and_each_change_is_audited(tmp_path):
+    path = tmp_path / "footnote.sqlite3"
+    store = SqliteStore(path)
+    await store.start()
+    assert await store.change_setting("g1", "", "language", "de", MOD, NOW) is None
+    assert await store.change_setting("g1", "", "language", "fr", MOD, NOW + 1) == "de"
+    await store.change_setting("g1", "c1", "auto_explain", True, MOD, NOW + 2)
+    await store.change_setting("*", "", "max_links", 2, Actor(platform="cli", user_id="operator"), NOW + 3)
+    await store.close()
+
+    store = SqliteStore(path)
+    await store.start()
+    assert await store.settings_layers("g1", "c1") == [
+        {"max_links": 2},
+        {"language": "fr"},
+        {"auto_explain": True},
+    ]
+    assert await store.settings_layers("g2", "c1") == [{"max_links": 2}, {}, {}]
+    entries = await store.audit_log("g1", 10)
+    assert [(e.key, e.old, e.new, e.user_id) for e in entries] == [
+        ("auto_explain", None, "true", "mod1"),
+        ("language", '"de"', '"fr"', "mod1"),
+        ("language", None, '"de"', "mod1"),
+    ]
+    assert len(await store.audit_log(None, 10)) == 4
+    # Removing a key (None) deletes it and is audited too.
+    assert await store.change_setting("g1", "", "language", None, MOD, NOW + 4) == "fr"
+    assert (await store.settings_layers("g1", "c1"))[1] == {}
+    await store.close()
+
+
+async def test_twenty_concurrent_writers_from_two_stores_lose_nothing(tmp_path):
+    path = tmp_path / "footnote.sqlite3"
+    first, second = SqliteStore(path), SqliteStore(path)
+    await first.start()
+    await second.start()
+    writes = [
+        (first if i % 2 else second).change_setting(
+            "g1", "", f"domain:site{i}.example", "block", MOD, NOW + i
+        )
+        for i in range(20)
+    ]
+    await asyncio.gather(*writes)
+    layers = await first.settings_layers("g1", "c1")
+    assert sorted(layers[1]) == sorted(f"domain:site{i}.example" for i in range(20))
+    assert len(await second.audit_log("g1", 100)) == 20
+    await first.close()
+    await second.close()
+
+
+async def test_a_claim_is_granted_once_even_across_two_stores(tmp_path):
+    path = tmp_path / "footnote.sqlite3"
+    first, second = SqliteStore(path), SqliteStore(path)
+    await first.start()
+    await second.start()
+    claims = [
+        store.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/a", NOW)
+        for store in (first, second, first, second)
+    ]
+    assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
+    # Another link in the same message, or the same link in another message, is a new claim.
+    assert await first.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/b", NOW)
+    assert await second.claim("slack", "T1", "C1", "1700000000.0002", "https://news.example/a", NOW)
+    await first.close()
+    await second.close()
+
+
+async def test_rate_slots_are_all_or_nothing(store):
+    user = RateCheck(key="user:u1", limit=RateLimit(count=2, minutes=10))
+    channel = RateCheck(key="channel:c1", limit=RateLimit(count=3, minutes=10))
+    assert await store.take_rate_slots([user, channel], NOW) is None
+    assert await store.take_rate_slots([user, channel], NOW + 60) is None
+    assert await store.take_rate_slots([user, channel], NOW + 120) == ("user:u1", pytest.approx(480.0))
+    # The refused attempt recorded nothing, so another user still has the channel's third slot.
+    other = RateCheck(key="user:u2", limit=RateLimit(count=2, minutes=10))
+    assert await store.take_rate_slots([other, channel], NOW + 120) is None
+    assert (await store.take_rate_slots([other, channel], NOW + 130))[0] == "channel:c1"
+    assert await store.take_rate_slots([user, channel], NOW + 601) is None
+
+
+async def test_budget_reservations_count_until_released(store):
+    tickets = await asyncio.gather(
+        *(store.reserve_budget("g1", "c1", NOW - 10, 3, 10_000, NOW) for _ in range(5))
+    )
+    granted = [t for t in tickets if t is not None]
+    assert len(granted) == 3
+    await store.settle(granted[0], "released")
+    ticket = await store.reserve_budget("g1", "c1", NOW - 10, 3, 10_000, NOW)
+    assert ticket is not None
+    await store.settle(ticket, "analysis", "rate_limited", 10_000)
+    await store.settle(granted[1], "released")
+    # Requests are under budget again, but the tokens are spent.
+    assert await store.reserve_budget("g1", "c1", NOW - 10, 3, 10_000, NOW) is None
+    # Another workspace and another day have their own budgets.
+    assert await store.reserve_budget("g2", "c1", NOW - 10, 3, 10_000, NOW) is not None
+    assert await store.reserve_budget("g1", "c1", NOW + 1, 3, 10_000, NOW + 2) is not None
+
+
+async def test_figures_count_analyses_cache_hits_tokens_fallbacks_and_last_votes(store):
+    for reason, tokens in ((None, 100), ("insufficient_quota", 0), ("rate_limited", 0), ("rate_limited", 0)):
+        ticket = await store.reserve_budget("g1", "c1", 0, 100, 10**9, NOW)
+        await store.settle(ticket, "analysis", reason, tokens)
+    failed = await store.reserve_budget("g1", "c1", 0, 100, 10**9, NOW)
+    await store.settle(failed, "failed", "timeout")
+    await store.record_event("g1", "c1", "cache_hit", NOW)
+    await store.record_event("g2", "c9", "cache_hit", NOW)
+    await store.record_feedback("discord", "g1", "c1", "https://a.example/", "u1", 1, NOW)
+    await store.record_feedback(
+        "discord", "g1", "c1", "https://a.example/", "u1", -1, NOW + 1
+    )  # last vote wins
+    await store.record_feedback("discord", "g1", "c1", "https://a.example/", "u2", 1, NOW)
+    figures = await store.figures("g1", NOW - 1)
+    assert (figures.analyses, figures.cache_hits, figures.failures, figures.tokens) == (4, 1, 1, 100)
+    assert figures.fallbacks == {"insufficient_quota": 1, "rate_limited": 2}
+    assert (figures.thumbs_up, figures.thumbs_down) == (1, 1)
+    assert (await store.figures(None, NOW - 1)).cache_hits == 2
+    assert (await store.figures("g1", NOW + 10)).analyses == 0
+
+
+async def test_cache_keeps_the_analysis_and_the_text_it_was_made_from(store):
+    analysis = Analysis(article=ArticleMeta(title="T"), summary="S", usage=Usage(input_tokens=5))
+    await store.save_analysis("local|https://a.example/", "https://a.example/", analysis, "Body text.", NOW)
+    cached = await store.cached_analysis("local|https://a.example/", NOW - 10)
+    assert cached.analysis == analysis and cached.article_text == "Body text."
+    assert await store.cached_analysis("local|https://a.example/", NOW + 1) is None  # older than asked
+    assert await store.cached_analysis("openai:gpt|https://a.example/", NOW - 10) is None
+    assert await store.article_text("https://a.example/") == "Body text."
+    assert await store.forget("https://a.example/", "g1", MOD, NOW) == 1
+    assert await store.article_text("https://a.example/") is None
+    assert (await store.audit_log("g1", 1))[0].key == "cache:https://a.example/"
+
+
+async def test_prune_drops_what_nobody_reads_again(store):
+    await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW - 8 * 86_400)
+    await store.remember_reply(
+        "discord", "g1", "c1", "https://a.example/", "https://chat/p/1", NOW - 8 * 86_400
+    )
+    await store.prune(NOW, keep_cache=7 * 86_400)
+    assert await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW)
+    assert await store.earlier_reply("discord", "g1", "c1", "https://a.example/", 0) is None
