@@ -1,0 +1,213 @@
+"""Slash commands: `/explain` for everyone, `/footnote …` for moderators, and the "Explain links" menu.
+
+The `/footnote` subcommands only assemble the service's text commands (`auto on 123`,
+`domains block x.com`); parsing, validation and replies live in `bot.service.commands`.
+Discord hides `/footnote` from members without Manage Server (`default_permissions`), and the
+adapter refuses moderator-only commands again here, because server admins can override that.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.embeds import render_answer, render_notice, render_reply_pages
+from bot.adapters.discord.handlers import Handlers
+from bot.adapters.discord.permissions import where_of, where_of_interaction, who_of_interaction
+from bot.adapters.discord.views import answer_view
+from bot.service import messages
+from bot.service.commands import COMMANDS
+from bot.service.types import Service
+
+log = logging.getLogger("footnote.discord")
+
+NO_MENTIONS = discord.AllowedMentions.none()
+MODERATORS = discord.Permissions(manage_guild=True)
+OnOff = Literal["on", "off"]
+
+
+async def explain_command(interaction: Any, service: Service, url: str, private: bool = False) -> None:
+    """`/explain url [private]`: deferred at once (analyses take longer than 3 s), answered by follow-up."""
+    await interaction.response.defer(thinking=True, ephemeral=private)
+    where = where_of_interaction(interaction, message_id=f"interaction:{interaction.id}")
+    who = who_of_interaction(interaction)
+    found = await service.links_to_explain(url, where)
+    # A link the channel filters out still goes to `explain`, whose refusal says why.
+    result = await service.explain(found[0] if found else url.strip().strip("<>"), where, who)
+    if result.analysis is None:
+        await interaction.followup.send(
+            render_notice(result), ephemeral=private, allowed_mentions=NO_MENTIONS
+        )
+        return
+    answer = render_answer(result.analysis, result.link)
+    sent = await interaction.followup.send(
+        embeds=answer.embeds,
+        view=answer_view(answer.more),
+        ephemeral=private,
+        allowed_mentions=NO_MENTIONS,
+        wait=True,
+    )
+    if not private:
+        await service.remember_reply(where, result.link, sent.jump_url)
+
+
+async def footnote_command(interaction: Any, service: Service, text: str) -> None:
+    """One `/footnote …` subcommand, run as the service's text command and answered privately."""
+    who = who_of_interaction(interaction)
+    command = COMMANDS.get(text.split()[0])
+    if command is not None and command.moderator_only and not who.is_moderator:
+        await interaction.response.send_message(
+            messages.not_moderator(), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+        return
+    await interaction.response.defer(thinking=True, ephemeral=True)
+    reply = await service.command(text, where_of_interaction(interaction), who)
+    for page in render_reply_pages(reply.text):
+        await interaction.followup.send(page, ephemeral=reply.ephemeral, allowed_mentions=NO_MENTIONS)
+
+
+async def explain_links_menu(interaction: Any, handlers: Handlers, message: Any) -> None:
+    """The "Explain links" message menu: like a 📰 request, and it works even where reactions are off."""
+    await interaction.response.defer(thinking=True, ephemeral=True)
+    links = await handlers.service.links_to_explain(message.content, where_of(message))
+    if not links:
+        text = "I found no article links in that message."
+    elif message.guild is None:
+        text = "I can only explain messages in a server channel; try `/explain` with the link."
+    else:
+        posted = await handlers.explain_message(message, links, who_of_interaction(interaction))
+        text = (
+            "Done — the answer is in the message's thread."
+            if posted
+            else "Those links were already explained."
+        )
+    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+def _footnote_group() -> app_commands.Group:
+    group = app_commands.Group(
+        name="footnote",
+        description="Footnote's settings for this server",
+        guild_only=True,
+        default_permissions=MODERATORS,
+    )
+
+    async def run(interaction: discord.Interaction[Any], text: str) -> None:
+        await footnote_command(interaction, interaction.client.service, text)
+
+    @group.command(name="settings", description="Show the settings that apply in this channel")
+    async def settings_(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, "settings")
+
+    @group.command(name="auto", description="Explain every article link in a channel automatically")
+    @app_commands.describe(state="on or off", channel="the channel (default: this one)")
+    async def auto(
+        interaction: discord.Interaction[Any], state: OnOff, channel: discord.TextChannel | None = None
+    ) -> None:
+        await run(interaction, f"auto {state} {channel.id}" if channel else f"auto {state}")
+
+    @group.command(name="reactions", description="Let members ask for an explanation with a 📰 reaction")
+    @app_commands.describe(state="on or off, for the whole server")
+    async def reactions(interaction: discord.Interaction[Any], state: OnOff) -> None:
+        await run(interaction, f"reactions {state}")
+
+    @group.command(name="domains", description="Choose which sites are explained")
+    @app_commands.describe(
+        action="what to do with the domain", domain="e.g. example.com (not needed for list)"
+    )
+    async def domains(
+        interaction: discord.Interaction[Any],
+        action: Literal["allow", "block", "remove", "list"],
+        domain: str | None = None,
+    ) -> None:
+        await run(interaction, f"domains {action} {domain}" if domain else f"domains {action}")
+
+    @group.command(name="limits", description="Rate limits per user or channel, or links per message")
+    @app_commands.describe(
+        scope="per user, per channel, or links per message",
+        count="explanations (or links per message)",
+        minutes="the window, for user/channel",
+    )
+    async def limits(
+        interaction: discord.Interaction[Any],
+        scope: Literal["user", "channel", "links"],
+        count: app_commands.Range[int, 1, 10_000],
+        minutes: app_commands.Range[int, 1, 1440] | None = None,
+    ) -> None:
+        await run(interaction, f"limits {scope} {count} {minutes}" if minutes else f"limits {scope} {count}")
+
+    @group.command(name="budget", description="The daily analysis budget")
+    @app_commands.describe(kind="count analyses or tokens", amount="the most per day (UTC)")
+    async def budget(
+        interaction: discord.Interaction[Any],
+        kind: Literal["requests", "tokens"],
+        amount: app_commands.Range[int, 0, 1_000_000_000],
+    ) -> None:
+        await run(interaction, f"budget {kind} {amount}")
+
+    @group.command(name="language", description="The reply language (en, de, pt-br, ...)")
+    @app_commands.describe(code="a language code such as en, de or pt-br")
+    async def language(interaction: discord.Interaction[Any], code: app_commands.Range[str, 2, 8]) -> None:
+        await run(interaction, f"language {code}")
+
+    @group.command(name="stats", description="Analyses, cache hits, tokens, fallbacks and feedback")
+    async def stats(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, "stats")
+
+    @group.command(name="forget", description="Drop a link's cached analysis so it is read afresh")
+    @app_commands.describe(url="the article's link")
+    async def forget(interaction: discord.Interaction[Any], url: str) -> None:
+        await run(interaction, f"forget {url}")
+
+    @group.command(name="audit", description="The latest setting changes: who, what, when")
+    @app_commands.describe(count="how many changes to show")
+    async def audit(
+        interaction: discord.Interaction[Any], count: app_commands.Range[int, 1, 100] = 10
+    ) -> None:
+        await run(interaction, f"audit {count}")
+
+    @group.command(name="help", description="What Footnote can do and how to set it up")
+    async def help_(interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, "help")
+
+    return group
+
+
+async def _explain(interaction: discord.Interaction[Any], url: str, private: bool = False) -> None:
+    await explain_command(interaction, interaction.client.service, url, private)
+
+
+async def _explain_links(interaction: discord.Interaction[Any], message: discord.Message) -> None:
+    await explain_links_menu(interaction, interaction.client.handlers, message)
+
+
+async def _on_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
+    """Log the failure and tell the person in one line; never a stack trace in chat."""
+    log.error("command %s failed", interaction.command.name if interaction.command else "?", exc_info=error)
+    text = messages.unexpected_failure()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("couldn't report a failed command to the user")
+
+
+def build_tree(client: discord.Client) -> app_commands.CommandTree[Any]:
+    """Every command the bot offers, on one tree (also what `footnote discord sync` registers)."""
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+    explain = app_commands.Command(
+        name="explain",
+        description="Explain a news link: summary, fact/claim/opinion, legal context",
+        callback=_explain,
+    )
+    app_commands.describe(url="the article's link", private="show the answer only to you")(explain)
+    tree.add_command(explain)
+    tree.add_command(_footnote_group())
+    tree.add_command(app_commands.ContextMenu(name="Explain links", callback=_explain_links))
+    tree.on_error = _on_error
+    return tree

@@ -1,0 +1,90 @@
+"""The discord.py client: intents, the command tree, persistent buttons and event wiring.
+
+Every event goes to `Handlers` inside `_guarded`, so one failing message is logged and the
+gateway loop carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.app_commands import build_tree
+from bot.adapters.discord.handlers import Handlers, on_button
+from bot.adapters.discord.views import AnswerButton
+from bot.config import Settings
+from bot.service.types import Service
+
+log = logging.getLogger("footnote.discord")
+
+
+def intents(message_content: bool) -> discord.Intents:
+    """Guilds, guild messages and reactions, plus Message Content when the portal grants it."""
+    chosen = discord.Intents.default()  # guilds, messages, reactions; no members or presences
+    chosen.message_content = message_content
+    return chosen
+
+
+class FootnoteClient(discord.Client):
+    """Footnote on Discord; `service` is None only for `footnote discord sync`, which handles no events."""
+
+    def __init__(self, settings: Settings, service: Service | None, *, message_content: bool = True) -> None:
+        super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none())
+        self.settings = settings
+        self.service = service
+        self.handlers: Handlers | None = None
+        self.tree = build_tree(self)
+
+    async def setup_hook(self) -> None:
+        """After login, before the gateway: bind the handlers to our own user id, restore the buttons."""
+        assert self.user is not None
+        if self.service is not None:
+            self.handlers = Handlers(self.service, self.user.id, self.settings.discord_request_emoji)
+        self.add_dynamic_items(AnswerButton)
+
+    async def on_ready(self) -> None:
+        """Say who we are and what we can do with the intents we got."""
+        log.info(
+            "connected to Discord as %s (id %s) in %d servers",
+            self.user,
+            self.user and self.user.id,
+            len(self.guilds),
+        )
+        if not self.intents.message_content:
+            log.warning(
+                "running without the Message Content intent: slash commands and the 'Explain links' menu "
+                "work, but auto mode and %s requests cannot read messages. Enable it in the Developer Portal "
+                "(Bot → Privileged Gateway Intents → Message Content) and restart.",
+                self.settings.discord_request_emoji,
+            )
+
+    async def _guarded(self, event: str, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("the %s handler failed", event)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.handlers:
+            await self._guarded("message", self.handlers.on_message(message))
+
+    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
+        if self.handlers:
+            await self._guarded("edit", self.handlers.on_message_edit(before, after))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if self.handlers:
+            await self._guarded("reaction", self.handlers.on_raw_reaction_add(payload, self.fetch_message))
+
+    async def fetch_message(self, channel_id: int, message_id: int) -> discord.Message:
+        """A message by id, from the channel cache when possible."""
+        channel: Any = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        return await channel.fetch_message(message_id)
+
+    async def on_answer_button(self, action: str, interaction: discord.Interaction[Any]) -> None:
+        """Called by `AnswerButton` for 👍/👎/"What I read"/"Show all"."""
+        if self.service is not None:
+            await self._guarded("button", on_button(action, interaction, self.service))

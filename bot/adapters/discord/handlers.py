@@ -1,0 +1,258 @@
+"""Discord events → service calls → Discord messages: auto mode, 📰 requests, edits and answer buttons.
+
+Handlers take discord.py objects (or anything shaped like them) and never decide policy: which
+links count, whether a channel is in auto mode and what a refusal says all come from the service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import discord
+
+from bot.adapters.discord.embeds import (
+    render_all,
+    render_answer,
+    render_article_text,
+    render_notice,
+    render_text,
+)
+from bot.adapters.discord.permissions import (
+    is_thread,
+    where_of,
+    where_of_interaction,
+    who_of,
+    who_of_interaction,
+)
+from bot.adapters.discord.safety import clip
+from bot.adapters.discord.views import answer_view
+from bot.service import messages
+from bot.service.types import ExplainResult, Service, Status, Where, Who
+
+log = logging.getLogger("footnote.discord")
+
+FetchMessage = Callable[[int, int], Awaitable[Any]]  # (channel id, message id) → message
+
+WORKING, DONE, PROBLEM = "⏳", "✅", "⚠️"
+NO_MENTIONS = discord.AllowedMentions.none()
+HUMAN_MESSAGE_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
+THREAD_NAME_LIMIT = 100
+THREAD_ARCHIVE_MINUTES = 1440
+THREAD_ALREADY_EXISTS = 160004  # Discord's error code when a message already has a thread
+VARIATION_SELECTOR = "\ufe0f"  # some clients add it to emoji; 📰 and 📰️ are the same request
+SHOW_ALL_PAGES = 5  # follow-ups at most, so one click can never flood
+
+
+class Handlers:
+    """The message, edit and reaction handlers, bound to one service and the bot's own user id."""
+
+    def __init__(self, service: Service, bot_user_id: int, request_emoji: str = "📰") -> None:
+        self.service = service
+        self.bot_user_id = bot_user_id
+        self.request_emoji = request_emoji.replace(VARIATION_SELECTOR, "")
+
+    def is_member_message(self, message: Any) -> bool:
+        """A guild message a person wrote: not a bot, a webhook, this bot or a system message."""
+        return (
+            message.guild is not None
+            and not message.author.bot
+            and message.webhook_id is None
+            and message.author.id != self.bot_user_id
+            and message.type in HUMAN_MESSAGE_TYPES
+        )
+
+    async def on_message(self, message: Any) -> None:
+        """Auto mode: explain a new message's article links if moderators enabled this channel."""
+        if not self.is_member_message(message):
+            return
+        where = where_of(message)
+        if not (await self.service.channel(where)).auto_explain:
+            return
+        links = await self.service.links_to_explain(message.content, where)
+        if links:
+            await self.explain_message(message, links, who_of(message.author))
+
+    async def on_message_edit(self, before: Any, after: Any) -> None:
+        """Auto mode for edits: only links the edit added (link previews also fire edits)."""
+        if before.content == after.content or not self.is_member_message(after):
+            return
+        where = where_of(after)
+        if not (await self.service.channel(where)).auto_explain:
+            return
+        old = set(await self.service.links_to_explain(before.content, where))
+        added = [
+            link for link in await self.service.links_to_explain(after.content, where) if link not in old
+        ]
+        if added:
+            await self.explain_message(after, added, who_of(after.author))
+
+    async def on_raw_reaction_add(self, payload: Any, fetch_message: FetchMessage) -> None:
+        """A reaction anywhere: if it is a member's request emoji, fetch the message and explain it.
+
+        Raw events arrive for messages that are not cached, so older messages can be requested too.
+        """
+        if payload.guild_id is None or payload.user_id == self.bot_user_id:
+            return
+        if str(payload.emoji).replace(VARIATION_SELECTOR, "") != self.request_emoji:
+            return
+        if payload.member is None or payload.member.bot:
+            return
+        try:
+            message = await fetch_message(payload.channel_id, payload.message_id)
+        except discord.HTTPException as exc:
+            log.info("couldn't fetch message %s for a request (HTTP %s)", payload.message_id, exc.status)
+            return
+        await self.on_reaction_request(message, payload.member)
+
+    async def on_reaction_request(self, message: Any, member: Any) -> None:
+        """A member reacted with the request emoji: explain the message's links wherever it is."""
+        if message.guild is None or message.author.id == self.bot_user_id or getattr(member, "bot", False):
+            return
+        where = where_of(message)
+        if not (await self.service.channel(where)).reaction_requests:
+            return
+        links = await self.service.links_to_explain(message.content, where)
+        if links:
+            await self.explain_message(message, links, who_of(member))
+
+    async def explain_message(self, message: Any, links: list[str], who: Who) -> bool:
+        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳.
+
+        Returns whether anything was posted (nothing is when every link was already claimed).
+        """
+        where = where_of(message)
+        await self._react(message, WORKING)
+        place = None
+        outcomes: list[bool] = []
+        try:
+            for link in links:
+                result = await self._explain(link, where, who)
+                if result.status is Status.DUPLICATE:
+                    continue  # another request already claimed this message and link
+                try:
+                    if place is None:
+                        place = await self._thread_for(message, result)
+                        if place is not message.channel:
+                            where = where.model_copy(update={"thread": str(place.id)})
+                    outcomes.append(await self._post(place, result, where))
+                except Exception:
+                    # One bad answer must not silence the others; the ⚠️ tells the asker.
+                    log.exception("posting the answer to message %s failed", message.id)
+                    outcomes.append(False)
+        finally:
+            await self._unreact(message, WORKING)
+        if outcomes:
+            await self._react(message, DONE if all(outcomes) else PROBLEM)
+        return bool(outcomes)
+
+    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+        try:
+            return await self.service.explain(link, where, who)
+        except Exception:
+            log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
+            return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
+
+    async def _thread_for(self, message: Any, result: ExplainResult) -> Any:
+        """The message's own thread (created once), or the channel when threads are not possible."""
+        channel = message.channel
+        if is_thread(channel):
+            return channel
+        if message.thread is not None:
+            return message.thread
+        title = result.analysis.article.title if result.analysis else ""
+        name = clip(" ".join(title.split()) or "Footnote", THREAD_NAME_LIMIT)
+        try:
+            return await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_ALREADY_EXISTS:
+                try:
+                    return await message.fetch_thread()
+                except discord.HTTPException:
+                    pass
+            log.warning("no thread on message %s (HTTP %s); answering in the channel", message.id, exc.status)
+            return channel
+
+    async def _post(self, place: Any, result: ExplainResult, where: Where) -> bool:
+        """Send one result; True when the reader got what they asked for."""
+        try:
+            if result.analysis is None:
+                await place.send(render_notice(result), allowed_mentions=NO_MENTIONS)
+                return result.status is Status.ALREADY_HERE
+            answer = render_answer(result.analysis, result.link)
+            sent = await place.send(
+                embeds=answer.embeds, view=answer_view(answer.more), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as exc:
+            log.warning(
+                "couldn't post in channel %s (HTTP %s, code %s)",
+                getattr(place, "id", "?"),
+                exc.status,
+                exc.code,
+            )
+            return False
+        await self.service.remember_reply(where, result.link, sent.jump_url)
+        return True
+
+    async def _react(self, message: Any, emoji: str) -> None:
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException as exc:
+            log.debug("couldn't react %s on message %s (HTTP %s)", emoji, message.id, exc.status)
+
+    async def _unreact(self, message: Any, emoji: str) -> None:
+        try:
+            await message.remove_reaction(emoji, discord.Object(id=self.bot_user_id))
+        except discord.HTTPException as exc:
+            log.debug("couldn't remove %s on message %s (HTTP %s)", emoji, message.id, exc.status)
+
+
+def answer_link(message: Any) -> str | None:
+    """The link an answer is about: the URL of its first embed (set by `render_answer`)."""
+    embeds = getattr(message, "embeds", None) or []
+    return embeds[0].url if embeds and embeds[0].url else None
+
+
+async def on_button(action: str, interaction: Any, service: Service) -> None:
+    """👍/👎 record feedback, "What I read" shows the text, "Show all" pages through every item."""
+    link = answer_link(interaction.message)
+    if link is None:
+        await _tell(interaction, "This answer has no link I can look up any more.")
+        return
+    where, who = where_of_interaction(interaction), who_of_interaction(interaction)
+    if action in ("up", "down"):
+        vote: Literal[1, -1] = 1 if action == "up" else -1
+        await _tell(interaction, await service.feedback(where, who, link, vote))
+    elif action == "read":
+        text = await service.article_text(link)
+        if not text:
+            await _tell(
+                interaction, "I no longer have the text of that article; ask again to read it afresh."
+            )
+            return
+        embed = render_article_text(text, link)
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    elif action == "all":
+        await show_all(interaction, service, link)
+
+
+async def show_all(interaction: Any, service: Service, link: str) -> None:
+    """Every statement and legal note of an answer, shown only to the person who asked."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    analysis = await service.cached_analysis(link)
+    if analysis is None:
+        text = "I no longer have that analysis; ask me again with `/explain` to see it afresh."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    pages = render_all(analysis, link)
+    for page in pages[:SHOW_ALL_PAGES]:
+        await interaction.followup.send(embeds=page, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    if len(pages) > SHOW_ALL_PAGES:
+        text = f"That's the first {SHOW_ALL_PAGES} of {len(pages)} pages; the rest doesn't fit here."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def _tell(interaction: Any, text: str) -> None:
+    """An ephemeral one-liner in answer to a click."""
+    await interaction.response.send_message(render_text(text), ephemeral=True, allowed_mentions=NO_MENTIONS)

@@ -1,0 +1,58 @@
+"""`footnote run discord`: start the service and connect to the Discord gateway until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+
+from bot.adapters.discord.client import FootnoteClient
+from bot.config import Settings
+from bot.service.types import Service
+
+log = logging.getLogger("footnote.discord")
+
+
+def run(settings: Settings) -> int:
+    """Run the bot; returns the process exit status."""
+    if settings.discord_token is None:
+        log.error(
+            "DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal and put its token in .env"
+        )
+        return 2
+    try:
+        return asyncio.run(_serve(settings))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(settings: Settings) -> int:
+    from bot.service.service import ExplainService
+
+    service = ExplainService(settings)
+    await service.start()
+    try:
+        return await connect(settings, service)
+    finally:
+        await service.close()
+
+
+async def connect(settings: Settings, service: Service) -> int:
+    """Connect with Message Content; if the portal has not granted it, carry on with slash commands only."""
+    assert settings.discord_token is not None
+    token = settings.discord_token.get_secret_value()
+    for message_content in (True, False):
+        client = FootnoteClient(settings, service, message_content=message_content)
+        try:
+            async with client:
+                await client.start(token)
+            return 0
+        except discord.PrivilegedIntentsRequired:
+            log.warning("the Message Content intent is not enabled for this bot; reconnecting without it")
+        except discord.LoginFailure:
+            log.error(
+                "Discord rejected DISCORD_TOKEN; get a new one in the Developer Portal (Bot → Reset Token)"
+            )
+            return 1
+    return 1

@@ -1,0 +1,198 @@
+"""`footnote discord invite` / `sync`, the command tree, and who counts as a moderator.
+
+`sync` talks to a local stand-in for Discord's HTTP API (discord.py's base URL pointed at 127.0.0.1).
+"""
+
+import base64
+import json
+from types import SimpleNamespace
+
+import discord
+import pytest
+from aiohttp import web
+
+from bot import cli
+from bot.adapters.discord import runner
+from bot.adapters.discord.client import FootnoteClient
+from bot.adapters.discord.permissions import (
+    BOT_PERMISSIONS,
+    invite_url,
+    where_of_interaction,
+    who_of_interaction,
+)
+from bot.config import Settings
+
+APP_ID = 123456789012345678
+TOKEN = base64.b64encode(str(APP_ID).encode()).decode().rstrip("=") + ".GaBcDe.secret-part-of-the-token"
+# Discord's documented permission bits: the exact set the bot needs, independent of discord.py's names.
+NEEDED_BITS = {
+    6: "add reactions",
+    10: "view channel (read messages)",
+    11: "send messages",
+    14: "embed links",
+    16: "read message history",
+    31: "use application commands",
+    35: "create public threads",
+    38: "send messages in threads",
+}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    """A clean working directory (no stray .env) and no Discord token unless a test sets one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    return monkeypatch
+
+
+def test_the_invite_asks_for_exactly_the_permissions_the_bot_uses():
+    assert BOT_PERMISSIONS.value == sum(1 << bit for bit in NEEDED_BITS)
+    url = invite_url(APP_ID)
+    assert f"client_id={APP_ID}" in url and "scope=bot+applications.commands" in url
+    assert f"permissions={BOT_PERMISSIONS.value}" in url
+
+
+def test_invite_reads_the_application_id_from_the_token_and_never_prints_the_token(env, capsys):
+    env.setenv("DISCORD_TOKEN", TOKEN)
+    assert cli.main(["discord", "invite"]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == invite_url(APP_ID)
+    assert "secret" not in out.out + out.err
+
+
+def test_invite_takes_an_explicit_client_id_and_explains_what_is_missing(env, capsys):
+    assert cli.main(["discord", "invite", "--client-id", "42"]) == 0
+    assert "client_id=42&" in capsys.readouterr().out
+    env.setenv("DISCORD_TOKEN", "not-a-token")
+    assert cli.main(["discord", "invite"]) == 2
+    assert "--client-id" in capsys.readouterr().err
+
+
+def test_run_and_sync_refuse_to_start_without_a_token(env, capsys):
+    assert runner.run(Settings()) == 2
+    assert cli.main(["discord", "sync"]) == 2
+    assert "DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def test_the_tree_offers_explain_the_moderator_group_and_the_message_menu():
+    tree = FootnoteClient(Settings(), None).tree
+    commands = {c.name: c.to_dict(tree) for c in tree.get_commands()}
+    menus = {c.name: c.to_dict(tree) for c in tree.get_commands(type=discord.AppCommandType.message)}
+    assert [o["name"] for o in commands["explain"]["options"]] == ["url", "private"]
+    footnote = commands["footnote"]
+    assert footnote["default_member_permissions"] == discord.Permissions(manage_guild=True).value
+    assert footnote["dm_permission"] is False
+    assert {o["name"] for o in footnote["options"]} >= {
+        "settings",
+        "auto",
+        "reactions",
+        "domains",
+        "limits",
+        "budget",
+        "stats",
+        "forget",
+        "help",
+    }
+    assert "Explain links" in menus
+
+
+def test_a_moderator_is_a_member_with_manage_server_in_a_guild():
+    def interaction(permissions, guild_id=1):
+        return SimpleNamespace(
+            guild_id=guild_id,
+            user=SimpleNamespace(id=5),
+            permissions=permissions,
+            channel=SimpleNamespace(id=2, type=discord.ChannelType.text),
+            channel_id=2,
+        )
+
+    assert who_of_interaction(interaction(discord.Permissions(manage_guild=True))).is_moderator
+    assert who_of_interaction(interaction(discord.Permissions(administrator=True))).is_moderator
+    assert not who_of_interaction(interaction(discord.Permissions(manage_messages=True))).is_moderator
+    assert not who_of_interaction(interaction(discord.Permissions.all(), guild_id=None)).is_moderator
+    assert where_of_interaction(interaction(discord.Permissions.none(), guild_id=None)).workspace == "dm"
+
+
+def reply(data: object) -> web.Response:
+    # discord.py decodes a body only when the content type is exactly "application/json".
+    return web.Response(body=json.dumps(data).encode(), headers={"Content-Type": "application/json"})
+
+
+class FakeDiscordApi:
+    """Just enough of Discord's HTTP API for login and command registration."""
+
+    def __init__(self) -> None:
+        self.registered: dict[str, list[dict]] = {}
+        self.authorization: list[str] = []
+
+    async def me(self, request: web.Request) -> web.Response:
+        self.authorization.append(request.headers["Authorization"])
+        if request.headers["Authorization"] != f"Bot {TOKEN}":
+            return web.Response(
+                status=401,
+                body=b'{"message": "401: Unauthorized", "code": 0}',
+                headers={"Content-Type": "application/json"},
+            )
+        return reply(
+            {"id": str(APP_ID), "username": "Footnote", "discriminator": "0", "avatar": None, "bot": True}
+        )
+
+    async def application(self, request: web.Request) -> web.Response:
+        owner = {"id": "1", "username": "owner", "discriminator": "0", "avatar": None}
+        return reply(
+            {
+                "id": str(APP_ID),
+                "name": "Footnote",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": owner,
+                "verify_key": "k",
+                "flags": 0,
+            }
+        )
+
+    async def put_commands(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        self.registered[request.match_info["scope"]] = payload
+        return reply(
+            [
+                {"description": "", **c, "id": str(n + 1), "application_id": str(APP_ID), "version": "1"}
+                for n, c in enumerate(payload)
+            ]
+        )
+
+
+@pytest.fixture
+async def discord_api(monkeypatch):
+    api = FakeDiscordApi()
+    app = web.Application()
+    app.router.add_get("/api/v10/users/@me", api.me)
+    app.router.add_get("/api/v10/oauth2/applications/@me", api.application)
+    app.router.add_put(r"/api/v10/applications/{app}/{scope:(guilds/\d+/)?}commands", api.put_commands)
+    app_runner = web.AppRunner(app, access_log=None)
+    await app_runner.setup()
+    site = web.TCPSite(app_runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{port}/api/v10")
+    yield api
+    await app_runner.cleanup()
+
+
+async def test_sync_registers_every_command_in_one_guild(discord_api, capsys):
+    from bot.adapters.discord.commands_cli import _sync
+
+    assert await _sync(Settings(DISCORD_TOKEN=TOKEN), 555) == 0
+    registered = discord_api.registered["guilds/555/"]
+    assert sorted(c["name"] for c in registered) == ["Explain links", "explain", "footnote"]
+    assert discord_api.authorization == [f"Bot {TOKEN}"]
+    out = capsys.readouterr().out
+    assert "Registered 3 commands in server 555" in out and TOKEN not in out
+    assert json.dumps(registered)  # plain JSON Discord accepts
+
+
+async def test_a_rejected_token_stops_the_bot_with_a_clear_log_line(discord_api, caplog):
+    assert await runner.connect(Settings(DISCORD_TOKEN="wrong.token.value"), service=None) == 1
+    assert "Discord rejected DISCORD_TOKEN" in caplog.text and "wrong.token.value" not in caplog.text
