@@ -20,7 +20,11 @@ from bot.models import Article, ErrorInfo, ErrorReport
 log = logging.getLogger("footnote")
 
 # Modules that add their own sub-commands with `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.legal.commands",
+    "bot.service.admin_cli",
+    "bot.adapters.discord.commands_cli",
+)
 
 
 def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
@@ -46,7 +50,11 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
         _print_error(exc, as_json)
         return 1
     if as_json:
-        print(analysis.model_dump_json(exclude={"legal_unavailable"} if analysis.legal_unavailable is None else None))
+        print(
+            analysis.model_dump_json(
+                exclude={"legal_unavailable"} if analysis.legal_unavailable is None else None
+            )
+        )
     elif args.format == "markdown":
         print(render_markdown(analysis))
     else:
@@ -70,6 +78,11 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
             status = 1
             _print_error(exc, args.json)
             continue
+        except Exception:  # a batch scores every input: one crash must not hide the others' lines
+            log.exception("extraction crashed on %s", source)
+            status = 1
+            _print_error(errors.FootnoteError(), args.json)
+            continue
         if args.json:
             record = article.meta().model_dump()
             record.update(partial_text=article.partial_text, text=article.text)
@@ -87,8 +100,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree."""
-    parser = argparse.ArgumentParser(prog="footnote", description="Explain news links: facts, claims, legal context.")
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default from FOOTNOTE_LOG_LEVEL)")
+    parser = argparse.ArgumentParser(
+        prog="footnote", description="Explain news links: facts, claims, legal context."
+    )
+    parser.add_argument(
+        "--log-level", default=None, help="DEBUG, INFO, WARNING (default from FOOTNOTE_LOG_LEVEL)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     explain = sub.add_parser("explain", help="explain one article (URL or saved HTML file)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SKIP_DOMAINS = (
@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     openai_json_mode_retry: bool = Field(True, validation_alias="FOOTNOTE_OPENAI_JSON_MODE_RETRY")
     article_token_budget: int = Field(8000, validation_alias="FOOTNOTE_ARTICLE_TOKEN_BUDGET")
     price_table: str | None = Field(None, validation_alias="FOOTNOTE_PRICES")
+    tiktoken_cache_dir: str | None = Field(
+        None, validation_alias=AliasChoices("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR")
+    )
 
     # Links and fetching
     max_links_per_message: int = Field(3, validation_alias="FOOTNOTE_MAX_LINKS")
@@ -73,6 +76,15 @@ class Settings(BaseSettings):
     slack_mode: Literal["socket", "http"] = Field("socket", validation_alias="FOOTNOTE_SLACK_MODE")
     slack_port: int = Field(3000, validation_alias=AliasChoices("FOOTNOTE_SLACK_PORT", "PORT"))
     slack_moderators: str = Field("", validation_alias="FOOTNOTE_SLACK_MODERATORS")
+
+    @field_validator(
+        "openai_api_key", "openai_base_url", "price_table", "discord_token", "slack_bot_token",
+        "slack_app_token", "slack_signing_secret", "slack_api_url", mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """An empty line in `.env` (`OPENAI_API_KEY=`) means "not set"."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""

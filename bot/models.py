@@ -106,7 +106,9 @@ class Usage(BaseModel):
     cost_usd: float | None = None
     citations_removed: int = 0
     condensed: bool = False
-    fallback: str | None = None  # why a remote engine was replaced by local: rate_limited, insufficient_quota, ...
+    fallback: str | None = (
+        None  # why a remote engine was replaced by local: rate_limited, insufficient_quota, ...
+    )
 
 
 class Analysis(BaseModel):
