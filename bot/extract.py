@@ -13,7 +13,7 @@ from bot import errors
 from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_body
 from bot.extract_html import count_words, drop_invisible, parse_html, visible_text
 from bot.extract_jsonld import read_jsonld
-from bot.extract_meta import complete_meta, read_meta
+from bot.extract_meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract_paywall import is_partial, paywall_signals
 from bot.models import Article
 
@@ -72,11 +72,25 @@ def extract_article(html: str, url: str) -> Article:
         published=meta.published,
         language=meta.language,
         canonical_url=meta.canonical_url,
+        social_title=_social_title(meta),
         description=meta.description,
         words=words,
         partial_text=is_partial(signals.outside(text), words),
         text=text,
     )
+
+
+def _social_title(meta: PageMeta) -> str | None:
+    """The title shared on social media, when it says something other than the headline.
+
+    Viral pages often tone down the visible headline while the shared (og:) title keeps the
+    original "BREAKING ..." wording that readers actually saw.
+    """
+    for title in meta.titles[1:3]:
+        cleaned = clean_title(title, meta.site) if title else ""
+        if cleaned and cleaned.casefold() != meta.headline.casefold():
+            return cleaned
+    return None
 
 
 def choose_body(candidates: list[Body]) -> Body:

@@ -61,6 +61,7 @@ class Article(ArticleMeta):
 
     canonical_url: str | None = None
     headline: str = ""
+    social_title: str | None = None  # og:/twitter: title when it differs from the page's headline
     description: str | None = None
     partial_text: bool = False
     text: str = ""

@@ -34,7 +34,7 @@ def render_markdown(analysis: Analysis) -> str:
             cites = f" (*{e('; '.join(item.authorities))}*)" if item.authorities else ""
             out.append(f"- **{e(item.title)}** — {e(item.line)}{cites}")
             if item.relevance:
-                out.append(f"  Here: {e(item.relevance)}")
+                out.append(f"  ↳ {e(item.relevance)}")
         out.append("")
     elif d.legal_unavailable:
         out += [f"⚖️ {e(d.legal_unavailable)}", ""]

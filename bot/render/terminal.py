@@ -34,7 +34,7 @@ def digest_lines(digest: Digest, bold: str = "", dim: str = "", reset: str = "")
             cites = f" ({'; '.join(item.authorities)})" if item.authorities else ""
             lines += _wrap(f"{item.title} — {item.line}{cites}", indent=" ", bullet="• ")
             if item.relevance:
-                lines += _wrap(f"Here: {item.relevance}", indent="   ")
+                lines += _wrap(f"↳ {item.relevance}", indent="   ")
     elif digest.legal_unavailable:
         lines += _wrap(f"⚖️ {digest.legal_unavailable}")
     if digest.care:

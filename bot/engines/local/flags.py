@@ -51,12 +51,16 @@ def headlines(article: Article) -> list[str]:
     A shared link's slug often keeps the original (social, "BREAKING ...") headline after the
     page's headline was toned down.
     """
-    found = [h for h in (article.headline, article.title) if h]
+    found = [h for h in (article.headline, article.title, article.social_title) if h]
     path = urlsplit(article.url or article.canonical_url or "").path
     slug = _SLUG_EXT.sub("", next((p for p in reversed(path.split("/")) if p), ""))
-    if slug.count("-") >= 4 and not any(ch.isdigit() for ch in slug):
+    if not article.social_title and slug.count("-") >= 4 and not any(ch.isdigit() for ch in slug):
         found.append(slug.replace("-", " "))
     return list(dict.fromkeys(found))
+
+
+def _statements(count: int) -> str:
+    return "1 statement rests" if count == 1 else f"{count} statements rest"
 
 
 def is_opinion_piece(article: Article, statements: list[Statement]) -> bool:
@@ -97,7 +101,7 @@ def _headline_overstates(headline: str, statements: list[Statement]) -> str | No
     )
     if not (sensational and (certain or caveat)) and not (certain and caveat and hedged_body):
         return None
-    short = headline if len(headline) <= 90 else headline[:87].rstrip() + "…"
+    short = headline if len(headline) <= 90 else headline[:88].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     if caveat:
         return f"The headline (“{short}”) states as settled what the body does not: “{compress(caveat.text)}”"
     return (
@@ -115,7 +119,7 @@ def detect_flags(article: Article, statements: list[Statement], opinion_piece: b
         flags.append(
             Flag(
                 kind=FlagKind.ANONYMOUS_SOURCING,
-                detail=f"{len(anonymous)} statement(s) rest on unnamed sources{named}.",
+                detail=f"{_statements(len(anonymous))} on unnamed sources{named}.",
             )
         )
     for headline in headlines(article):
