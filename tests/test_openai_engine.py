@@ -121,10 +121,23 @@ async def test_unknown_and_repeated_numbers_are_dropped_and_gaps_filled_locally(
 
     assert [s.text for s in analysis.statements] == SENTENCES
     assert analysis.statements[0].kind == Kind.OPINION
-    assert analysis.statements[1] == classify(SENTENCES[1], SENTENCES[0])
-    assert analysis.statements[2] == classify(SENTENCES[2], SENTENCES[1])
+    assert analysis.statements[1] == classify(SENTENCES[1], analysis.statements[0])
+    assert analysis.statements[2] == classify(SENTENCES[2], analysis.statements[1])
     assert analysis.statements[3].kind == Kind.CLAIM
     assert analysis.engine == ENGINE
+
+
+async def test_gaps_after_a_named_speaker_credit_the_same_speaker(server):
+    sentences = [
+        "Mayor Ana Ruiz spoke to reporters at City Hall on Monday.",
+        "She said the budget was balanced for the first time in a decade.",
+    ]
+    server.queue(answer({**GOOD_ANSWER, "labels": []}))
+    analysis = await OpenAIEngine(settings_for(server)).analyse(article_of(sentences))
+
+    assert analysis.engine == ENGINE
+    assert [s.text for s in analysis.statements] == sentences
+    assert analysis.statements[1].kind == Kind.CLAIM
 
 
 async def test_non_conforming_json_is_retried_once_in_json_mode_then_falls_back(server):

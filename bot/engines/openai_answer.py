@@ -50,7 +50,7 @@ def statements_from_labels(
     for number, text in enumerate(sentences, start=1):
         label = valid.get(number)
         if label is None:
-            statements.append(classify(text, sentences[number - 2] if number > 1 else None))
+            statements.append(classify(text, statements[-1] if statements else None))
             continue
         source = one_line(label.source) or None
         statements.append(

@@ -17,9 +17,8 @@ from pydantic import ValidationError
 
 from bot import errors
 from bot.config import Settings
-from bot.engines.local import LocalEngine
-from bot.engines.local.classify import classify
-from bot.engines.local.segment import split_sentences
+from bot.engines.local import LocalEngine, body_sentences
+from bot.engines.local.classify import classify_all
 from bot.engines.openai_answer import build_analysis
 from bot.engines.openai_failures import Diagnosis, Failure, backoff_delay, diagnose, retry_after
 from bot.engines.openai_prompt import NUMBER_TOKENS, build_messages, load_prompts, user_message
@@ -130,7 +129,7 @@ class OpenAIEngine:
 
     def _prepare(self, article: Article) -> _Request:
         # CPU and file work (tokenising, priming tiktoken's cache), run off the event loop.
-        sentences = split_sentences(article.text)
+        sentences = body_sentences(article)
         encoding = encoding_for(self._settings.model, self._cache_dir)
         condensed = condense(sentences, encoding, self._settings.article_token_budget, NUMBER_TOKENS)
         if condensed.condensed:
@@ -140,9 +139,7 @@ class OpenAIEngine:
                 len(sentences),
                 condensed.article_tokens,
             )
-        local = [
-            classify(text, previous) for previous, text in zip([None, *sentences], sentences, strict=False)
-        ]
+        local = classify_all(sentences)
         topics = candidate_topics(article, local, limit=CANDIDATE_TOPICS)
         user = user_message(self._prompts, article, condensed.sentences, len(sentences), topics)
         return _Request(
