@@ -18,10 +18,8 @@ MOD = Who(user_id="mod", is_moderator=True)
 EVENING = datetime(2026, 3, 2, 18, 0, tzinfo=UTC).timestamp()
 
 
-class CountingEngine:
+class CountingEngine(LocalEngine):
     """The local engine, counting its calls; `delay` keeps an analysis in flight for a while."""
-
-    name = "local"
 
     def __init__(self, delay: float = 0.0) -> None:
         self.calls = 0
@@ -32,10 +30,7 @@ class CountingEngine:
         with self._lock:
             self.calls += 1
         time.sleep(self._delay)
-        return LocalEngine().analyse_sync(article)
-
-    async def analyse(self, article: Article) -> Analysis:
-        return self.analyse_sync(article)
+        return super().analyse_sync(article)
 
 
 class Clock:
@@ -230,7 +225,12 @@ async def test_links_to_explain_follow_the_channel_rules(tmp_path, pages):
         await service.command("limits links 1", where(), MOD)
         assert await service.links_to_explain(text, where()) == ["https://a.example/1"]
         await service.command("limits links 3", where(), MOD)
-        assert await service.links_to_explain(text, where()) == ["https://a.example/1", "https://c.example/3"]
+        # a blocked domain does not use up the channel's three links
+        assert await service.links_to_explain(text, where()) == [
+            "https://a.example/1",
+            "https://c.example/3",
+            "https://d.example/4",
+        ]
         assert await service.links_to_explain("no links here", where()) == []
 
 

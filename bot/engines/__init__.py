@@ -20,6 +20,10 @@ class Engine(Protocol):
         """Explain one article; never raises for a bad answer from a remote model."""
         ...
 
+    async def aclose(self) -> None:
+        """Release connections (the service calls it at shutdown)."""
+        ...
+
 
 def make_engine(settings: Settings, choice: str | None = None) -> Engine:
     """The engine named by `choice` (or the settings): auto → openai with a key, else local."""

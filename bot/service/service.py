@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
 from bot.fetch import fetch_page
-from bot.legal.guard import guard_analysis
+from bot.legal.guard import guard_analysis, warm_up
 from bot.links import canonical_url, find_links, host_of
 from bot.models import Analysis, Article, FlagKind
 from bot.service import messages
@@ -41,6 +41,7 @@ from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, 
 log = logging.getLogger(__name__)
 
 HOUR = 3600.0
+LINKS_SCANNED = 20
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
 
 
@@ -77,6 +78,8 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
+        # Build the citation index now, not while the first member waits for an answer.
+        await asyncio.to_thread(warm_up)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()
@@ -87,6 +90,8 @@ class ExplainService:
         self._closing = True
         await self._idle.wait()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        if self._engine is not None:
+            await self._engine.aclose()
         await self._store.close()
 
     async def __aenter__(self) -> ExplainService:
@@ -124,7 +129,8 @@ class ExplainService:
 
     async def links_to_explain(self, text: str, where: Where) -> list[str]:
         """Canonical article links in a message that this channel allows, up to its limit."""
-        links = find_links(text, self._settings)
+        # Scan past the per-message limit so that blocked domains don't use up the channel's quota.
+        links = find_links(text, self._settings, limit=LINKS_SCANNED)
         if not links:
             return []  # most messages have no link: skip the database
         policy = await self._policy(where)

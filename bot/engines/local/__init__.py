@@ -45,3 +45,6 @@ class LocalEngine:
     async def analyse(self, article: Article) -> Analysis:
         """Explain one article (the service runs this engine in a worker thread)."""
         return self.analyse_sync(article)
+
+    async def aclose(self) -> None:
+        """Nothing to release: the local engine holds no connections."""
