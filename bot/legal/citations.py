@@ -163,7 +163,7 @@ def _eyecite_citations(text: str) -> list[Citation]:
     found: list[Citation] = []
     for cite in get_citations(text):
         groups = cite.groups
-        if isinstance(cite, FullCaseCitation):
+        if isinstance(cite, FullCaseCitation | ShortCaseCitation):
             start, end = _case_name_start(text, cite.full_span()[0]), cite.full_span()[1]
             key = (
                 "case",
@@ -171,16 +171,8 @@ def _eyecite_citations(text: str) -> list[Citation]:
                 _squash(groups.get("reporter") or ""),
                 groups.get("page") or "",
             )
-            found.append(Citation(start, end, "case", key, text[start:end]))
-        elif isinstance(cite, ShortCaseCitation):
-            start, end = _case_name_start(text, cite.full_span()[0]), cite.full_span()[1]
-            key = (
-                "case",
-                groups.get("volume") or "",
-                _squash(groups.get("reporter") or ""),
-                groups.get("page") or "",
-            )
-            found.append(Citation(start, end, "short", key, text[start:end]))
+            kind = "case" if isinstance(cite, FullCaseCitation) else "short"
+            found.append(Citation(start, end, kind, key, text[start:end]))
         elif isinstance(cite, FullLawCitation):
             start, end = cite.span()
             tail = _SECTION_TAIL.match(text, end)
