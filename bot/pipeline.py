@@ -36,8 +36,9 @@ async def load_article(source: str, settings: Settings) -> Article:
     if is_url(source):
         page = await fetch_page(canonical_url(source), settings)
         return await asyncio.to_thread(extract_article, page.html, page.final_url)
-    path = Path(source)
-    html = read_local_page(path)
+    if "://" in source:
+        raise errors.InvalidLink()
+    html = read_local_page(Path(source))
     return await asyncio.to_thread(extract_article, html, "")
 
 

@@ -1,0 +1,59 @@
+"""The `footnote` command: the explain contract, and one-line errors for bad inputs."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.models import Analysis
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ice-agents-state-prosecution.html"
+
+
+@pytest.fixture(autouse=True)
+def offline_settings(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no developer .env
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("FOOTNOTE_ALLOW_PRIVATE_NETWORKS", raising=False)
+
+
+def test_explain_json_speaks_the_contract(capsys):
+    assert main(["explain", "--json", str(EXAMPLE)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    analysis = Analysis.model_validate(out)
+    assert set(out) >= {"article", "summary", "statements", "legal", "flags", "engine", "usage"}
+    assert analysis.engine == "local"
+    assert {s.kind for s in analysis.statements} == {"fact", "claim", "speculation", "opinion"}
+    assert "no widespread evidence" in analysis.summary
+    assert {n.topic for n in analysis.legal} >= {"supremacy-clause-immunity", "federal-officer-removal"}
+    assert {f.kind for f in analysis.flags} >= {"headline_overstates", "anonymous_sourcing"}
+
+
+def test_terminal_and_markdown_say_not_legal_advice_once(capsys):
+    for fmt in ("terminal", "markdown"):
+        assert main(["explain", "--format", fmt, str(EXAMPLE)]) == 0
+        assert capsys.readouterr().out.lower().count("not legal advice") == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("missing.html", "file_not_readable"),
+        ("ftp://files.example/a", "invalid_link"),
+        ("http://2130706433/", "private_address"),
+        ("http://[::ffff:127.0.0.1]/", "private_address"),
+    ],
+)
+def test_bad_inputs_give_one_json_error_and_a_failing_status(capsys, source, kind):
+    assert main(["explain", "--json", source]) == 1
+    out = capsys.readouterr().out.strip()
+    assert "\n" not in out
+    assert json.loads(out)["error"]["kind"] == kind
+
+
+def test_without_json_the_message_goes_to_stderr(capsys):
+    assert main(["explain", "missing.html"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == "I couldn't read missing.html: No such file or directory."
