@@ -105,8 +105,10 @@ def _bullet(text: str) -> str:
 def _legal_line(item: LegalItem, full: bool) -> str:
     """`full` (for "Show all") adds why the note matters here and keeps longer citation lists."""
     line = f"• **{inert_clip(item.title, 150)}** — {inert_clip(item.line, 350)}"
-    if item.authorities:
-        line += f" ({inert_clip('; '.join(item.authorities), 500 if full else 250)})"
+    # The compact answer cites the lead authority, as UX.md shows; "Show all" lists every one.
+    shown = item.authorities if full else item.authorities[:1]
+    if shown:
+        line += f" ({inert_clip('; '.join(shown), 500 if full else 250)})"
     if full and item.relevance:
         line += f"\n  ↳ {inert_clip(item.relevance, 350)}"
     return line
@@ -149,9 +151,8 @@ def _legal_fields(digest: Digest, cap: int) -> tuple[list[tuple[str, str]], int]
     if digest.legal:
         value, left = _pack([_legal_line(i, full=False) for i in digest.legal], cap)
         return [(_name(digest.legal_heading or "⚖️ Legal context"), value)], left
-    if digest.legal_unavailable:
-        return [("⚖️ Legal context", inert_clip(digest.legal_unavailable, cap))], 0
-    return [], 0
+    note = inert_clip(digest.legal_unavailable or "", cap).strip()
+    return ([("⚖️ Legal context", note)] if note else []), 0
 
 
 def _compact(digest: Digest, link: str | None, value_cap: int, description_cap: int) -> Answer:
@@ -170,9 +171,10 @@ def _compact(digest: Digest, link: str | None, value_cap: int, description_cap: 
     for name, value in legal:
         embed.add_field(name=name, value=value, inline=False)
     left += hidden
-    if digest.care:
+    care = inert_clip(digest.care or "", value_cap).strip()
+    if care:
         # The care line carries its own "⚠️ Read with care:" label, so the field name stays blank.
-        embed.add_field(name="\u200b", value=inert_clip(digest.care, value_cap), inline=False)
+        embed.add_field(name="\u200b", value=care, inline=False)
     embed.set_footer(text=clip(digest.footer, FOOTER_BUDGET))
     return Answer(embeds=[embed], more=left > 0)
 
