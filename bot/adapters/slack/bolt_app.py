@@ -1,0 +1,86 @@
+"""Build the Bolt `AsyncApp` from the settings: one Web API client (base URL overridable), no env reads."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+
+EVENTS_PATH = "/slack/events"  # events, the slash command and buttons all come here (slack-manifest.yml)
+log = logging.getLogger("footnote.slack")
+
+
+class MissingSetting(Exception):
+    """A Slack setting the chosen mode needs is not set; the message says which and where to find it."""
+
+
+def api_error(exc: SlackApiError) -> str:
+    """Slack's error code (`already_reacted`, `not_in_channel`...), or the HTTP status when there is none."""
+    data = exc.response.data
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {exc.response.status_code}"
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client, pointed at SLACK_API_URL when one is set."""
+    if settings.slack_bot_token is None:
+        raise MissingSetting(
+            "SLACK_BOT_TOKEN is not set: install the app to your workspace and copy its Bot User OAuth Token"
+        )
+    token = settings.slack_bot_token.get_secret_value()
+    base_url = settings.slack_api_url or AsyncWebClient.BASE_URL
+    return AsyncWebClient(token=token, base_url=base_url.rstrip("/") + "/")
+
+
+def _quiet_bolt() -> logging.Logger:
+    """Bolt's logger, held at WARNING: below that it logs whole request bodies (response URLs, tokens)."""
+    for name in ("slack_bolt", "slack_sdk"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    bolt = logging.getLogger("footnote.slack.bolt")
+    bolt.setLevel(logging.WARNING)  # Bolt copies this level into every logger it makes
+    return bolt
+
+
+def build_app(settings: Settings) -> AsyncApp:
+    """An AsyncApp for `settings.slack_mode`: HTTP mode verifies every request with the signing secret."""
+    http = settings.slack_mode == "http"
+    if http and settings.slack_signing_secret is None:
+        raise MissingSetting(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs it (Basic Information → App Credentials)"
+        )
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    return AsyncApp(
+        name="footnote",
+        client=web_client(settings),
+        signing_secret=secret,
+        request_verification_enabled=http,
+        logger=_quiet_bolt(),
+    )
+
+
+def web_app(app: AsyncApp) -> web.Application:
+    """The aiohttp application of HTTP mode: POST /slack/events, plus GET /healthz for load balancers."""
+    application = app.web_app(path=EVENTS_PATH)
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    application.router.add_get("/healthz", healthz)
+    return application
+
+
+async def start_http(app: AsyncApp, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve HTTP mode on `host:port` (0 picks a free port); returns the runner and the bound port."""
+    runner = web.AppRunner(web_app(app), access_log=None)  # access logs would carry response_url paths
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    server = site._server
+    bound = server.sockets[0].getsockname()[1] if server is not None and server.sockets else port
+    return runner, int(bound)

@@ -1,0 +1,383 @@
+"""Slack events → service calls → Slack messages: auto mode, 📰 requests, `/footnote` and answer buttons.
+
+One `register_listeners` serves Socket Mode and HTTP mode alike. Listeners never decide policy:
+which links count, whether a channel is in auto mode and what a refusal says come from the
+service. Every listener catches its own failures, so one bad request never stops the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import (
+    ACTION_ALL,
+    ACTION_DOWN,
+    ACTION_READ,
+    ACTION_UP,
+    SlackMessage,
+    plain,
+    render_all,
+    render_answer,
+    render_article_text,
+    render_notice,
+    render_reply,
+)
+from bot.adapters.slack.bolt_app import api_error
+from bot.adapters.slack.permissions import reply_thread, where_of_message, where_of_request, who_is
+from bot.config import Settings
+from bot.service import messages
+from bot.service.types import ExplainResult, Service, Status, Where, Who
+
+log = logging.getLogger("footnote.slack")
+
+WORKING, DONE, PROBLEM = "hourglass_flowing_sand", "white_check_mark", "warning"
+REQUEST_REACTION = "newspaper"
+COMMAND = "/footnote"
+# Subtypes that are a person's message; joins, deletions, topics and bot posts are not.
+HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+SHOW_ALL_PAGES = 4  # a response_url takes five posts; keep one for the "there is more" note
+# `<https://x|label>` as Slack escapes links in command text: the service wants the bare URL.
+_SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
+_LINK_WORD = re.compile(r"<?https?://", re.IGNORECASE)
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+class Activity:
+    """Listener runs under way and finished, so shutdown can wait for answers still being written."""
+
+    def __init__(self) -> None:
+        self.running = 0
+        self.finished = 0
+        self._changed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def track(self) -> AsyncIterator[None]:
+        """Count one listener run."""
+        async with self._changed:
+            self.running += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self.running -= 1
+                self.finished += 1
+                self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Wait until `predicate` holds (checked after every finished run)."""
+        async with self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def idle(self) -> None:
+        """Wait until no listener is running."""
+        await self.wait_until(lambda: self.running == 0)
+
+
+def is_member_message(message: dict[str, Any]) -> bool:
+    """A message a person wrote: not a bot, not a system message, not hidden."""
+    return (
+        bool(message.get("user"))
+        and not message.get("bot_id")
+        and not message.get("hidden")
+        and message.get("subtype") in HUMAN_SUBTYPES
+        and bool(message.get("ts"))
+    )
+
+
+def command_text(text: str) -> str:
+    """`/footnote <url>` means `/footnote explain <url>`; Slack's `<url|label>` becomes the bare URL."""
+    text = _SLACK_LINK.sub(r"\1", text.strip())
+    return f"explain {text}" if _LINK_WORD.match(text) else text
+
+
+def command_link(text: str) -> str | None:
+    """The link of an `explain` command, as the buttons of its answer should carry it."""
+    words = text.split()
+    if len(words) == 2 and words[0].lower() == "explain":
+        return words[1].strip("<>")
+    return None
+
+
+class SlackListeners:
+    """The event, command and button listeners, bound to one service and the settings."""
+
+    def __init__(self, service: Service, settings: Settings) -> None:
+        self.service = service
+        self.settings = settings
+        self.activity = Activity()
+
+    # Auto mode and 📰 requests
+
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        """Auto mode: explain a new message's article links (or the links an edit added)."""
+        async with self.activity.track():
+            try:
+                await self._on_message(event, str(body.get("team_id") or ""), client)
+            except Exception:
+                log.exception("a message event failed (channel %s)", event.get("channel"))
+
+    async def _on_message(self, event: dict[str, Any], team: str, client: AsyncWebClient) -> None:
+        channel = str(event.get("channel") or "")
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            message, before = event.get("message") or {}, event.get("previous_message") or {}
+        elif subtype in HUMAN_SUBTYPES:
+            message, before = event, None
+        else:
+            return  # deletions, joins, bot posts, topic changes...
+        if not channel or not is_member_message(message):
+            return
+        where = where_of_message(team, channel, message)
+        if not (await self.service.channel(where)).auto_explain:
+            return
+        links = await self.service.links_to_explain(str(message.get("text") or ""), where)
+        if before is not None:
+            # Unfurls and typo fixes also fire edits: only links the edit added are new requests.
+            old = set(await self.service.links_to_explain(str(before.get("text") or ""), where))
+            links = [link for link in links if link not in old]
+        if links:
+            await self.explain_message(client, where, message, links, Who(user_id=str(message["user"])))
+
+    async def on_reaction(self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A 📰 reaction asks for the message's links to be explained, even where auto mode is off."""
+        async with self.activity.track():
+            try:
+                await self._on_reaction(event, str(body.get("team_id") or ""), client)
+            except Exception:
+                channel = (event.get("item") or {}).get("channel")
+                log.exception("a reaction event failed (channel %s)", channel)
+
+    async def _on_reaction(self, event: dict[str, Any], team: str, client: AsyncWebClient) -> None:
+        item = event.get("item") or {}
+        if event.get("reaction") != REQUEST_REACTION or item.get("type") != "message":
+            return
+        if not event.get("user"):
+            return
+        channel, ts = str(item.get("channel") or ""), str(item.get("ts") or "")
+        if not (await self.service.channel(where_of_request(team, channel))).reaction_requests:
+            return
+        message = await self._fetch_message(client, channel, ts)
+        if message is None or not is_member_message(message):
+            return
+        where = where_of_message(team, channel, message)
+        links = await self.service.links_to_explain(str(message.get("text") or ""), where)
+        if links:
+            await self.explain_message(client, where, message, links, Who(user_id=str(event["user"])))
+
+    async def _fetch_message(self, client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message at `ts`: from the channel's history, else from the thread it was posted in."""
+        try:
+            found = await client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
+            for message in found.get("messages") or []:
+                if message.get("ts") == ts:
+                    return dict(message)
+            found = await client.conversations_replies(
+                channel=channel, ts=ts, latest=ts, inclusive=True, limit=1
+            )
+            for message in found.get("messages") or []:
+                if message.get("ts") == ts:
+                    return dict(message)
+        except SlackApiError as exc:
+            log.info("couldn't fetch message %s in %s (%s)", ts, channel, api_error(exc))
+        return None
+
+    async def explain_message(
+        self, client: AsyncWebClient, where: Where, message: dict[str, Any], links: list[str], who: Who
+    ) -> bool:
+        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳.
+
+        Returns whether anything was posted (nothing is when every link was already claimed, as when
+        Slack delivers an event again).
+        """
+        channel, ts = where.channel, str(message["ts"])
+        added = await self._react(client, channel, ts, WORKING)
+        outcomes: list[bool] = []
+        try:
+            for link in links:
+                result = await self._explain(link, where, who)
+                if result.status is Status.DUPLICATE:
+                    continue  # another delivery of this event already claimed this message and link
+                outcomes.append(await self._post(client, where, reply_thread(message), result))
+        finally:
+            # A ⏳ put there by a concurrent delivery of the same event is that delivery's to remove.
+            if outcomes or added:
+                await self._unreact(client, channel, ts, WORKING)
+        if outcomes:
+            await self._react(client, channel, ts, DONE if all(outcomes) else PROBLEM)
+        return bool(outcomes)
+
+    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+        try:
+            return await self.service.explain(link, where, who)
+        except Exception:
+            log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
+            return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
+
+    async def _post(self, client: AsyncWebClient, where: Where, thread: str, result: ExplainResult) -> bool:
+        """Send one result in the thread; True when the reader got what they asked for."""
+        if result.analysis is None:
+            reply = render_notice(result)
+            success = result.status is Status.ALREADY_HERE
+        else:
+            reply = render_answer(result.analysis, result.link)
+            success = True
+        try:
+            sent = await client.chat_postMessage(
+                channel=where.channel,
+                thread_ts=thread,
+                unfurl_links=False,
+                unfurl_media=False,
+                link_names=False,
+                **reply.payload(),
+            )
+        except SlackApiError as exc:
+            log.warning("couldn't post in %s (%s)", where.channel, api_error(exc))
+            return False
+        if result.analysis is not None:
+            await self._remember(client, where, result.link, str(sent.get("ts") or ""))
+        return success
+
+    async def _remember(self, client: AsyncWebClient, where: Where, link: str, ts: str) -> None:
+        """Record the answer's permalink, so the next paste of this link can point to it."""
+        try:
+            found = await client.chat_getPermalink(channel=where.channel, message_ts=ts)
+        except SlackApiError as exc:
+            log.info("no permalink for %s in %s (%s)", ts, where.channel, api_error(exc))
+            return
+        permalink = found.get("permalink")
+        if permalink:
+            await self.service.remember_reply(where, link, str(permalink))
+
+    async def _react(self, client: AsyncWebClient, channel: str, ts: str, name: str) -> bool:
+        """Add a reaction; False when it could not be added (or was there already)."""
+        try:
+            await client.reactions_add(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            log.debug("couldn't react %s on %s (%s)", name, ts, api_error(exc))
+            return False
+        return True
+
+    async def _unreact(self, client: AsyncWebClient, channel: str, ts: str, name: str) -> None:
+        try:
+            await client.reactions_remove(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            log.debug("couldn't remove %s on %s (%s)", name, ts, api_error(exc))
+
+    # /footnote
+
+    async def ack_command(self, ack: Callable[..., Awaitable[None]], command: dict[str, Any]) -> None:
+        """Answer Slack within its 3 seconds; the work follows in `run_command`."""
+        if command_link(command_text(str(command.get("text") or ""))):
+            await ack(text="📰 Reading that link…", response_type="ephemeral")
+        else:
+            await ack()
+
+    async def run_command(self, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
+        """Run `/footnote …` through the service and answer via the command's response_url."""
+        async with self.activity.track():
+            try:
+                await self._run_command(command, client, respond)
+            except Exception:
+                log.exception("/footnote failed (channel %s)", command.get("channel_id"))
+                await _respond(respond, plain(messages.unexpected_failure()), ephemeral=True)
+
+    async def _run_command(self, command: dict[str, Any], client: AsyncWebClient, respond: Respond) -> None:
+        text = command_text(str(command.get("text") or ""))
+        where = where_of_request(str(command.get("team_id") or ""), str(command.get("channel_id") or ""))
+        who = await who_is(client, str(command.get("user_id") or ""), self.settings)
+        reply = await self.service.command(text, where, who)
+        if reply.analysis is not None:
+            await _respond(respond, render_answer(reply.analysis, command_link(text)), ephemeral=False)
+        elif reply.text:
+            await _respond(respond, render_reply(reply.text), ephemeral=reply.ephemeral)
+
+    # Answer buttons
+
+    async def on_action(
+        self,
+        ack: Callable[..., Awaitable[None]],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Respond,
+    ) -> None:
+        """👍/👎 record feedback, "What I read" shows the text, "Show all" lists everything; all ephemeral."""
+        await ack()
+        async with self.activity.track():
+            try:
+                await self._on_action(body, action, respond)
+            except Exception:
+                log.exception("a button failed (%s)", action.get("action_id"))
+                await _respond(respond, plain(messages.unexpected_failure()), ephemeral=True)
+
+    async def _on_action(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        link = str(action.get("value") or "")
+        if not link:
+            await _respond(respond, plain("This answer has no link I can look up any more."), ephemeral=True)
+            return
+        team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
+        where = where_of_request(team, str((body.get("channel") or {}).get("id") or ""))
+        who = Who(user_id=str((body.get("user") or {}).get("id") or ""))
+        action_id = action.get("action_id")
+        if action_id in (ACTION_UP, ACTION_DOWN):
+            vote: Literal[1, -1] = 1 if action_id == ACTION_UP else -1
+            thanks = await self.service.feedback(where, who, link, vote)
+            await _respond(respond, plain(thanks), ephemeral=True)
+        elif action_id == ACTION_READ:
+            text = await self.service.article_text(link)
+            reply = (
+                render_article_text(text, link)
+                if text
+                else plain("I no longer have the text of that article; ask again to read it afresh.")
+            )
+            await _respond(respond, reply, ephemeral=True)
+        elif action_id == ACTION_ALL:
+            await self._show_all(link, respond)
+
+    async def _show_all(self, link: str, respond: Respond) -> None:
+        analysis = await self.service.cached_analysis(link)
+        if analysis is None:
+            text = f"I no longer have that analysis; ask me again with `{COMMAND} {link}` to see it afresh."
+            await _respond(respond, plain(text), ephemeral=True)
+            return
+        pages = render_all(analysis)
+        for page in pages[:SHOW_ALL_PAGES]:
+            await _respond(respond, page, ephemeral=True)
+        if len(pages) > SHOW_ALL_PAGES:
+            text = f"That's the first {SHOW_ALL_PAGES} of {len(pages)} pages; the rest doesn't fit here."
+            await _respond(respond, plain(text), ephemeral=True)
+
+    async def on_error(self, error: Exception) -> None:
+        """Bolt's last resort: log the failure (never the request body, which carries tokens)."""
+        log.error("unhandled error in a Slack listener: %s", type(error).__name__, exc_info=error)
+
+
+async def _respond(respond: Respond, message: SlackMessage, *, ephemeral: bool) -> None:
+    """Post to the request's response_url: visible to the caller only, or to the channel."""
+    await respond(
+        response_type="ephemeral" if ephemeral else "in_channel",
+        replace_original=False,
+        unfurl_links=False,
+        unfurl_media=False,
+        **message.payload(),
+    )
+
+
+def register_listeners(app: AsyncApp, service: Service, settings: Settings) -> SlackListeners:
+    """Wire every listener into a Bolt app (the same for Socket Mode and HTTP mode)."""
+    listeners = SlackListeners(service, settings)
+    app.event("message")(listeners.on_message)
+    app.event("reaction_added")(listeners.on_reaction)
+    app.command(COMMAND)(ack=listeners.ack_command, lazy=[listeners.run_command])
+    app.action(re.compile(r"^footnote_"))(listeners.on_action)
+    app.error(listeners.on_error)
+    return listeners
