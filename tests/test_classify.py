@@ -37,6 +37,10 @@ CLAIM = [
     "Critics contend the program wastes money.",
     "The lawsuit alleges that managers ignored complaints.",
     "Police said the man was arrested Tuesday.",
+    "Neighbors have accused the landlord of ignoring repair requests.",
+    "The county estimated the storm damage at $3 million.",
+    "The plant closed its night shift, people briefed on the decision say.",
+    "The singer’s publicist said she “does not respond to speculation.”",
 ]
 OPINION = [
     "The council's reckless decision leaves taxpayers holding the bill.",
@@ -47,6 +51,11 @@ OPINION = [
     "Who, exactly, benefits from this arrangement?",
     "The timing is hard to square with the company's promises.",
     "Too many officials treat public records as private property.",
+    "The hearing was the latest twist in a long and messy saga.",
+    "For the coach, it was a bittersweet victory.",
+    "The projections look wildly optimistic for a company that has yet to turn a profit.",
+    "The merger is the sharpest test yet of the chairman's leadership.",
+    "Shoppers, weary of rising prices, met the sale with something close to euphoria.",
 ]
 FACT = [
     "The council voted 6-3 on Tuesday to approve the budget.",
@@ -63,6 +72,13 @@ FACT = [
     "So far, there is no evidence that any ballots were altered, but the dispute could drag on.",
     "The governor declined to say whether she would sign the bill.",
     "The victim was held against her will for three days.",
+    "The tax was set to rise in July before lawmakers repealed it.",
+    "The board rejected a plan that would have closed three libraries.",
+    "The contractor backdated the invoices so that the audit would miss them.",
+    "The utility has not said what the repairs would cost.",
+    "A judge paused the rule in a brief ruling, concluding that the city was likely to lose at trial.",
+    "The complaint seeks back pay and accuses the bakery of wage theft.",
+    "The two unions are still negotiating how the savings would be shared.",
 ]
 
 

@@ -102,6 +102,17 @@ def test_a_hard_wrapped_line_is_not_split() -> None:
     ]
 
 
+def test_a_dateline_state_abbreviation_does_not_end_the_first_sentence() -> None:
+    text = "SALEM, Ore. (AP) — The county closed two bridges. The firm moved to Reno, Nev. The deal closed."
+    assert split_sentences(text) == [
+        "SALEM, Ore. (AP) — The county closed two bridges.",
+        "The firm moved to Reno, Nev.",
+        "The deal closed.",
+    ]
+    dateline = "TOPEKA, Kan. — Voters approved the levy."
+    assert split_sentences(dateline) == [dateline]
+
+
 def test_no_as_an_answer_ends_a_sentence() -> None:
     assert split_sentences("Did it pass? No. The vote failed.") == ["Did it pass?", "No.", "The vote failed."]
 

@@ -110,3 +110,31 @@ def test_the_lead_names_the_actor_introduced_earlier() -> None:
         ),
     )
     assert _summary(article).startswith("The Environmental Protection Agency fined the refinery")
+
+
+def test_the_dateline_is_not_part_of_the_summary() -> None:
+    article = Article(
+        url="https://example.test/news/levy",
+        title="Levy passes",
+        text="TOPEKA, Kan. (CP) — Voters approved a school levy on Tuesday by a margin of 812 votes.",
+    )
+    assert _summary(article).startswith("Voters approved a school levy")
+
+
+def test_an_outright_denial_outweighs_the_second_fact() -> None:
+    article = Article(
+        url="https://example.test/news/harbor-fees",
+        title="Harbor board member asks auditor to investigate dock contract",
+        text=(
+            "Harbor board member Lucia Ferrante on Tuesday asked the state auditor to investigate how a "
+            "$3.1 million dock-repair contract was awarded to a firm whose founder gave money to the "
+            "board chair’s campaign.\n\n"
+            "The board approved the seven-year contract with Pierline Marine 4-3 in April, with Ferrante "
+            "and two other members voting against it after a long debate.\n\n"
+            "A spokesperson for the board chair, Owen Tull, denied that anyone had changed the bid scores "
+            "and said a panel of engineers had ranked the bids."
+        ),
+    )
+    summary = _summary(article)
+    assert word_count(summary) <= MAX_WORDS
+    assert "denied" in summary and "investigate" in summary

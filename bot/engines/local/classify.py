@@ -38,9 +38,16 @@ _CLAIM_DOCS = re.compile(
     r"\b(complaint|lawsuit|suit|indictment|petition|filing|motion|affidavit|claim)\W*$", re.I
 )
 _RULING_SUBJECT_FOUND = re.compile(
-    r"\b(?:court|judge|jury|justices?|panel|majority|decision|ruling)\b[^.;]{0,40}?\bfound\s+that\b", re.I
+    r"\b(?:court|judge|jury|justices?|panel|majority|decision|ruling)\b[^.;]{0,40}?"
+    r"\b(?:found|finding|concluded|concluding)\s+that\b",
+    re.I,
+)
+_FILING_SUBJECT = re.compile(
+    r"\b(?:suit|lawsuit|complaint|indictment|petition|filing|charges?|motion|subpoena)\b", re.I
 )
 _RULED_OUT = re.compile(r"\bruled\s+out\b", re.I)
+# An absence inside a relative clause ("a drug that has yet to finish testing") qualifies a noun.
+_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,8 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
     found: list[_Cue] = []
     if cues.CONDITIONAL_START.search(sentence):
         found.append(_Cue("conditional: if", 0, 0))
-    core = _blank(_blank(core, cues.MODAL_IDIOM), cues.UNANSWERED)
+    for pattern in (cues.MODAL_IDIOM, cues.UNANSWERED, cues.PAST_SCHEDULE, cues.DESCRIPTIVE_MODAL):
+        core = _blank(core, pattern)
     nested = cues.NESTED_REPORT.search(core)
     for match in cues.MODAL.finditer(core):
         if nested and nested.end() <= match.start() and _attribution_cues(core[: nested.start()]):
@@ -126,23 +134,26 @@ def _say_is_attribution(core: str, match: re.Match[str]) -> bool:
         "noted",
         "explained",
         "warned",
+        "estimated",
     } and cues.PASSIVE_BEFORE.search(before):
         return False
     if verb in cues.NEEDS_CLAUSE and not cues.CLAUSE_AFTER.match(core, match.end()):
         return False
     if cues.SUBORDINATOR.search(before) and len(before.split()) > 3:
         return False  # "... nearly four weeks after it says it discovered ...": not the main clause
-    if (
-        verb in cues.NOUN_LIKE
-        and re.match(r"\W*$", core[match.end() :])
-        and not cues.PRONOUN_BEFORE.search(before)
-    ):
+    at_end = bool(re.match(r"\W*$", core[match.end() :]))
+    if verb in cues.NOUN_LIKE and at_end and not cues.PRONOUN_BEFORE.search(before):
         return False
-    subject = " ".join(_SUBJECT_BREAK.split(before)[-1].split()[-3:])
+    if verb == "say" and at_end and cues.SAY_NOUN.search(before):
+        return False
+    clause = _SUBJECT_BREAK.split(before)[-1]
+    subject = " ".join(clause.split()[-3:])
+    # "people briefed on the decision say": the speakers are people, whatever they were briefed on
     return not (
         verb in {"say", "says", "said"}
         and cues.RULING_DOC.search(subject)
         and not _CLAIM_DOCS.search(subject)
+        and not cues.ANON_SOURCE.search(clause)
     )
 
 
@@ -163,6 +174,10 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
                 found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
     for match in cues.ACCUSED_PASSIVE.finditer(unquoted):
         found.append(_Cue("attribution: accused", match.start(), match.end()))
+    for match in cues.ACCUSES_OF.finditer(unquoted):
+        # "The suit accuses the firm of fraud" reports what a filing says: the filing is the fact
+        if not _FILING_SUBJECT.search(_SUBJECT_BREAK.split(unquoted[: match.start()])[-1]):
+            found.append(_Cue("attribution: accused", match.start(), match.end()))
     return found
 
 
@@ -172,6 +187,7 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
     unquoted = _blank(unquoted, cues.TERM_OF_ART)
     for pattern, kind in (
         (cues.EVALUATIVE, "evaluative"),
+        (cues.EVALUATIVE_FRAME, "evaluative framing"),
         (cues.WRITER_ADVERB, "writer's voice"),
         (cues.RHETORIC, "rhetorical framing"),
         (cues.IMPERATIVE_START, "imperative"),
@@ -273,7 +289,10 @@ def _absence_first(core: str, attributions: list[_Cue]) -> bool:
     first_end = split.start() if split else len(core)
     if any(c.start < first_end for c in attributions):
         return False
-    return bool(cues.ABSENCE.search(core, 0, first_end))
+    return any(
+        not _RELATIVE_BEFORE.search(core, 0, match.start())
+        for match in cues.ABSENCE.finditer(core, 0, first_end)
+    )
 
 
 def classify(sentence: str, previous: Statement | None = None, opinion_voice: bool = False) -> Statement:

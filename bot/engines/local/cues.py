@@ -42,7 +42,7 @@ FUTURE_PHRASE = re.compile(
         on_the_verge_of intends_to intend_to intending_to aims_to aiming_to hopes_to hoping_to hope_that
         hopes_that predicts predicted prediction predictions forecast forecasts projected_to
         anticipates anticipated anticipate in_the_coming whatever_happens possibly perhaps probably
-        potentially speculated speculates speculation conceivably"""
+        potentially speculated speculates speculation_that conceivably"""
     )
     + r")\b",
     _I,
@@ -60,6 +60,11 @@ FEAR_HOPE = re.compile(
     r"|(?:i|we)\s+suspect|suspects?\s+that|(?:i|we)\s+(?:guess|bet|wager))\b",
     _I,
 )
+# A schedule reported in the past ("was set to take effect") states the plan, not a prediction.
+PAST_SCHEDULE = re.compile(r"\b(?:was|were|had\s+been)\s+set\s+to\b", _I)
+# Modals that describe rather than predict: a counterfactual in a relative clause ("a law that
+# would have required ...") and a purpose clause ("rewrote the rules so that it would win").
+DESCRIPTIVE_MODAL = re.compile(r"\b(?:that|which|who)\s+would\s+have\b|\bso\s+that\b[^,;]*", _I)
 CONDITIONAL_START = re.compile(
     r"^\W*(?:(?:but|and|so|still|yet|even)\s+)?(?:if|unless|should|were|once|whether)\b", _I
 )
@@ -73,7 +78,8 @@ SAY_VERB = re.compile(
     r"|noted|notes|note|wrote|writes|added|adds|explained|explains|acknowledged"
     r"|acknowledges|asserted|asserts|stated|testified|testifies|believe|believes|believed"
     r"|agreed|agrees|agree|warned|warns|warn|countered|counters|complained|complains|suggested|suggests"
-    r"|disputed|disputes|dispute|predicted|predicts|conceded|concedes|stressed|stresses|cautioned)\b",
+    r"|disputed|disputes|dispute|predicted|predicts|conceded|concedes|stressed|stresses|cautioned"
+    r"|estimated|estimates|estimate)\b",
     _I,
 )
 # Verbs that only attribute when a clause or a quotation follows ("noted that", "added:").
@@ -81,10 +87,13 @@ NEEDS_CLAUSE = word_set(
     """note notes noted add adds added explain explains explained stated agree agrees agreed
     claim claims claimed allege alleges alleged maintain maintains maintained dispute disputes disputed
     warn warns warned suggest suggests suggested believe believes believed acknowledge acknowledges
-    acknowledged deny denies denied stress stresses stressed counter counters countered"""
+    acknowledged deny denies denied stress stresses stressed counter counters countered
+    estimate estimates estimated"""
 )
 # Speech verbs that are also common nouns: at a sentence end they need a pronoun subject ("she noted.").
-NOUN_LIKE = word_set("note notes claim claims dispute disputes counters say")
+NOUN_LIKE = word_set("note notes claim claims dispute disputes counters")
+# "say" as a noun ("have a say.", "the final say."); "people familiar with it say." attributes.
+SAY_NOUN = re.compile(r"\b(?:a|the|final|last|no|any|some|more|little|equal|their|his|her|its|our)\s+$", _I)
 PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they|it|we|I)\s+$", re.I)
 CLAUSE_AFTER = re.compile(
     r"\s*(?:that\b|[:,.;]|$|[\"“]|(?:it|he|she|they|the|a|an|his|her|their|its|this|these|those|there"
@@ -121,8 +130,12 @@ RULING = re.compile(
     _I,
 )
 NEGATED_SAY = re.compile(
-    r"\b(?:does|did|do)\s+not\s+(?:say|state|specify|explain)\b|\bdoesn[’']t\s+say\b", _I
+    r"\b(?:does|did|do)\s+not\s+(?:say|state|specify|explain)\b|\b(?:doesn|didn|hasn|haven)[’']t\s+sa(?:y|id)\b"
+    r"|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:said|stated|specified|explained)\b",
+    _I,
 )
+# "Allies accused her of grandstanding": an accusation is their say-so ("accusing" is a side detail).
+ACCUSES_OF = re.compile(r"\b(accused|accuses|accuse)\s+(?:[\w’'-]+\s+){1,4}?of\b", _I)
 
 # --- opinion ----------------------------------------------------------------------------
 EVALUATIVE = re.compile(
@@ -148,9 +161,23 @@ EVALUATIVE = re.compile(
         deepening_divide ransom_note not_exactly far_too too_many too_much way_too all_too bitter bitterly
         acrimonious punishing grueling gruelling brutal brutally relentless crushing hard_to_square
         hard_to_reconcile hard_to_believe hard_to_justify hard_to_defend difficult_to_justify
-        impossible_to_ignore hard_to_overstate impossible_to_overstate cannot_be_overstated"""
+        impossible_to_ignore hard_to_overstate impossible_to_overstate cannot_be_overstated
+        poisonous toxic bruising adrift awkward awkwardly hapless beleaguered embattled weary wearily giddy
+        giddiness euphoria euphoric jubilant hard-won lonely glaring feeble lackluster lacklustre moribund
+        dire grim grimly bleak chaotic messy murky cozy cosy floundering hollow feckless toothless
+        tone-deaf half-hearted half-baked ill-conceived ill-fated dizzying spectacular spectacularly
+        humiliating humiliation stinging scathing damning long-suffering high-stakes sharpest fiercest
+        bitterest harshest starkest ugliest nastiest wildly woefully painfully sorely strikingly
+        astonishingly hopelessly needlessly"""
     )
     + r")\b",
+    _I,
+)
+# The writer's framing of an event: "the latest twist in ...", "it was a costly victory for ...".
+EVALUATIVE_FRAME = re.compile(
+    r"\bthe\s+latest\s+(?:blow|twist|turn|chapter|salvo|setback|flashpoint|skirmish|broadside|front)\b"
+    r"|\b(?:it|this|that)\s+(?:is|was)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:victory|defeat|episode|moment|setback"
+    r"|turn|win|loss|twist|irony|gamble|reversal|triumph|coup|headache|spectacle)\b",
     _I,
 )
 # Legal terms of art that contain an evaluative word ("unfair labor practice charges").
@@ -167,9 +194,14 @@ MODAL_IDIOM = re.compile(
 # reports a past statement rather than predicting.
 NESTED_REPORT = re.compile(r"\b(?:had|have|has)\s+(?:warned|threatened|said|told|claimed|suggested)\b", _I)
 # "declined to say whether she would sign": the modal sits in the question nobody answered.
+# "is still negotiating how much debt it would assume": the modal sits in a question being worked out.
 UNANSWERED = re.compile(
-    r"\b(?:declined|refused|would\s+not|did\s+not|wouldn[’']t|didn[’']t|could\s+not|couldn[’']t)\s+(?:to\s+)?"
-    r"(?:say|comment\s+on|disclose|confirm|specify|answer)\s+(?:whether|if|when|how)\b.*$",
+    r"\b(?:(?:declined|refused|would\s+not|did\s+not|does\s+not|wouldn[’']t|didn[’']t|doesn[’']t|could\s+not"
+    r"|couldn[’']t|(?:has|have|had)\s+not\s+(?:yet\s+)?|(?:hasn|haven)[’']t\s+(?:yet\s+)?)\s+(?:to\s+)?"
+    r"(?:say|said|comment\s+on|commented\s+on|disclosed?|confirm(?:ed)?|specif(?:y|ied)|answer(?:ed)?"
+    r"|announced?|decided?|explain(?:ed)?)"
+    r"|(?:negotiating|discussing|deciding|debating|weighing|working\s+out))"
+    r"\s+(?:whether|if|when|how|what|who|which|where)\b.*$",
     _I,
 )
 ACCUSED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|stands?)\s+accused\b", _I)

@@ -18,9 +18,12 @@ _NEVER_FINAL = word_set("""
     fig approx dept no nos pp vol
     """)
 # Abbreviations that often end a sentence too ("... in the U.S. The company ..."): they end
-# one only when the next word is a typical sentence opener.
+# one only when the next word is a typical sentence opener. AP-style state abbreviations are here
+# for datelines: in "RENO, Nev. (AP) — The county ..." a wire credit or a dash is no opener.
 _SOMETIMES_FINAL = word_set("""
     u.s u.k u.n e.u d.c l.a n.y inc corp co ltd llc plc jr sr st ave blvd rd a.m p.m etc al
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev
+    n.h n.j n.m n.c n.d okla ore pa r.i s.c s.d tenn tex va vt wash wis w.va wyo
     """)
 _OPENERS = word_set("""
     the a an he she it they we i you his her its their our this that these those there here
@@ -56,11 +59,6 @@ def _quote_continues_sentence(text: str, start: int, closer: str) -> bool:
         return False  # unbalanced quote: treat the text as ordinary prose
     before = text[close - 1] if close else ""
     after = text[close + 1 : close + 3]
-    return before in ",—–-" or bool(re.match(r"\s[a-z]", after))
-    if close is None:
-        return False  # unbalanced quote: treat the text as ordinary prose
-    before = text[close.start() - 1] if close.start() else ""
-    after = text[close.end() : close.end() + 2]
     return before in ",—–-" or bool(re.match(r"\s[a-z]", after))
 
 

@@ -45,6 +45,10 @@ _RELATIVE_TAIL = re.compile(r"\s+(?:that|which|who)\s+(?:had|has|have)\s+(?:been
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|ruled|found|held|argued|claimed|alleged|warned|believes?|shows?|showed|noted)\s*$", re.I
 )
+# "KESSLING, Mich. — " or "RENO, Nev. (AP) — ": where the story was filed, not what happened.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]+(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s+\([\w ]+\))?\s*[—–-]+\s*"
+)
 _DEFINITE_LEAD = re.compile(r"^The\s+([a-z]+)\b")
 _WORD = re.compile(r"\S+")
 _QUOTES = "“”\"'‘’"
@@ -133,6 +137,7 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
             return
         text = statements[index].text
         if index == lead:
+            text = _DATELINE.sub("", text)
             text = _name_the_actor(text, " ".join(s.text for s in statements[:index]) + " " + article.title)
         for candidate in (compress(text), compress(text, harder=True)):
             chosen[index] = candidate
@@ -146,14 +151,20 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
     take(following)
     accusation = _ACCUSATION.search(statements[lead].text + " " + article.title)
     if accusation:
-        answer = _first_index(
+        denial = _first_index(
             statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set()
         )
+        answer = denial
         if answer is None:
             answer = _first_index(
                 statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
             )
         take(answer)
+        if denial is not None and denial not in chosen and following in chosen:
+            # an outright denial outweighs the second fact: the accused side must be heard
+            del chosen[following]
+            take(denial)
+            take(following)
     return " ".join(chosen[i] for i in sorted(chosen))
 
 
