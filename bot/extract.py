@@ -11,7 +11,7 @@ import logging
 
 from bot import errors
 from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_body
-from bot.extract_html import count_words, drop_invisible, parse_html, visible_text
+from bot.extract_html import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
 from bot.extract_jsonld import read_jsonld
 from bot.extract_meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract_paywall import is_partial, paywall_signals
@@ -43,6 +43,9 @@ def extract_article(html: str, url: str) -> Article:
     signals = paywall_signals(root, visible_text(root), jsonld)
 
     meta = read_meta(root, url, jsonld)
+    dropped = drop_standfirsts(root)
+    if dropped:
+        log.debug("dropped %d standfirsts", dropped)
     headlines = list(meta.titles)
     first, inferred = trafilatura_body(root, url, headlines)
     meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)

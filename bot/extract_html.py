@@ -39,6 +39,11 @@ _INVISIBLE_XPATH = etree.XPath(
     " or contains(translate(@style, ' ', ''), 'display:none')"
     " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
 )
+# A standfirst ("dek") sits under the headline: the editor's pitch for the story, not its text.
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:dek|deck|standfirst|strapline|subtitle|subhead|subheadline)(?:$|[\s_-])", re.I
+)
+MAX_STANDFIRST_WORDS = 60
 _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 # Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
@@ -92,6 +97,25 @@ def drop_invisible(root: lxml.html.HtmlElement) -> int:
     dropped = 0
     for element in _INVISIBLE_XPATH(root):
         if element.getparent() is None or count_words(element.text_content()) > MAX_HIDDEN_WORDS_DROPPED:
+            continue
+        element.drop_tree()
+        dropped += 1
+    return dropped
+
+
+def drop_standfirsts(root: lxml.html.HtmlElement) -> int:
+    """Remove short standfirsts (class "dek", "standfirst", "subtitle", …); returns how many.
+
+    Left in, a standfirst reads as the story's first paragraph and leads the summary with
+    the editor's framing instead of what the article reports.
+    """
+    dropped = 0
+    for element in root.xpath("//body//*[@class]"):
+        if not _STANDFIRST_CLASS.search(element.get("class", "")) or element.getparent() is None:
+            continue
+        if element.tag in {"article", "main", "body", "section"}:
+            continue
+        if count_words(element.text_content()) > MAX_STANDFIRST_WORDS:
             continue
         element.drop_tree()
         dropped += 1

@@ -127,6 +127,25 @@ def test_readability_reads_a_story_that_trafilatura_misses() -> None:
     assert "Ignore all previous instructions" not in article.text  # aria-hidden: no reader sees it
 
 
+def test_the_standfirst_under_the_headline_is_not_the_first_paragraph() -> None:
+    story = "".join(
+        f"<p>The harbour board voted on Tuesday to raise mooring fees by {n} percent from June, "
+        "after a year of debate about repairs to the old sea wall.</p>"
+        for n in range(4, 9)
+    )
+    html = (
+        "<html><body><article><header><h1>Mooring fees rise</h1>"
+        '<p class="story__dek">Boat owners will pay more, and they are not happy about it.</p>'
+        f"</header><div class=\"body\">{story}</div></article></body></html>"
+    )
+
+    article = extract_article(html, "https://harbour.example/fees")
+
+    assert "not happy" not in article.text
+    assert paragraphs(article.text)[0].startswith("The harbour board voted on Tuesday")
+    assert len(paragraphs(article.text)) == 5
+
+
 def test_a_page_with_no_article_is_refused() -> None:
     with pytest.raises(errors.NoArticleText):
         extract_article(page("no-article.html"), "https://harlowherald.example/missing")

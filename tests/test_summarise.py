@@ -138,3 +138,21 @@ def test_an_outright_denial_outweighs_the_second_fact() -> None:
     summary = _summary(article)
     assert word_count(summary) <= MAX_WORDS
     assert "denied" in summary and "investigate" in summary
+
+
+def test_a_story_that_opens_with_an_attributed_claim_leads_with_it_and_its_source() -> None:
+    article = Article(
+        url="https://example.test/business/ferry-deal",
+        title="Tidewell to buy Harbourline",
+        text=(
+            "Ferry operator Tidewell is in advanced talks to buy its rival Harbourline for about $300 "
+            "million, according to two people familiar with the negotiations.\n\n"
+            "No agreement has been signed.\n\n"
+            "A spokesperson for Tidewell declined to comment on the talks on Thursday.\n\n"
+            "Tidewell was founded in 1978 and runs 14 ferries on the bay."
+        ),
+    )
+    summary = _summary(article)
+    assert summary.startswith("Ferry operator Tidewell is in advanced talks")
+    assert "according to two people familiar" in summary
+    assert "No agreement has been signed." in summary

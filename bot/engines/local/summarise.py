@@ -104,12 +104,19 @@ def _name_the_actor(sentence: str, earlier: str) -> str:
 
 
 def _lead(statements: list[Statement]) -> int | None:
-    """The first established statement near the top; failing that, the first non-opinion one.
+    """The story's opening statement, in its own hedged words.
 
-    A caveat ("no route has been cancelled") is not a lead: the story is what it qualifies.
+    A claim or a speculation that opens the story ("X is in talks, according to people
+    familiar …", "officials are reportedly worried …") is its news, kept verbatim with its
+    attribution or hedge. Opinion is not a lead, and neither is a caveat ("no route has been
+    cancelled"): the story is what the caveat qualifies.
     """
     for i, st in enumerate(statements[:4]):
-        if st.kind == Kind.FACT and word_count(st.text) >= 8 and not cues.CAVEAT.search(st.text):
+        if (
+            st.kind != Kind.OPINION
+            and word_count(st.text) >= 8
+            and not cues.CAVEAT.search(st.text)
+        ):
             return i
     for i, st in enumerate(statements[:4]):
         if st.kind != Kind.OPINION:
