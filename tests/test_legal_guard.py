@@ -5,9 +5,16 @@ import logging
 import pytest
 
 from bot.legal.citations import find_citations
-from bot.legal.guard import CitationGuard, KnownCitations, guard_analysis, guard_text
+from bot.legal.guard import (
+    UNVERIFIED_IN_QUOTE,
+    UNVERIFIED_MARK,
+    CitationGuard,
+    KnownCitations,
+    guard_analysis,
+    guard_text,
+)
 from bot.legal.knowledge import load_topics
-from bot.models import Analysis, ArticleMeta, Kind, LegalNote, Statement
+from bot.models import Analysis, ArticleMeta, Flag, FlagKind, Kind, LegalNote, Statement
 
 KB = [
     "In re Neagle, 135 U.S. 1 (1890)",
@@ -127,13 +134,15 @@ def test_every_bundled_authority_passes_the_bundled_guard() -> None:
 
 def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.LogCaptureFixture) -> None:
     fake = "Smith v. Jones, 123 U.S. 456 (1999)"
-    statement_text = f"The brief cites {fake}."
     analysis = Analysis(
         article=ArticleMeta(url="https://example.test/a"),
         summary=f"A ruling ({fake}).",
         statements=[
             Statement(
-                text=statement_text, kind=Kind.CLAIM, source=f"lawyers citing {fake}", why=f"per {fake}"
+                text=f"The brief cites {fake}.",
+                kind=Kind.CLAIM,
+                source=f"lawyers citing {fake}",
+                why=f"per {fake}",
             )
         ],
         legal=[
@@ -146,12 +155,14 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
                 authorities=[fake, load_topics()[0].authorities[0].citation],
             )
         ],
+        flags=[Flag(kind=FlagKind.NO_PRIMARY_SOURCE, detail=f"Compare {fake} and [2031] UKSC 99.")],
     )
     with caplog.at_level(logging.WARNING, logger="bot.legal.guard"):
         guarded = guard_analysis(analysis)
     dumped = guarded.model_dump_json()
-    assert "123 U.S. 456" not in dumped.replace(statement_text, "")
-    assert guarded.statements[0].text == statement_text  # the article's own words are quoted, not judged
-    assert guarded.usage.citations_removed == 7
+    assert "123 U.S. 456" not in dumped and "Smith v. Jones" not in dumped and "UKSC 99" not in dumped
+    assert guarded.statements[0].text == f"The brief cites {UNVERIFIED_MARK}."
+    assert UNVERIFIED_IN_QUOTE in guarded.statements[0].why  # the reader learns the quote was cut
+    assert guarded.usage.citations_removed == 10
     assert guarded.legal[0].authorities == [load_topics()[0].authorities[0].citation]
-    assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 7
+    assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 10

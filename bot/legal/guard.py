@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from bot.legal.citations import Citation, find_citations
-from bot.models import Analysis, LegalNote, Statement
+from bot.models import Analysis, Flag, LegalNote, Statement
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +85,17 @@ class CitationGuard:
         self.vetted = frozenset(vetted)
         self.clean = lru_cache(maxsize=4096)(self._clean)
 
-    def _clean(self, text: str) -> tuple[str, tuple[str, ...]]:
+    def _clean(self, text: str, marker: str = "") -> tuple[str, tuple[str, ...]]:
         if text in self.vetted:
             return text, ()
         unknown = [c for c in find_citations(text) if not self.known.knows(c)]
         if not unknown:
             return text, ()
+        if marker:
+            kept = [text[: unknown[0].start]]
+            for cite, after in zip(unknown, [*unknown[1:], None], strict=True):
+                kept += [marker, text[cite.end : after.start if after else len(text)]]
+            return "".join(kept), tuple(c.text for c in unknown)
         out, cursor = None, 0
         for cite in unknown:
             between = text[cursor : cite.start]
@@ -117,11 +122,11 @@ def warm_up() -> None:
     default_guard().clean("Printz v. United States, 521 U.S. 898 (1997)")
 
 
-def guard_text(text: str) -> tuple[str, list[str]]:
-    """The text without unknown citations, and the citations removed."""
+def guard_text(text: str, marker: str = "") -> tuple[str, list[str]]:
+    """The text without unknown citations (or with `marker` in their place), and the citations removed."""
     if not text:
         return text, []
-    cleaned, removed = default_guard().clean(text)
+    cleaned, removed = default_guard().clean(text, marker)
     for citation in removed:
         log.warning("citation guard removed %r: not in the knowledge base", citation[:200])
     return cleaned, list(removed)
@@ -144,14 +149,30 @@ def _guard_note(note: LegalNote, removed: list[str]) -> LegalNote:
     )
 
 
+# An article's own sentence is quoted, so a citation cut from it leaves a visible mark.
+UNVERIFIED_MARK = "[unverified citation]"
+UNVERIFIED_IN_QUOTE = "a citation Footnote could not verify was left out of this quote"
+
+
 def _guard_statement(statement: Statement, removed: list[str]) -> Statement:
+    """Scan the quote too: an article can cite a case that does not exist, and the bot must not repeat it."""
+    text, gone_from_quote = guard_text(statement.text, UNVERIFIED_MARK)
+    removed.extend(gone_from_quote)
     why, gone = guard_text(statement.why)
     removed.extend(gone)
+    if gone_from_quote:
+        why = f"{why}; {UNVERIFIED_IN_QUOTE}" if why else UNVERIFIED_IN_QUOTE
     source = statement.source
     if source:
         source, gone = guard_text(source)
         removed.extend(gone)
-    return statement.model_copy(update={"why": why, "source": source or None})
+    return statement.model_copy(update={"text": text, "why": why, "source": source or None})
+
+
+def _guard_flag(flag: Flag, removed: list[str]) -> Flag:
+    detail, gone = guard_text(flag.detail)
+    removed.extend(gone)
+    return flag.model_copy(update={"detail": detail})
 
 
 def guard_analysis(analysis: Analysis) -> Analysis:
@@ -161,9 +182,10 @@ def guard_analysis(analysis: Analysis) -> Analysis:
     removed.extend(gone)
     statements = [_guard_statement(s, removed) for s in analysis.statements]
     legal = [_guard_note(n, removed) for n in analysis.legal]
+    flags = [_guard_flag(f, removed) for f in analysis.flags]
     usage = analysis.usage.model_copy(
         update={"citations_removed": analysis.usage.citations_removed + len(removed)}
     )
     return analysis.model_copy(
-        update={"summary": summary, "statements": statements, "legal": legal, "usage": usage}
+        update={"summary": summary, "statements": statements, "legal": legal, "flags": flags, "usage": usage}
     )
