@@ -156,3 +156,27 @@ def test_a_story_that_opens_with_an_attributed_claim_leads_with_it_and_its_sourc
     assert summary.startswith("Ferry operator Tidewell is in advanced talks")
     assert "according to two people familiar" in summary
     assert "No agreement has been signed." in summary
+
+
+def test_a_long_thesis_or_lead_is_cut_with_an_ellipsis_to_stay_within_the_budget() -> None:
+    clause = "because the excuses about parking, traffic and neighbourhood character are simply wrong"
+    column = Article(
+        url="https://example.test/opinion/housing",
+        title="Build the homes",
+        byline="A Columnist With A Very Long Name Indeed",
+        text=f"Build the homes now, {', '.join([clause] * 6)}.\n\nThe city approved 212 homes in 2025.",
+    )
+    long_lead = Article(
+        url="https://example.test/news/budget",
+        title="Budget passes",
+        text=(
+            "The county board approved a budget on Tuesday that "
+            + ", ".join(f"raises fee number {n} by {n} percent" for n in range(30))
+            + ".\n\nNo lawsuit has been filed."
+        ),
+    )
+    for article in (column, long_lead):
+        summary = _summary(article)
+        assert word_count(summary) <= MAX_WORDS
+        assert "…" in summary
+    assert _summary(long_lead).startswith("The county board approved a budget on Tuesday")

@@ -90,6 +90,14 @@ def compress(sentence: str, harder: bool = False) -> str:
     return f"{head.rstrip(' ,;')}{closer}."
 
 
+def clip(text: str, words: int) -> str:
+    """The text cut to its first `words` words, marked with "…" when anything was cut."""
+    found = list(_WORD.finditer(text))
+    if len(found) <= words:
+        return text
+    return text[: found[max(words, 1) - 1].end()].rstrip(",;:—–") + "…"
+
+
 def _name_the_actor(sentence: str, earlier: str) -> str:
     """Turn "The department sued …" into "The Justice Department sued …" when the article named it."""
     match = _DEFINITE_LEAD.match(sentence)
@@ -153,6 +161,9 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         del chosen[index]
 
     take(lead)
+    if lead not in chosen:
+        # a lead longer than the whole budget is still the story: shown cut, never left out
+        chosen[lead] = clip(_DATELINE.sub("", statements[lead].text), MAX_WORDS)
     take(_first_index(statements, lambda s: s.kind == Kind.FACT and bool(cues.CAVEAT.search(s.text)), {lead}))
     following = next((i for i in range(lead + 1, len(statements)) if statements[i].kind == Kind.FACT), None)
     take(following)
@@ -194,7 +205,9 @@ def _opinion_summary(article: Article, statements: list[Statement]) -> str:
     thesis = _thesis(statements)
     if thesis:
         verb = "urges" if thesis.why.startswith("imperative") else "argues"
-        parts.append(f"The writer {verb}: “{thesis.text.strip(_QUOTES)}”")
+        room = MAX_WORDS - word_count(parts[0]) - 3
+        quote = clip(compress(thesis.text, harder=True).strip(_QUOTES), room)
+        parts.append(f"The writer {verb}: “{quote}”")
     used = sum(word_count(p) for p in parts)
     for st in statements:
         if st.kind == Kind.FACT and st.why != "editorial note":
