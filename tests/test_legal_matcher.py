@@ -109,3 +109,25 @@ def test_public_api_on_the_bundled_knowledge_base() -> None:
     assert candidates[0].id == "supremacy-clause-immunity" and len(candidates) <= 6
     relevance = relevance_sentence(candidates[0], ICE, [])
     assert relevance.startswith("Relevant here: the story says") and "agents" in relevance
+
+
+def test_a_negation_between_a_triggers_words_is_not_a_match() -> None:
+    def arson(plea: str) -> Article:
+        return Article(
+            url="https://example.test/news/warehouse-fire",
+            headline="Man charged in warehouse fire",
+            title="Man charged in warehouse fire",
+            text=(
+                "A Dayton man was charged on Monday with setting a fire that destroyed a warehouse.\n\n"
+                f"His lawyer said the man {plea} to the arson charge at a hearing on Friday.\n\n"
+                "Nobody was hurt in the fire."
+            ),
+        )
+
+    def topics(article: Article) -> list[str]:
+        return [t.id for t in candidate_topics(article, [], limit=6)]
+
+    assert "plea-bargains" in topics(arson("pleaded guilty"))
+    assert "plea-bargains" in topics(arson("pleaded, as expected, guilty"))
+    assert "plea-bargains" not in topics(arson("pleaded not guilty"))
+    assert "plea-bargains" not in topics(arson("will plead not guilty"))

@@ -39,6 +39,8 @@ _STOP = frozenset(
     )
 )  # fmt: skip
 _ARTICLES = frozenset({"a", "an", "the"})
+# A negation between a trigger's words turns it around: "will plead not guilty" is no plea deal.
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "without"})
 _TOKEN = re.compile(r"[a-z0-9§]+(?:'[a-z]+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION_END = re.compile(
@@ -90,6 +92,7 @@ class _Sentence:
     place: float  # the weight of where it sits: headline, lead or body
     normal: str
     positions: dict[str, list[int]] = field(default_factory=dict)
+    negations: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -141,6 +144,8 @@ def _sentences(article: Article, statements: list[Statement]) -> list[_Sentence]
     for sentence in out:
         for i, stem in enumerate(_stems(sentence.text)):
             sentence.positions.setdefault(stem, []).append(i)
+            if stem in _NEGATIONS or stem.endswith("n't"):
+                sentence.negations.append(i)
     return out
 
 
@@ -154,7 +159,7 @@ def _loose_match(trigger: _Trigger, sentence: _Sentence) -> bool:
         at, spent = first, 0
         for following in lists[1:]:
             nxt = next((p for p in following if p > at), None)  # type: ignore[union-attr]
-            if nxt is None or spent + (nxt - at - 1) > slack:
+            if nxt is None or spent + (nxt - at - 1) > slack or any(at < n < nxt for n in sentence.negations):
                 break
             spent, at = spent + (nxt - at - 1), nxt
         else:
