@@ -26,6 +26,13 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.adapters.discord.commands_cli",
 )
 
+# What `footnote run … --help` tells an operator before the first start.
+RUN_NEEDS = """\
+discord needs DISCORD_TOKEN.
+slack needs SLACK_BOT_TOKEN, plus SLACK_APP_TOKEN for Socket Mode (the default),
+  or SLACK_SIGNING_SECRET with FOOTNOTE_SLACK_MODE=http (port FOOTNOTE_SLACK_PORT, default 3000).
+Set them in the environment or in .env; README.md walks through the Discord and Slack setup."""
+
 
 def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
     if as_json:
@@ -120,7 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--json", action="store_true", help="one JSON object per input per line")
     extract.set_defaults(func=cmd_extract)
 
-    run = sub.add_parser("run", help="run the bot on a chat platform")
+    run = sub.add_parser(
+        "run",
+        help="run the bot on a chat platform",
+        description="Run the bot on Discord or Slack until stopped.",
+        epilog=RUN_NEEDS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("platform", choices=["discord", "slack"])
     run.set_defaults(func=cmd_run)
 

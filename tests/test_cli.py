@@ -57,3 +57,21 @@ def test_without_json_the_message_goes_to_stderr(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == "I couldn't read missing.html: No such file or directory."
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+def test_run_help_names_what_each_platform_needs(capsys, platform):
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", platform, "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    for needed in (
+        "DISCORD_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "FOOTNOTE_SLACK_MODE=http",
+        "FOOTNOTE_SLACK_PORT",
+        "README",
+    ):
+        assert needed in out

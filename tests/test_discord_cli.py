@@ -5,6 +5,7 @@
 
 import base64
 import json
+import logging
 from types import SimpleNamespace
 
 import discord
@@ -72,6 +73,18 @@ def test_run_and_sync_refuse_to_start_without_a_token(env, capsys):
     assert runner.run(Settings()) == 2
     assert cli.main(["discord", "sync"]) == 2
     assert "DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def test_run_keeps_interaction_tokens_out_of_debug_logs(env, caplog):
+    # discord.py's loggers that print webhook URLs and gateway payloads at DEBUG.
+    talkative = ("discord.http", "discord.gateway", "discord.webhook", "discord.webhook.async_")
+    for name in talkative:
+        caplog.set_level(logging.NOTSET, logger=name)  # as in a fresh process; restored after the test
+    caplog.set_level(logging.DEBUG)  # the root logger, as `--log-level DEBUG` sets it
+    runner.run(Settings())
+    for name in talkative:
+        assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
+    assert logging.getLogger("footnote.discord").isEnabledFor(logging.DEBUG)
 
 
 def test_the_tree_offers_explain_the_moderator_group_and_the_message_menu():

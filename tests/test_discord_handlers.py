@@ -9,9 +9,11 @@ import pytest
 from support.page_server import PageServer
 
 from bot.adapters.discord.app_commands import explain_command, explain_links_menu, footnote_command
+from bot.adapters.discord.client import FootnoteClient
 from bot.adapters.discord.handlers import Handlers, on_button
 from bot.config import Settings
 from bot.engines.local import LocalEngine
+from bot.service import messages
 from bot.service.service import ExplainService
 from bot.service.types import Where, Who
 
@@ -102,10 +104,13 @@ class Response:
     def __init__(self) -> None:
         self.deferred: dict | None = None
         self.messages: list[dict] = []
+        self.original_pending = False  # the deferred "thinking…" message, until a follow-up replaces it
+        self.original_deleted = False
 
     async def defer(self, *, thinking: bool = False, ephemeral: bool = False) -> None:
         assert not self.is_done()
         self.deferred = {"thinking": thinking, "ephemeral": ephemeral}
+        self.original_pending = True
 
     async def send_message(self, content=None, **kwargs) -> None:
         assert not self.is_done()
@@ -117,6 +122,9 @@ class Response:
 
 
 class Followup:
+    """Records what Discord shows: the first follow-up replaces the deferred message and keeps the
+    defer's visibility whatever `ephemeral` it asks for, unless that message was deleted first."""
+
     def __init__(self, response: Response, channel_id: int) -> None:
         self.response, self.channel_id = response, channel_id
         self.sent: list[dict] = []
@@ -125,6 +133,9 @@ class Followup:
         assert self.response.deferred is not None, "a follow-up needs a deferred response first"
         assert_no_mentions(kwargs)
         record = {"content": content, **kwargs}
+        if self.response.original_pending:
+            record["ephemeral"] = self.response.deferred["ephemeral"]
+            self.response.original_pending = False
         self.sent.append(record)
         return Sent(self.channel_id, record)
 
@@ -138,6 +149,11 @@ class Interaction:
         self.message = message
         self.response = Response()
         self.followup = Followup(self.response, channel.id)
+
+    async def delete_original_response(self) -> None:
+        assert self.response.original_pending, "no deferred message to delete"
+        self.response.original_pending = False
+        self.response.original_deleted = True
 
 
 def here(channel: int = CHANNEL) -> Where:
@@ -342,6 +358,59 @@ async def test_answer_buttons_vote_show_the_text_and_show_everything(handlers, s
     assert statements and shown_items == statements
 
 
+class BrokenService:
+    """The real service, except that votes and "Show all" hit a bug."""
+
+    def __init__(self, service: ExplainService) -> None:
+        self.service = service
+
+    def __getattr__(self, name):
+        return getattr(self.service, name)
+
+    async def feedback(self, where, who, link, vote):
+        raise RuntimeError("bug")
+
+    async def cached_analysis(self, link):
+        raise RuntimeError("bug")
+
+
+@pytest.fixture
+def broken_client(service) -> FootnoteClient:
+    return FootnoteClient(Settings(FOOTNOTE_ENGINE="local"), BrokenService(service))
+
+
+def clicked(channel: Place) -> Interaction:
+    answer = SimpleNamespace(embeds=[discord.Embed(title="📰 An answer", url="https://news.example/a")])
+    return Interaction(channel, Person(8), message=answer)
+
+
+async def test_a_failing_button_says_sorry_privately_instead_of_interaction_failed(broken_client):
+    vote = clicked(Place(CHANNEL))
+    await broken_client.on_answer_button("up", vote)
+    [sorry] = vote.response.messages
+    assert sorry["content"] == messages.unexpected_failure() and sorry["ephemeral"] is True
+
+    everything = clicked(Place(CHANNEL))  # fails after the defer, so the sorry is a follow-up
+    await broken_client.on_answer_button("all", everything)
+    [sorry] = everything.followup.sent
+    assert sorry["content"] == messages.unexpected_failure() and sorry["ephemeral"] is True
+
+
+async def test_a_button_failure_that_cannot_be_reported_is_only_logged(broken_client, caplog):
+    class Expired(Response):
+        """The interaction token ran out: every reply is refused."""
+
+        async def send_message(self, content=None, **kwargs) -> None:
+            self.messages.append({"content": content, **kwargs})
+            raise discord.NotFound(SimpleNamespace(status=404, reason="Not Found"), "Unknown interaction")
+
+    vote = clicked(Place(CHANNEL))
+    vote.response = Expired()
+    await broken_client.on_answer_button("down", vote)  # does not raise
+    assert [m["content"] for m in vote.response.messages] == [messages.unexpected_failure()]
+    assert "couldn't tell the user an interaction failed" in caplog.text
+
+
 async def test_explain_is_deferred_then_followed_up_privately_when_asked(service, pages):
     interaction = Interaction(Place(CHANNEL))
     await explain_command(interaction, service, pages.url("/news/parks"), private=True)
@@ -354,6 +423,7 @@ async def test_a_public_explain_is_remembered_for_pointers(service, pages):
     interaction = Interaction(Place(CHANNEL))
     await explain_command(interaction, service, pages.url("/news/parks"))
     assert interaction.response.deferred == {"thinking": True, "ephemeral": False}
+    assert interaction.followup.sent[0]["ephemeral"] is False
     again = Interaction(Place(CHANNEL))
     await explain_command(again, service, pages.url("/news/parks"))
     assert again.followup.sent[0]["content"].startswith(
@@ -366,6 +436,8 @@ async def test_explain_of_a_file_link_says_why_in_one_line(service, pages):
     await explain_command(interaction, service, pages.url("/file/report.pdf"))
     [reply] = interaction.followup.sent
     assert reply["content"].startswith("⚠️ ") and "embeds" not in reply
+    # The public "thinking…" message is removed, so the error is seen only by the asker.
+    assert interaction.response.original_deleted and reply["ephemeral"] is True
 
 
 async def test_moderator_commands_are_refused_without_manage_server(service):

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.embeds import render_answer, render_notice, render_reply_pages
-from bot.adapters.discord.handlers import Handlers
+from bot.adapters.discord.handlers import Handlers, tell_failure
 from bot.adapters.discord.permissions import where_of, where_of_interaction, who_of_interaction
 from bot.adapters.discord.views import answer_view
 from bot.service import messages
@@ -38,9 +38,11 @@ async def explain_command(interaction: Any, service: Service, url: str, private:
     # A link the channel filters out still goes to `explain`, whose refusal says why.
     result = await service.explain(found[0] if found else url.strip().strip("<>"), where, who)
     if result.analysis is None:
-        await interaction.followup.send(
-            render_notice(result), ephemeral=private, allowed_mentions=NO_MENTIONS
-        )
+        if not private:
+            # The first follow-up takes over the deferred "thinking…" message and keeps its
+            # visibility, so a public defer is removed first to let the notice be private.
+            await interaction.delete_original_response()
+        await interaction.followup.send(render_notice(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
         return
     answer = render_answer(result.analysis, result.link)
     sent = await interaction.followup.send(
@@ -187,14 +189,7 @@ async def _explain_links(interaction: discord.Interaction[Any], message: discord
 async def _on_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:
     """Log the failure and tell the person in one line; never a stack trace in chat."""
     log.error("command %s failed", interaction.command.name if interaction.command else "?", exc_info=error)
-    text = messages.unexpected_failure()
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("couldn't report a failed command to the user")
+    await tell_failure(interaction)
 
 
 def build_tree(client: discord.Client) -> app_commands.CommandTree[Any]:

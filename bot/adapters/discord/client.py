@@ -13,7 +13,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord.app_commands import build_tree
-from bot.adapters.discord.handlers import Handlers, on_button
+from bot.adapters.discord.handlers import Handlers, on_button, tell_failure
 from bot.adapters.discord.views import AnswerButton
 from bot.config import Settings
 from bot.service.types import Service
@@ -85,6 +85,11 @@ class FootnoteClient(discord.Client):
         return await channel.fetch_message(message_id)
 
     async def on_answer_button(self, action: str, interaction: discord.Interaction[Any]) -> None:
-        """Called by `AnswerButton` for 👍/👎/"What I read"/"Show all"."""
-        if self.service is not None:
-            await self._guarded("button", on_button(action, interaction, self.service))
+        """Called by `AnswerButton` for 👍/👎/"What I read"/"Show all"; a failure gets a private sorry."""
+        if self.service is None:
+            return
+        try:
+            await on_button(action, interaction, self.service)
+        except Exception:
+            log.exception("the %s button handler failed", action)
+            await tell_failure(interaction)

@@ -253,6 +253,18 @@ async def show_all(interaction: Any, service: Service, link: str) -> None:
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+async def tell_failure(interaction: Any) -> None:
+    """Say sorry privately for a click or command that failed; never raises, the failure is logged already."""
+    text = messages.unexpected_failure()
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except Exception:  # expired token, a racing response, the network: the sorry is best effort
+        log.warning("couldn't tell the user an interaction failed", exc_info=True)
+
+
 async def _tell(interaction: Any, text: str) -> None:
     """An ephemeral one-liner in answer to a click."""
     await interaction.response.send_message(render_text(text), ephemeral=True, allowed_mentions=NO_MENTIONS)

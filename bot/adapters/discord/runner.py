@@ -13,9 +13,20 @@ from bot.service.types import Service
 
 log = logging.getLogger("footnote.discord")
 
+# At DEBUG these log follow-up webhook URLs and gateway payloads, which carry interaction tokens.
+TOKEN_LOGGERS = ("discord.http", "discord.gateway", "discord.webhook")
+
+
+def quiet_discord_logs() -> None:
+    """Hold discord.py's HTTP, gateway and webhook loggers at INFO or above, whatever `--log-level` says."""
+    level = max(logging.INFO, logging.getLogger().getEffectiveLevel())
+    for name in TOKEN_LOGGERS:
+        logging.getLogger(name).setLevel(level)
+
 
 def run(settings: Settings) -> int:
     """Run the bot; returns the process exit status."""
+    quiet_discord_logs()
     if settings.discord_token is None:
         log.error(
             "DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal and put its token in .env"
