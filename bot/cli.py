@@ -111,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="footnote", description="Explain news links: facts, claims, legal context."
     )
     parser.add_argument(
-        "--log-level", default=None, help="DEBUG, INFO, WARNING (default from FOOTNOTE_LOG_LEVEL)"
+        "--log-level",
+        default=None,
+        help="DEBUG, INFO, WARNING (default: FOOTNOTE_LOG_LEVEL, else INFO for run and WARNING otherwise)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -146,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `footnote` console script."""
     args = build_parser().parse_args(argv)
     settings = Settings()
+    # A running bot reports what it does; a one-shot command prints its answer and only warnings.
+    default_level = "INFO" if args.command == "run" else "WARNING"
     logging.basicConfig(
-        level=(args.log_level or settings.log_level).upper(),
+        level=(args.log_level or settings.log_level or default_level).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

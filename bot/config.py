@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     db: str = Field("footnote.sqlite3", validation_alias="FOOTNOTE_DB")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
     max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
-    log_level: str = Field("INFO", validation_alias="FOOTNOTE_LOG_LEVEL")
+    log_level: str | None = Field(None, validation_alias="FOOTNOTE_LOG_LEVEL")
 
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")

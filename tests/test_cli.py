@@ -1,6 +1,9 @@
 """The `footnote` command: the explain contract, and one-line errors for bad inputs."""
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,21 @@ def test_without_json_the_message_goes_to_stderr(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == "I couldn't read missing.html: No such file or directory."
+
+
+def test_a_refusal_in_a_fresh_process_prints_only_its_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "explain", "http://2130706433/"],
+        cwd=tmp_path,  # no .env here
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "INFO" not in done.stderr
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack"])
