@@ -32,6 +32,9 @@ HOSTILE = [
     "*bold* _it_ ~x~ `code`",
     "&amp;",
     "\u202e\x00",
+    "@here",
+    "@channel",
+    "#general",
 ]
 LINK = "https://news.example.com/story?id=1"
 # Our own links: `<url|host>` where the label is the URL's own host.
@@ -107,8 +110,20 @@ def all_texts(payload: dict) -> list[str]:
     return found
 
 
+def mrkdwn_objects(value) -> list[dict]:
+    """Every mrkdwn text object inside blocks (section texts, context elements...)."""
+    if isinstance(value, dict):
+        found = [value] if value.get("type") == "mrkdwn" else []
+        return found + [o for item in value.values() for o in mrkdwn_objects(item)]
+    if isinstance(value, list):
+        return [o for item in value for o in mrkdwn_objects(item)]
+    return []
+
+
 def assert_inert(payload: dict) -> None:
-    """No `<…>` control sequence except our own honestly labelled links; no broken entities."""
+    """No `<…>` control sequence except our own honestly labelled links; no broken entities;
+    every mrkdwn object verbatim, so Slack links no bare `@here`, `#general` or URL in it."""
+    assert all(o.get("verbatim") is True for o in mrkdwn_objects(payload.get("blocks") or []))
     for text in all_texts(payload):
         for url, label in _OUR_LINK.findall(text):
             assert label == urlsplit(url).hostname, text
@@ -163,11 +178,13 @@ def test_inert_text_is_within_its_limit_and_never_cuts_an_entity(text, limit):
 def test_hostile_article_text_is_shown_literally():
     analysis = Analysis(
         article=ArticleMeta(url=LINK, title="<!channel> wins", site="<https://evil.example|bank.com>"),
-        summary="Ping <@U123> in <#C1> about &lt;!here&gt; now.",
-        statements=[Statement(text="<!everyone> read this", kind=Kind.FACT)],
+        summary="Ping <@U123> in <#C1> about &lt;!here&gt; now, or @here and @channel in #general.",
+        statements=[Statement(text="<!everyone> read this, @here", kind=Kind.FACT)],
     )
     answer = render_answer(analysis, LINK).payload()
     shown = "\n".join(all_texts(answer))
+    assert "@here and @channel in #general" in shown and "read this, @here" in shown
+    assert len(mrkdwn_objects(answer["blocks"])) >= 4  # context and sections, all checked below
     assert "&lt;!channel&gt; wins" in shown
     assert "&lt;@U123&gt;" in shown and "&lt;#C1&gt;" in shown
     assert "&amp;lt;!here&amp;gt;" in shown  # shown as the characters "&lt;!here&gt;", not as <!here>
@@ -191,6 +208,21 @@ def test_links_are_labelled_with_their_own_host_and_unsafe_ones_are_dropped():
     assert link_markup("javascript:alert(1)") == ""
     assert link_markup("https://a.example/<!here>") == ""
     assert link_markup("https://a.example/" + "x" * 600) == ""
+
+
+def test_links_with_query_strings_keep_their_link_with_ampersands_escaped():
+    assert (
+        link_markup("https://a.example/s?id=1&ref=rss") == "<https://a.example/s?id=1&amp;ref=rss|a.example>"
+    )
+    assert link_markup("https://a.example/s?q=a&amp;b") == "<https://a.example/s?q=a&amp;amp;b|a.example>"
+    for unsafe in ("https://a.example/a|b", "https://a.example/a b", "https://a.example/\x07", "https://[x"):
+        assert link_markup(unsafe) == "", unsafe
+    long_query = "https://a.example/?" + "&" * 100  # 119 characters, 519 once escaped
+    assert link_markup(long_query) == ""
+    analysis = Analysis(article=ArticleMeta(url=LINK, title="Vote"), summary="A vote.")
+    answer = render_answer(analysis, LINK + "&x=2")
+    assert "<https://news.example.com/story?id=1&amp;x=2|news.example.com>" in str(answer.blocks)
+    assert_inert(answer.payload())
 
 
 def test_command_replies_keep_channel_links_but_nothing_else():

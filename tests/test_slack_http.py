@@ -21,6 +21,7 @@ from bot.adapters.slack.bolt_app import build_app, start_http
 from bot.adapters.slack.listeners import COMMAND, register_listeners
 from bot.config import Settings
 from bot.engines.local import LocalEngine
+from bot.service import messages
 from bot.service.service import ExplainService
 from bot.service.types import Where, Who
 
@@ -36,6 +37,7 @@ class GatedPages:
     def __init__(self) -> None:
         self.open = asyncio.Event()
         self.requested = asyncio.Event()
+        self.hits = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -43,6 +45,7 @@ class GatedPages:
         return f"http://127.0.0.1:{self.port}{path}"
 
     async def _page(self, request: web.Request) -> web.Response:
+        self.hits += 1
         self.requested.set()
         await self.open.wait()
         return web.Response(text=article_html(request.match_info["slug"]), content_type="text/html")
@@ -228,6 +231,42 @@ async def test_auto_mode_answers_once_in_the_thread_even_when_slack_retries(bot,
     assert "hourglass_flowing_sand" not in bot.api.reactions[(CHANNEL, event["ts"])]
 
 
+async def test_a_retry_that_arrives_while_the_first_delivery_is_working_gets_no_second_reply(bot):
+    await bot.service.command("auto on", here(), MOD)
+    async with GatedPages() as gated:
+        event = message(f"look <{gated.url('/news/ferry')}>", ts="1700000000.000700")
+        assert await bot.event(event) == 200
+        await asyncio.wait_for(gated.requested.wait(), 10)  # the first delivery is reading the page
+        assert await bot.event(event, retry=1) == 200  # Slack gave up waiting and sent it again
+        await bot.settle(1)  # only the retry can finish: the page is still held back
+        assert bot.api.calls_to("chat.postMessage") == []
+        gated.open.set()
+        await bot.settle(2)
+    (post,) = bot.api.calls_to("chat.postMessage")
+    assert post["thread_ts"] == event["ts"] and gated.hits == 1
+    assert bot.api.reactions[(CHANNEL, event["ts"])] == {"white_check_mark"}
+
+
+async def test_a_network_error_on_one_answer_still_answers_the_others_with_a_warning(bot, pages, caplog):
+    await bot.service.command("auto on", here(), MOD)
+
+    def broken(method: str, params: dict) -> bool:
+        """The answer about /news/broken never reaches Slack: the connection drops."""
+        return method == "chat.postMessage" and "broken budget" in json.dumps(params.get("blocks") or [])
+
+    bot.api.cut_off = broken
+    event = message(f"<{pages.url('/news/broken')}> and <{pages.url('/news/fine')}>", ts="1700000000.000800")
+    await bot.event(event)
+    await bot.settle(1)
+    delivered = [p for p in bot.api.calls_to("chat.postMessage") if not broken("chat.postMessage", p)]
+    notice, answer = delivered
+    assert notice["text"] == f"⚠️ {messages.unexpected_failure()}" and "blocks" not in notice
+    assert "fine budget" in answer["blocks"][0]["text"]["text"]
+    assert {p["thread_ts"] for p in delivered} == {event["ts"]}
+    assert bot.api.reactions[(CHANNEL, event["ts"])] == {"warning"}
+    assert "xoxb-test-token" not in caplog.text
+
+
 async def test_a_reply_inside_a_thread_is_answered_in_that_thread(bot, pages):
     await bot.service.command("auto on", here(), MOD)
     await bot.event(message(pages.url("/news/roads"), ts="1700000000.000200", thread_ts="1700000000.000001"))
@@ -287,6 +326,26 @@ async def test_a_newspaper_reaction_explains_a_message_where_auto_mode_is_off(bo
     await bot.event({**reaction, "item": {**reaction["item"], "ts": "1700000000.000401"}}, event_id="Ev2")
     await bot.settle(2)
     assert len(bot.api.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_newspaper_reaction_on_a_thread_reply_is_answered_in_that_thread(bot, pages):
+    parent = message("a thread about the ferry", ts="1700000000.000600", thread_ts="1700000000.000600")
+    earlier = message(f"<{pages.url('/news/earlier')}>", ts="1700000000.000601", thread_ts=parent["ts"])
+    target = message(f"<{pages.url('/news/bridge')}>", ts="1700000000.000602", thread_ts=parent["ts"])
+    bot.api.history[CHANNEL] = [parent, earlier, target]
+    reaction = {
+        "type": "reaction_added",
+        "user": MEMBER,
+        "reaction": "newspaper",
+        "item": {"type": "message", "channel": CHANNEL, "ts": target["ts"]},
+    }
+    await bot.event(reaction)
+    await bot.settle(1)
+    (lookup,) = bot.api.calls_to("conversations.replies")
+    assert lookup["ts"] == target["ts"]
+    (post,) = bot.api.calls_to("chat.postMessage")
+    assert post["thread_ts"] == parent["ts"] and set(pages.hits) == {"/news/bridge"}
+    assert bot.api.reactions[(CHANNEL, target["ts"])] == {"white_check_mark"}
 
 
 async def test_a_link_that_cannot_be_read_gets_one_line_and_a_warning(bot, pages):

@@ -4,6 +4,8 @@ Point `SLACK_API_URL` at `.api_url`. Every call is recorded as (method, params);
 checked against Slack's Block Kit limits and refused the way Slack refuses them (`invalid_blocks`,
 `msg_too_long`), so a renderer bug shows up as a failed post. `limit_problems` is written apart from
 the renderer on purpose: the tests check the renderer against it, not against its own constants.
+`conversations.history` and `conversations.replies` read `history` as Slack reads a channel: history
+leaves thread replies out, replies lists the thread's parent first, whatever the window.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ import asyncio
 import itertools
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 TEAM, BOT_USER, BOT_ID = "T0TEST", "U0BOT", "B0BOT"
 MESSAGE_CHARS = 4000
+DEFAULT_LIMIT = 100
+
+Message = dict[str, Any]
 
 
 def _texts(value: Any) -> list[str]:
@@ -63,6 +69,46 @@ def limit_problems(payload: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _in_window(message: Message, params: dict[str, Any]) -> bool:
+    """Whether a message falls between `oldest` and `latest`, ends included only when `inclusive`."""
+    ts = Decimal(message["ts"])
+    inclusive = str(params.get("inclusive", "")).lower() in ("1", "true")
+    oldest, latest = params.get("oldest"), params.get("latest")
+    after = oldest is None or ts > Decimal(str(oldest)) or (inclusive and ts == Decimal(str(oldest)))
+    before = latest is None or ts < Decimal(str(latest)) or (inclusive and ts == Decimal(str(latest)))
+    return after and before
+
+
+def _is_reply(message: Message) -> bool:
+    """A thread reply that stays in its thread (a broadcast reply also shows in the channel)."""
+    thread = message.get("thread_ts")
+    return bool(thread) and thread != message["ts"] and message.get("subtype") != "thread_broadcast"
+
+
+def channel_history(messages: list[Message], params: dict[str, Any]) -> list[Message]:
+    """conversations.history: the channel's messages without thread replies, newest first."""
+    shown = [m for m in messages if not _is_reply(m) and _in_window(m, params)]
+    shown.sort(key=lambda m: Decimal(m["ts"]), reverse=True)
+    return shown[: int(params.get("limit") or DEFAULT_LIMIT)]
+
+
+def thread_replies(messages: list[Message], params: dict[str, Any]) -> list[Message] | None:
+    """conversations.replies: the parent first, always, then the replies in the window, oldest first.
+
+    `ts` may be the parent's or a reply's; `limit` counts the parent. None when there is no such message.
+    """
+    asked = next((m for m in messages if m["ts"] == str(params.get("ts"))), None)
+    if asked is None:
+        return None
+    root = str(asked.get("thread_ts") or asked["ts"])
+    parent = next((m for m in messages if m["ts"] == root), None)
+    in_thread = [m for m in messages if m.get("thread_ts") == root and m["ts"] != root]
+    replies = [m for m in in_thread if _in_window(m, params)]
+    replies.sort(key=lambda m: Decimal(m["ts"]))
+    thread = ([parent] if parent is not None else []) + replies
+    return thread[: int(params.get("limit") or DEFAULT_LIMIT)]
+
+
 class FakeSlackApi:
     """Records Web API calls and response_url posts; answers like Slack for the methods the bot uses."""
 
@@ -70,8 +116,10 @@ class FakeSlackApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
-        self.history: dict[str, list[dict[str, Any]]] = {}  # channel → messages, for conversations.*
+        self.history: dict[str, list[Message]] = {}  # channel → messages and replies, for conversations.*
         self.reactions: dict[tuple[str, str], set[str]] = {}
+        # A call this returns True for is recorded, then its connection dropped, as by a network fault.
+        self.cut_off: Callable[[str, dict[str, Any]], bool] = lambda method, params: False
         self.port = 0
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -119,6 +167,11 @@ class FakeSlackApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.cut_off(method, params):
+            await self._record("api", method, params)
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()  # never arrives: the client sees the server disconnect
         answer = self._answer(method, params)
         await self._record("api", method, params)
         return web.json_response(answer)
@@ -153,10 +206,14 @@ class FakeSlackApi:
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
-        if method in ("conversations.history", "conversations.replies"):
-            latest = str(params.get("latest") or params.get("ts") or "")
-            found = [m for m in self.history.get(str(params.get("channel")), []) if m["ts"] == latest]
-            return {"ok": True, "messages": found, "has_more": False}
+        messages = self.history.get(str(params.get("channel")), [])
+        if method == "conversations.history":
+            return {"ok": True, "messages": channel_history(messages, params), "has_more": False}
+        if method == "conversations.replies":
+            thread = thread_replies(messages, params)
+            if thread is None:
+                return {"ok": False, "error": "thread_not_found"}
+            return {"ok": True, "messages": thread, "has_more": False}
         return {"ok": False, "error": "unknown_method"}
 
     async def _response(self, request: web.Request) -> web.Response:

@@ -85,12 +85,17 @@ def _header(text: str) -> dict[str, Any]:
     return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
 
 
+def _mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object; `verbatim` stops Slack linking bare `@here`, `#general` and URLs in it."""
+    return {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT), "verbatim": True}
+
+
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)}}
+    return {"type": "section", "text": _mrkdwn(text)}
 
 
 def _context(*texts: str) -> dict[str, Any]:
-    elements = [{"type": "mrkdwn", "text": clip(t, SECTION_LIMIT)} for t in texts if t]
+    elements = [_mrkdwn(t) for t in texts if t]
     return {"type": "context", "elements": elements[:CONTEXT_ELEMENTS]}
 
 

@@ -175,21 +175,25 @@ class SlackListeners:
             await self.explain_message(client, where, message, links, Who(user_id=str(event["user"])))
 
     async def _fetch_message(self, client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
-        """The message at `ts`: from the channel's history, else from the thread it was posted in."""
+        """The message at `ts`: from the channel's history, else from the thread it was posted in.
+
+        History holds no thread replies; `conversations.replies` always lists the thread's parent
+        first, so its limit leaves room for the reply itself.
+        """
         try:
-            found = await client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)
-            for message in found.get("messages") or []:
-                if message.get("ts") == ts:
-                    return dict(message)
-            found = await client.conversations_replies(
-                channel=channel, ts=ts, latest=ts, inclusive=True, limit=1
+            found = await client.conversations_history(
+                channel=channel, oldest=ts, latest=ts, inclusive=True, limit=1
             )
-            for message in found.get("messages") or []:
-                if message.get("ts") == ts:
-                    return dict(message)
+            message = _message_at(found.get("messages"), ts)
+            if message is None:
+                found = await client.conversations_replies(
+                    channel=channel, ts=ts, oldest=ts, latest=ts, inclusive=True, limit=2
+                )
+                message = _message_at(found.get("messages"), ts)
         except SlackApiError as exc:
             log.info("couldn't fetch message %s in %s (%s)", ts, channel, api_error(exc))
-        return None
+            return None
+        return message
 
     async def explain_message(
         self, client: AsyncWebClient, where: Where, message: dict[str, Any], links: list[str], who: Who
@@ -199,15 +203,20 @@ class SlackListeners:
         Returns whether anything was posted (nothing is when every link was already claimed, as when
         Slack delivers an event again).
         """
-        channel, ts = where.channel, str(message["ts"])
+        channel, ts, thread = where.channel, str(message["ts"]), reply_thread(message)
         added = await self._react(client, channel, ts, WORKING)
         outcomes: list[bool] = []
         try:
             for link in links:
-                result = await self._explain(link, where, who)
-                if result.status is Status.DUPLICATE:
-                    continue  # another delivery of this event already claimed this message and link
-                outcomes.append(await self._post(client, where, reply_thread(message), result))
+                try:
+                    outcome = await self._answer(client, where, thread, link, who)
+                except Exception:
+                    # One bad answer must not silence the others; the ⚠️ tells the asker.
+                    log.exception("answering a link of message %s failed", ts)
+                    await self._apologise(client, where, thread, link)
+                    outcome = False
+                if outcome is not None:
+                    outcomes.append(outcome)
         finally:
             # A ⏳ put there by a concurrent delivery of the same event is that delivery's to remove.
             if outcomes or added:
@@ -215,6 +224,23 @@ class SlackListeners:
         if outcomes:
             await self._react(client, channel, ts, DONE if all(outcomes) else PROBLEM)
         return bool(outcomes)
+
+    async def _answer(
+        self, client: AsyncWebClient, where: Where, thread: str, link: str, who: Who
+    ) -> bool | None:
+        """Explain one link and post the result; None when another delivery already claimed it."""
+        result = await self._explain(link, where, who)
+        if result.status is Status.DUPLICATE:
+            return None
+        return await self._post(client, where, thread, result)
+
+    async def _apologise(self, client: AsyncWebClient, where: Where, thread: str, link: str) -> None:
+        """Tell the thread an answer failed; if even that cannot be sent, the ⚠️ has to say it."""
+        failed = ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
+        try:
+            await self._post(client, where, thread, failed)
+        except Exception as exc:
+            log.warning("couldn't post the failure notice in %s (%s)", where.channel, type(exc).__name__)
 
     async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
         try:
@@ -248,15 +274,19 @@ class SlackListeners:
         return success
 
     async def _remember(self, client: AsyncWebClient, where: Where, link: str, ts: str) -> None:
-        """Record the answer's permalink, so the next paste of this link can point to it."""
+        """Record the answer's permalink, so the next paste of this link can point to it.
+
+        Best effort: the answer is already out, so a failure here is logged and nothing more.
+        """
         try:
             found = await client.chat_getPermalink(channel=where.channel, message_ts=ts)
+            permalink = found.get("permalink")
+            if permalink:
+                await self.service.remember_reply(where, link, str(permalink))
         except SlackApiError as exc:
             log.info("no permalink for %s in %s (%s)", ts, where.channel, api_error(exc))
-            return
-        permalink = found.get("permalink")
-        if permalink:
-            await self.service.remember_reply(where, link, str(permalink))
+        except Exception:
+            log.exception("recording the answer %s in %s failed", ts, where.channel)
 
     async def _react(self, client: AsyncWebClient, channel: str, ts: str, name: str) -> bool:
         """Add a reaction; False when it could not be added (or was there already)."""
@@ -359,6 +389,11 @@ class SlackListeners:
     async def on_error(self, error: Exception) -> None:
         """Bolt's last resort: log the failure (never the request body, which carries tokens)."""
         log.error("unhandled error in a Slack listener: %s", type(error).__name__, exc_info=error)
+
+
+def _message_at(found: list[dict[str, Any]] | None, ts: str) -> dict[str, Any] | None:
+    """The message whose `ts` is `ts` among those Slack returned."""
+    return next((dict(m) for m in found or [] if m.get("ts") == ts), None)
 
 
 async def _respond(respond: Respond, message: SlackMessage, *, ephemeral: bool) -> None:

@@ -18,8 +18,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 # Our own `<…>` sequences (links, channels) cut in half would leave a dangling "<".
 _OPEN_SEQUENCE = re.compile(r"<[^>]*$")
-# A link target we are willing to put inside `<…>`: http(s), no spaces, no characters Slack parses.
-_SAFE_URL = re.compile(r"https?://[^\s<>|&\"]+")
+# A link target we are willing to put inside `<…>`: http(s), no spaces or control characters, and
+# none of the characters that end or split a link (`&` is fine: it is escaped, as Slack documents).
+_SAFE_URL = re.compile(r"https?://[^\s<>|\"\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+")
 _SLACK_CHANNEL = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})&gt;")
 URL_LIMIT = 500  # a longer link is not worth its share of the 4,000-character message
 
@@ -50,18 +51,22 @@ def inert(text: str, limit: int) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """`url` when it can sit inside `<…>` unchanged and is short enough to show, else None."""
-    if url and len(url) <= URL_LIMIT and _SAFE_URL.fullmatch(url):
-        return url
-    return None
+    """`url` as it sits inside `<…>` (`&` as `&amp;`), or None when it cannot or is too long to show."""
+    if not url or not _SAFE_URL.fullmatch(url):
+        return None
+    target = url.replace("&", "&amp;")
+    return target if len(target) <= URL_LIMIT else None
 
 
 def link_markup(url: str | None) -> str:
     """A link labelled with its own host, so the label can never disguise where it goes."""
     target = safe_url(url)
-    if target is None:
+    if not url or target is None:
         return ""
-    host = urlsplit(target).hostname or target
+    try:
+        host = urlsplit(url).hostname or url
+    except ValueError:  # a malformed IPv6 host ("https://[x"): not a link worth showing
+        return ""
     return f"<{target}|{escape(host)}>"
 
 
