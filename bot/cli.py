@@ -42,6 +42,16 @@ def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
         print(exc.message, file=sys.stderr)
 
 
+def _language_code(value: str) -> str:
+    """argparse type: a plain language code such as `de` or `pt-br`."""
+    from bot.models import LANGUAGE_CODE
+
+    code = value.lower()
+    if not LANGUAGE_CODE.fullmatch(code):
+        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try en, de or pt-br)")
+    return code
+
+
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     """Explain one URL or saved page."""
     from bot.engines import make_engine
@@ -52,7 +62,7 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     as_json = args.json or args.format == "json"
     try:
         engine = make_engine(settings, args.engine)
-        analysis = asyncio.run(explain_source(args.source, settings, engine))
+        analysis = asyncio.run(explain_source(args.source, settings, engine, args.language))
     except errors.FootnoteError as exc:
         _print_error(exc, as_json)
         return 1
@@ -122,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--json", action="store_true", help="print the analysis contract as JSON")
     explain.add_argument("--format", choices=["terminal", "markdown", "json"], default="terminal")
     explain.add_argument("--engine", choices=["auto", "local", "openai"], default=None)
+    explain.add_argument(
+        "--language",
+        type=_language_code,
+        default="en",
+        help="reply language code, e.g. de or pt-br (the openai engine writes in it; local writes English)",
+    )
     explain.set_defaults(func=cmd_explain)
 
     extract = sub.add_parser("extract", help="extract article text and metadata")

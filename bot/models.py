@@ -6,9 +6,13 @@ service cache and the evaluation all speak it. Keep field names stable.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# A reply language as moderators set it: `en`, `de`, `pt-br`.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z]{2,4})?")
 
 
 class Kind(StrEnum):

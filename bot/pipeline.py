@@ -42,11 +42,11 @@ async def load_article(source: str, settings: Settings) -> Article:
     return await asyncio.to_thread(extract_article, html, "")
 
 
-async def analyse_article(article: Article, engine: Engine) -> Analysis:
+async def analyse_article(article: Article, engine: Engine, language: str = "en") -> Analysis:
     """Run the engine, then the citation guard over every text that leaves the bot."""
-    return guard_analysis(await engine.analyse(article))
+    return guard_analysis(await engine.analyse(article, language))
 
 
-async def explain_source(source: str, settings: Settings, engine: Engine) -> Analysis:
-    """The whole pipeline for one URL or file."""
-    return await analyse_article(await load_article(source, settings), engine)
+async def explain_source(source: str, settings: Settings, engine: Engine, language: str = "en") -> Analysis:
+    """The whole pipeline for one URL or file, answered in `language` where the engine can."""
+    return await analyse_article(await load_article(source, settings), engine, language)

@@ -351,7 +351,7 @@ async def test_answer_buttons_vote_show_the_text_and_show_everything(handlers, s
     everything = Interaction(message.thread, Person(8), message=answer)
     await on_button("all", everything, service)
     assert everything.response.deferred == {"thinking": True, "ephemeral": True}
-    statements = len((await service.cached_analysis(pages.url("/news/parks"))).statements)
+    statements = len((await service.cached_analysis(pages.url("/news/parks"), here())).statements)
     shown_items = sum(
         f.value.count("• ") for r in everything.followup.sent for e in r["embeds"] for f in e.fields
     )
@@ -370,7 +370,7 @@ class BrokenService:
     async def feedback(self, where, who, link, vote):
         raise RuntimeError("bug")
 
-    async def cached_analysis(self, link):
+    async def cached_analysis(self, link, where):
         raise RuntimeError("bug")
 
 

@@ -33,6 +33,24 @@ class CountingEngine(LocalEngine):
         return super().analyse_sync(article)
 
 
+class TranslatingEngine:
+    """A multilingual engine (no `analyse_sync`): the local analysis, its summary tagged with the language."""
+
+    name = "translating"
+    multilingual = True
+
+    def __init__(self) -> None:
+        self.languages: list[str] = []
+
+    async def analyse(self, article: Article, language: str = "en") -> Analysis:
+        self.languages.append(language)
+        analysis = LocalEngine().analyse_sync(article)
+        return analysis.model_copy(update={"summary": f"[{language}] {analysis.summary}"})
+
+    async def aclose(self) -> None:
+        pass
+
+
 class Clock:
     """A clock the test moves by hand."""
 
@@ -74,8 +92,8 @@ async def test_a_link_is_fetched_analysed_stored_and_then_served_from_cache(tmp_
         )
         assert again.status == Status.CACHED and again.analysis == first.analysis
         assert "The city council voted 7 to 2" in await service.article_text(pages.url("/news/parks"))
-        assert await service.cached_analysis(pages.url("/news/parks")) == first.analysis
-        assert await service.cached_analysis(pages.url("/news/never-asked")) is None
+        assert await service.cached_analysis(pages.url("/news/parks"), where("c9")) == first.analysis
+        assert await service.cached_analysis(pages.url("/news/never-asked"), where()) is None
     assert pages.hits["/news/parks"] == 1 and engine.calls == 1
 
 
@@ -94,6 +112,32 @@ async def test_ten_concurrent_requests_for_one_url_fetch_and_analyse_once(tmp_pa
     assert pages.hits["/news/roads"] == 1
     assert engine.calls == 1
     assert "Today (UTC): 1 analyses, 9 cache hits" in stats.text
+
+
+async def test_each_reply_language_is_its_own_analysis_for_an_engine_that_writes_it(tmp_path, pages):
+    engine = TranslatingEngine()
+    link = pages.url("/news/parks")
+    async with ExplainService(settings_for(tmp_path), engine=engine) as service:
+        await service.command("language de", where(workspace="berlin"), MOD)
+        english = await service.explain(link, where("c1"), Who(user_id="u1"))
+        german = await service.explain(link, where(workspace="berlin"), Who(user_id="u2"))
+        assert english.analysis.summary.startswith("[en] ")
+        assert german.status == Status.OK and german.analysis.summary.startswith("[de] ")
+        shown = await service.cached_analysis(link, where("c7", workspace="berlin"))
+        assert shown is not None and shown.summary.startswith("[de] ")
+    assert engine.languages == ["en", "de"] and pages.hits["/news/parks"] == 2
+
+
+async def test_the_language_setting_costs_nothing_with_an_english_only_engine(tmp_path, pages):
+    engine = CountingEngine()
+    link = pages.url("/news/parks")
+    async with ExplainService(settings_for(tmp_path), engine=engine) as service:
+        await service.command("language de", where(workspace="berlin"), MOD)
+        await service.explain(link, where("c1"), Who(user_id="u1"))
+        german = await service.explain(link, where(workspace="berlin"), Who(user_id="u2"))
+        assert german.status == Status.CACHED
+        assert await service.cached_analysis(link, where(workspace="berlin")) == german.analysis
+    assert engine.calls == 1
 
 
 async def test_the_cache_expires_after_its_ttl(tmp_path, pages):

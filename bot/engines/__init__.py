@@ -16,8 +16,14 @@ class Engine(Protocol):
         """The `engine` field of the output, including model and prompt version."""
         ...
 
-    async def analyse(self, article: Article) -> Analysis:
-        """Explain one article; never raises for a bad answer from a remote model."""
+    @property
+    def multilingual(self) -> bool:
+        """True when the engine writes its own sentences in the requested reply language."""
+        ...
+
+    async def analyse(self, article: Article, language: str = "en") -> Analysis:
+        """Explain one article, writing in `language` where the engine can; never raises for a bad
+        answer from a remote model."""
         ...
 
     async def aclose(self) -> None:

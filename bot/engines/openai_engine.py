@@ -105,6 +105,8 @@ class OpenAIEngine:
             max_retries=0,
         )
 
+    multilingual = True
+
     @property
     def name(self) -> str:
         """`openai:<model>/<prompt version>`."""
@@ -114,9 +116,9 @@ class OpenAIEngine:
         """Close the HTTP connections."""
         await self._client.close()
 
-    async def analyse(self, article: Article) -> Analysis:
-        """Explain one article; falls back to the local engine rather than fail."""
-        request = await asyncio.to_thread(self._prepare, article)
+    async def analyse(self, article: Article, language: str = "en") -> Analysis:
+        """Explain one article, writing in `language`; falls back to the local engine rather than fail."""
+        request = await asyncio.to_thread(self._prepare, article, language)
         meter = _Meter()
         try:
             answer = await self._ask(request, meter)
@@ -127,7 +129,7 @@ class OpenAIEngine:
             article, request.sentences, request.sent, answer, request.topics, self.name, usage
         )
 
-    def _prepare(self, article: Article) -> _Request:
+    def _prepare(self, article: Article, language: str) -> _Request:
         # CPU and file work (tokenising, priming tiktoken's cache), run off the event loop.
         sentences = body_sentences(article)
         encoding = encoding_for(self._settings.model, self._cache_dir)
@@ -141,7 +143,9 @@ class OpenAIEngine:
             )
         local = classify_all(sentences)
         topics = candidate_topics(article, local, limit=CANDIDATE_TOPICS)
-        user = user_message(self._prompts, article, condensed.sentences, len(sentences), topics)
+        user = user_message(
+            self._prompts, article, condensed.sentences, len(sentences), topics, language
+        )
         return _Request(
             sentences=sentences,
             sent={number for number, _ in condensed.sentences},

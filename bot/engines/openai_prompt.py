@@ -10,7 +10,7 @@ from string import Template
 
 import bot
 from bot.legal.knowledge import Topic
-from bot.models import Article
+from bot.models import LANGUAGE_CODE, Article
 
 # The package is installed editable, so the templates live next to it in the repository.
 PROMPTS_DIR = Path(bot.__file__).parent.parent / "prompts"
@@ -76,10 +76,18 @@ def topic_lines(topics: list[Topic]) -> str:
 
 
 def user_message(
-    prompts: Prompts, article: Article, chosen: list[tuple[int, str]], total: int, topics: list[Topic]
+    prompts: Prompts,
+    article: Article,
+    chosen: list[tuple[int, str]],
+    total: int,
+    topics: list[Topic],
+    language: str = "en",
 ) -> str:
-    """The article as delimited data, then the candidate legal topics."""
+    """The reply language, the article as delimited data, then the candidate legal topics."""
+    if not LANGUAGE_CODE.fullmatch(language):  # it goes into the prompt: only a plain code may
+        raise ValueError(f"not a language code: {language!r}")
     return prompts.user.substitute(
+        language=language,
         headline=as_data(article.headline or article.title),
         site=as_data(article.site),
         published=as_data(article.published or "unknown"),

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot import errors
 from bot.links import canonical_url
+from bot.models import LANGUAGE_CODE
 from bot.service import messages
 from bot.service.policy import (
     ALLOW,
@@ -138,7 +139,7 @@ def describe_policy(policy: Policy) -> list[str]:
         f"Auto-explain in this channel: {_show(policy.auto_explain)}",
         f"📰 reaction requests: {_show(policy.reaction_requests)}",
         f"Links per message: {policy.max_links}",
-        f"Reply language: {policy.language}",
+        f"Reply language: {policy.language} (the OpenAI engine writes in it; the offline engine, English)",
         f"Rate limits: {policy.user_limit.count} per user per {policy.user_limit.minutes} min, "
         f"{policy.channel_limit.count} per channel per {policy.channel_limit.minutes} min",
         f"Daily budget: {policy.budget_requests:,} analyses, {policy.budget_tokens:,} tokens"
@@ -214,7 +215,7 @@ async def cmd_budget(args: list[str], ctx: CommandContext) -> CommandReply:
 
 async def cmd_language(args: list[str], ctx: CommandContext) -> CommandReply:
     """Set the reply language (a language code such as en, de, pt-br)."""
-    if len(args) != 1 or not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2,4})?", args[0].lower()):
+    if len(args) != 1 or not LANGUAGE_CODE.fullmatch(args[0].lower()):
         raise BadArguments
     return await _change(ctx, "the reply language", "language", args[0].lower())
 

@@ -197,7 +197,7 @@ class ExplainService:
                 else messages.channel_rate_limited(wait)
             )
             return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
-        key = self._cache_key(url)
+        key = self._cache_key(url, policy.language)
         cached = await self._store.cached_analysis(key, now - self._ttl)
         if cached is not None:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
@@ -211,9 +211,15 @@ class ExplainService:
             RateCheck(key=f"channel:{scope}:{where.channel}", limit=policy.channel_limit),
         ]
 
-    def _cache_key(self, url: str) -> str:
-        # The engine name carries model and prompt version, so upgrading either re-explains.
-        return f"{self.engine.name}|{url}"
+    def _language(self, wanted: str) -> str:
+        """The language the engine will actually write in: the one asked for, or English."""
+        return wanted if self.engine.multilingual else "en"
+
+    def _cache_key(self, url: str, language: str) -> str:
+        # The engine name carries model and prompt version, so upgrading either re-explains;
+        # each reply language is an analysis of its own.
+        language = self._language(language)
+        return f"{self.engine.name}|{url}" if language == "en" else f"{self.engine.name}|{language}|{url}"
 
     @staticmethod
     def _answer(status: Status, url: str, analysis: Analysis) -> ExplainResult:
@@ -245,7 +251,9 @@ class ExplainService:
                 )
             flight = self._flights.get(key)  # another request may have started it while we reserved
             if flight is None:
-                flight = asyncio.create_task(self._analyse(url, key, ticket), name=f"analyse {url}")
+                flight = asyncio.create_task(
+                    self._analyse(url, key, self._language(policy.language), ticket), name=f"analyse {url}"
+                )
                 self._flights[key] = flight
                 flight.add_done_callback(functools.partial(self._landed, key))
                 leader = True
@@ -267,7 +275,7 @@ class ExplainService:
         if self._flights.get(key) is task:
             del self._flights[key]
 
-    async def _analyse(self, url: str, key: str, ticket: int) -> tuple[Analysis, bool]:
+    async def _analyse(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
         """Fetch, extract, analyse and store one URL; (analysis, True if made now)."""
         # A flight that finished between our cache miss and this start has already stored it.
         cached = await self._store.cached_analysis(key, self._clock() - self._ttl)
@@ -278,7 +286,7 @@ class ExplainService:
             async with self._slots:
                 page = await fetch_page(url, self._settings)
                 article = await asyncio.to_thread(extract_article, page.html, page.final_url)
-                analysis = await self._run_engine(article)
+                analysis = await self._run_engine(article, language)
         except asyncio.CancelledError:
             await self._store.settle(ticket, "released")
             raise
@@ -295,12 +303,12 @@ class ExplainService:
         await self._store.settle(ticket, "analysis", usage.fallback, usage.input_tokens + usage.output_tokens)
         return analysis, True
 
-    async def _run_engine(self, article: Article) -> Analysis:
+    async def _run_engine(self, article: Article, language: str) -> Analysis:
         """The engine, then the citation guard; CPU-bound work runs on a worker thread."""
         analyse_sync = getattr(self.engine, "analyse_sync", None)
         if analyse_sync is not None:
             return await asyncio.to_thread(lambda: guard_analysis(analyse_sync(article)))
-        return await asyncio.to_thread(guard_analysis, await self.engine.analyse(article))
+        return await asyncio.to_thread(guard_analysis, await self.engine.analyse(article, language))
 
     # Replies, feedback, commands
 
@@ -327,10 +335,12 @@ class ExplainService:
         """The extracted text behind a cached analysis (for "What I read")."""
         return await self._store.article_text(canonical_url(link))
 
-    async def cached_analysis(self, link: str) -> Analysis | None:
-        """The stored analysis of a link, free of claims and limits (for "Show all" on an answer)."""
+    async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
+        """The stored analysis of a link in this channel's language, free of claims and limits
+        (for "Show all" on an answer)."""
         oldest = self._clock() - max(self._ttl, CACHE_KEPT_AT_LEAST)
-        cached = await self._store.cached_analysis(self._cache_key(canonical_url(link)), oldest)
+        key = self._cache_key(canonical_url(link), (await self._policy(where)).language)
+        cached = await self._store.cached_analysis(key, oldest)
         return cached.analysis if cached else None
 
     async def command(self, text: str, where: Where, who: Who) -> CommandReply:

@@ -105,6 +105,7 @@ class Service(Protocol):
         """The extracted text behind a cached analysis (for "What I read")."""
         ...
 
-    async def cached_analysis(self, link: str) -> Analysis | None:
-        """The stored analysis of a link, free of claims and limits (for "Show all" on an answer)."""
+    async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
+        """The stored analysis of a link in this channel's language, free of claims and limits
+        (for "Show all" on an answer)."""
         ...

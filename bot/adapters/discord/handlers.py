@@ -234,13 +234,13 @@ async def on_button(action: str, interaction: Any, service: Service) -> None:
         embed = render_article_text(text, link)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
     elif action == "all":
-        await show_all(interaction, service, link)
+        await show_all(interaction, service, link, where)
 
 
-async def show_all(interaction: Any, service: Service, link: str) -> None:
+async def show_all(interaction: Any, service: Service, link: str, where: Where) -> None:
     """Every statement and legal note of an answer, shown only to the person who asked."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    analysis = await service.cached_analysis(link)
+    analysis = await service.cached_analysis(link, where)
     if analysis is None:
         text = "I no longer have that analysis; ask me again with `/explain` to see it afresh."
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)

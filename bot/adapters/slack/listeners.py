@@ -371,10 +371,10 @@ class SlackListeners:
             )
             await _respond(respond, reply, ephemeral=True)
         elif action_id == ACTION_ALL:
-            await self._show_all(link, respond)
+            await self._show_all(link, where, respond)
 
-    async def _show_all(self, link: str, respond: Respond) -> None:
-        analysis = await self.service.cached_analysis(link)
+    async def _show_all(self, link: str, where: Where, respond: Respond) -> None:
+        analysis = await self.service.cached_analysis(link, where)
         if analysis is None:
             text = f"I no longer have that analysis; ask me again with `{COMMAND} {link}` to see it afresh."
             await _respond(respond, plain(text), ephemeral=True)

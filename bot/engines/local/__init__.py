@@ -22,6 +22,7 @@ class LocalEngine:
     """Rule-based analysis with no network: the same article always gives the same answer."""
 
     name = "local"
+    multilingual = False  # its rules and sentences are English
 
     def analyse_sync(self, article: Article) -> Analysis:
         """Explain one article on the calling thread (pure CPU work)."""
@@ -42,8 +43,8 @@ class LocalEngine:
             usage=Usage(),
         )
 
-    async def analyse(self, article: Article) -> Analysis:
-        """Explain one article (the service runs this engine in a worker thread)."""
+    async def analyse(self, article: Article, language: str = "en") -> Analysis:
+        """Explain one article in English (the service runs this engine in a worker thread)."""
         return self.analyse_sync(article)
 
     async def aclose(self) -> None:
