@@ -11,6 +11,7 @@ import asyncio
 import importlib
 import json
 import logging
+import os
 import sys
 
 from bot import errors
@@ -171,7 +172,12 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    return args.func(args, settings)
+    try:
+        return args.func(args, settings)
+    except BrokenPipeError:
+        # The reader went away (`footnote legal topics | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -77,6 +77,20 @@ def test_a_refusal_in_a_fresh_process_prints_only_its_one_line(tmp_path):
     assert "INFO" not in done.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "legal", "topics"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    reader.stdout.close()  # like `| head` that has already had enough: every write meets a closed pipe
+    _, err = reader.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err
+    assert reader.returncode == 1
+
+
 @pytest.mark.parametrize("platform", ["discord", "slack"])
 def test_run_help_names_what_each_platform_needs(capsys, platform):
     with pytest.raises(SystemExit) as stopped:
