@@ -110,6 +110,18 @@ def test_removal_leaves_readable_text(guard: CitationGuard) -> None:
     assert cleaned == "is often cited."
 
 
+def test_neighbouring_citations_are_judged_one_by_one(guard: CitationGuard) -> None:
+    cleaned, removed = guard.clean(
+        "Courts cited Printz v. United States, 521 U.S. 898 (1997) and Smith v. Jones, 123 U.S. 456 (1999)."
+    )
+    assert list(removed) == ["Smith v. Jones, 123 U.S. 456 (1999)"]  # the real one before it stays
+    assert "Printz v. United States, 521 U.S. 898 (1997)" in cleaned
+    _, removed = guard.clean(
+        "Smith v. Jones, 123 U.S. 456 (1999), and Brown v. Green, 125 U.S. 9 (2001), agree."
+    )
+    assert list(removed) == ["Smith v. Jones, 123 U.S. 456 (1999)", "Brown v. Green, 125 U.S. 9 (2001)"]
+
+
 def test_citations_are_keyed_for_matching() -> None:
     keys = {
         c.key

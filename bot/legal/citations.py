@@ -164,7 +164,10 @@ def _eyecite_citations(text: str) -> list[Citation]:
     for cite in get_citations(text):
         groups = cite.groups
         if isinstance(cite, FullCaseCitation | ShortCaseCitation):
-            start, end = _case_name_start(text, cite.full_span()[0]), cite.full_span()[1]
+            end = cite.full_span()[1]
+            start = _case_name_start(text, cite.full_span()[0])
+            if found and start < found[-1].end:
+                start = _name_after(text, found[-1].end, cite.span()[0])
             key = (
                 "case",
                 groups.get("volume") or "",
@@ -199,6 +202,17 @@ def _case_name_start(text: str, start: int) -> int:
         return start - len(prefix.group())
     tail = _NAME_TAIL.search(text[max(0, start - 60) : start])
     return start - len(tail.group()) if tail else start
+
+
+def _name_after(text: str, floor: int, volume: int) -> int:
+    """Where a case name starts between the previous citation's end and this one's volume.
+
+    eyecite sometimes reaches back into the citation before ("Printz v. United States, 521 U.S. 898
+    (1997) and Smith v. Jones, …" gets "United States" as Smith's parties), which would hide two
+    citations in one span.
+    """
+    name = _US_CASE_NAME.search(text[floor:volume])
+    return volume - len(name.group()) if name else volume
 
 
 def _without_overlaps(found: list[Citation]) -> list[Citation]:
