@@ -440,6 +440,19 @@ async def test_explain_of_a_file_link_says_why_in_one_line(service, pages):
     assert interaction.response.original_deleted and reply["ephemeral"] is True
 
 
+async def test_a_public_explain_that_crashes_says_sorry_only_to_the_asker(service, pages, caplog):
+    class Crashing(BrokenService):
+        async def explain(self, link, where, who):
+            raise RuntimeError("bug")
+
+    interaction = Interaction(Place(CHANNEL))
+    await explain_command(interaction, Crashing(service), pages.url("/news/parks"))
+    [sorry] = interaction.followup.sent
+    assert sorry["content"] == messages.unexpected_failure()
+    assert interaction.response.original_deleted and sorry["ephemeral"] is True
+    assert "/explain failed" in caplog.text
+
+
 async def test_moderator_commands_are_refused_without_manage_server(service):
     member = Interaction(Place(CHANNEL), Person(8))
     await footnote_command(member, service, "auto on")

@@ -30,19 +30,24 @@ OnOff = Literal["on", "off"]
 
 
 async def explain_command(interaction: Any, service: Service, url: str, private: bool = False) -> None:
-    """`/explain url [private]`: deferred at once (analyses take longer than 3 s), answered by follow-up."""
+    """`/explain url [private]`: deferred at once (analyses take longer than 3 s), answered by follow-up.
+
+    Refusals and failures are shown only to the asker, even when the answer would have been public.
+    """
     await interaction.response.defer(thinking=True, ephemeral=private)
     where = where_of_interaction(interaction, message_id=f"interaction:{interaction.id}")
-    who = who_of_interaction(interaction)
-    found = await service.links_to_explain(url, where)
-    # A link the channel filters out still goes to `explain`, whose refusal says why.
-    result = await service.explain(found[0] if found else url.strip().strip("<>"), where, who)
+    try:
+        found = await service.links_to_explain(url, where)
+        # A link the channel filters out still goes to `explain`, whose refusal says why.
+        result = await service.explain(
+            found[0] if found else url.strip().strip("<>"), where, who_of_interaction(interaction)
+        )
+    except Exception:
+        log.exception("/explain failed")
+        await _tell_privately(interaction, private, content=messages.unexpected_failure())
+        return
     if result.analysis is None:
-        if not private:
-            # The first follow-up takes over the deferred "thinking…" message and keeps its
-            # visibility, so a public defer is removed first to let the notice be private.
-            await interaction.delete_original_response()
-        await interaction.followup.send(render_notice(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await _tell_privately(interaction, private, content=render_notice(result))
         return
     answer = render_answer(result.analysis, result.link)
     sent = await interaction.followup.send(
@@ -54,6 +59,15 @@ async def explain_command(interaction: Any, service: Service, url: str, private:
     )
     if not private:
         await service.remember_reply(where, result.link, sent.jump_url)
+
+
+async def _tell_privately(interaction: Any, private: bool, **message: Any) -> None:
+    """A notice only the asker sees, in place of a deferred `/explain` answer."""
+    if not private:
+        # The first follow-up takes over the deferred "thinking…" message and keeps its
+        # visibility, so a public defer is removed first to let the notice be private.
+        await interaction.delete_original_response()
+    await interaction.followup.send(**message, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def footnote_command(interaction: Any, service: Service, text: str) -> None:
