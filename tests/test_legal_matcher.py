@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.legal.jurisdiction import detect_jurisdiction
 from bot.legal.knowledge import read_topics
 from bot.legal.matcher import candidate_topics, choose_notes, match_legal, read_story, relevance_sentence
@@ -38,7 +40,8 @@ def test_relevance_quotes_the_story_where_the_topic_fired() -> None:
     notes, _ = choose_notes(read_story(ICE, []), TOPICS)
     sentences = [s.strip() for p in ICE.text.split("\n\n") for s in p.split(". ")]
     for note, words in zip(notes, ["agents", "sanctuary states"], strict=True):
-        assert note.relevance.startswith("Relevant here: the story says “") and note.relevance.endswith("”.")
+        assert note.relevance.startswith("Relevant to what the story says: “")
+        assert note.relevance.endswith("”.")
         quoted = note.relevance.split("“", 1)[1].rsplit("”", 1)[0]
         assert words in quoted and any(quoted in s for s in sentences)  # the story's own words, not invented
 
@@ -100,6 +103,38 @@ def test_jurisdiction_detection() -> None:
     assert us.place == "US"
 
 
+@pytest.mark.parametrize(
+    ("kind", "source", "opening"),
+    [
+        (Kind.SPECULATION, "advocates", "Relevant if it happens (the story says it may, not that it has)"),
+        (Kind.CLAIM, "The civil rights advocates", "Relevant to a claim by the civil rights advocates"),
+        (Kind.CLAIM, None, "Relevant to a claim"),
+        (Kind.OPINION, None, "Relevant to a view in the story"),
+        (Kind.FACT, None, "Relevant to what the story reports"),
+    ],
+)
+def test_relevance_says_how_sure_the_story_is_about_what_it_quotes(kind, source, opening) -> None:
+    advocates = ICE.text.split("\n\n")[-1].strip()  # where the immunity topic fires most strongly
+    read = [Statement(text=advocates, kind=kind, source=source, why="cue")]
+    notes, _ = choose_notes(read_story(ICE, read), TOPICS)
+    assert notes[0].topic == "officer-immunity"
+    assert notes[0].relevance.startswith(f"{opening}: “Civil rights advocates argue")
+
+
+def test_a_sentence_already_quoted_by_a_note_is_quoted_short_the_next_time() -> None:
+    twice = Article(
+        url="https://news.example/a",
+        headline="Agents",
+        title="Agents",
+        text="State prosecutors said they are prosecuting ICE agents in sanctuary states, a first in "
+        "the long and bitter fight over immigration enforcement between the states and Washington.",
+    )
+    notes, _ = choose_notes(read_story(twice, []), TOPICS)
+    assert len(notes) == 2
+    first, second = (n.relevance.split("“", 1)[1] for n in notes)
+    assert len(second.split()) < len(first.split()) <= 32 and second.rstrip("”.…") in first
+
+
 def test_public_api_on_the_bundled_knowledge_base() -> None:
     notes, line = match_legal(ICE, [])
     assert line is None and 1 <= len(notes) <= 3
@@ -108,7 +143,7 @@ def test_public_api_on_the_bundled_knowledge_base() -> None:
     candidates = candidate_topics(ICE, [], limit=6)
     assert candidates[0].id == "supremacy-clause-immunity" and len(candidates) <= 6
     relevance = relevance_sentence(candidates[0], ICE, [])
-    assert relevance.startswith("Relevant here: the story says") and "agents" in relevance
+    assert relevance.startswith("Relevant to what the story says: “") and "agents" in relevance
 
 
 def test_a_negation_between_a_triggers_words_is_not_a_match() -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from bot.legal.jurisdiction import US, Jurisdiction, detect_jurisdiction
 from bot.legal.knowledge import UK, US_STATES, Topic, load_topics
-from bot.models import Article, LegalNote, Statement
+from bot.models import Article, Kind, LegalNote, Statement
 
 MIN_SCORE = 2.0  # e.g. one specific phrase in the opening paragraphs, or two distinct ones in the body
 MIN_CANDIDATE_SCORE = 1.0
@@ -30,6 +30,7 @@ _WEIGHT_BODY = 1.0
 _LOOSE = 0.75  # the trigger's words in one sentence, close together but not as a phrase
 _EXCERPT_WORDS = 32
 _PLACE_NAMES = {UK: "the UK", US: "the US"}
+_ARTICLE_AT_START = re.compile(r"^(?:The|A|An)\b")
 
 _STOP = frozenset(
     (
@@ -93,6 +94,7 @@ class _Sentence:
     normal: str
     positions: dict[str, list[int]] = field(default_factory=dict)
     negations: list[int] = field(default_factory=list)
+    said: Statement | None = None  # the engine's reading of this sentence, when it has one
 
 
 @dataclass
@@ -141,12 +143,26 @@ def _sentences(article: Article, statements: list[Statement]) -> list[_Sentence]
             place = _WEIGHT_LEAD if count < _LEAD_SENTENCES else _WEIGHT_BODY
             out.append(_Sentence(piece, place, _normalise(piece)))
             count += 1
+    readings = _readings(statements)
     for sentence in out:
+        if sentence.place != _WEIGHT_HEADLINE:
+            sentence.said = readings(sentence.text)
         for i, stem in enumerate(_stems(sentence.text)):
             sentence.positions.setdefault(stem, []).append(i)
             if stem in _NEGATIONS or stem.endswith("n't"):
                 sentence.negations.append(i)
     return out
+
+
+def _readings(statements: list[Statement]) -> Callable[[str], Statement | None]:
+    """Look up the statement a sentence is (or is part of), by its words."""
+    exact = {" ".join(st.text.split()): st for st in statements}
+
+    def reading(text: str) -> Statement | None:
+        key = " ".join(text.split())
+        return exact.get(key) or next((st for k, st in exact.items() if key in k or k in key), None)
+
+    return reading
 
 
 def _loose_match(trigger: _Trigger, sentence: _Sentence) -> bool:
@@ -276,23 +292,39 @@ def candidate_topics(article: Article, statements: list[Statement], limit: int =
     return [s.topic for s in ranked if s.score >= MIN_CANDIDATE_SCORE][:limit]
 
 
-def _excerpt(text: str, around: re.Pattern[str] | None) -> str:
+def _excerpt(text: str, around: re.Pattern[str] | None, limit: int = _EXCERPT_WORDS) -> str:
     words = text.split()
-    if len(words) > _EXCERPT_WORDS:
+    if len(words) > limit:
         centre = 0
         if around is not None and (m := around.search(_normalise(text))):
             centre = len(_normalise(text)[: m.start()].split())
-        start = max(0, min(centre - _EXCERPT_WORDS // 2, len(words) - _EXCERPT_WORDS))
-        words = words[start : start + _EXCERPT_WORDS]
+        start = max(0, min(centre - limit // 2, len(words) - limit))
+        words = words[start : start + limit]
         text = ("…" if start else "") + " ".join(words) + "…"
     # Quoted inside our own quotes; never let article text ping anyone.
     text = text.replace("“", "‘").replace("”", "’").replace('"', "'")
     return re.sub(r"[@<>]", "", text).strip()
 
 
-def _relevance(topic: Topic, sentence: _Sentence, trigger: _Trigger | None) -> str:
-    excerpt = _excerpt(sentence.text, trigger.pattern if trigger else None).rstrip(".")
-    return f"Relevant here: the story says “{excerpt}”."
+def _relevance(sentence: _Sentence, trigger: _Trigger | None, again: bool = False) -> str:
+    """Why a topic matters here, in the story's words, and as sure as the story is about them
+    (`again`: an earlier note quotes the same sentence, so a shorter excerpt will do)."""
+    limit = _EXCERPT_WORDS // 3 if again else _EXCERPT_WORDS
+    quote = f"“{_excerpt(sentence.text, trigger.pattern if trigger else None, limit).rstrip('.')}”"
+    said = sentence.said
+    if sentence.place == _WEIGHT_HEADLINE:
+        return f"Relevant to what the headline says: {quote}."
+    if said is None:
+        return f"Relevant to what the story says: {quote}."
+    source = _excerpt(said.source, None) if said.source else ""
+    source = _ARTICLE_AT_START.sub(lambda m: m.group().lower(), source)
+    if said.kind == Kind.FACT:
+        return f"Relevant to what the story reports: {quote}."
+    if said.kind == Kind.CLAIM:
+        return f"Relevant to a claim by {source}: {quote}." if source else f"Relevant to a claim: {quote}."
+    if said.kind == Kind.SPECULATION:
+        return f"Relevant if it happens (the story says it may, not that it has): {quote}."
+    return f"Relevant to a view in the story: {quote}."
 
 
 def relevance_sentence(topic: Topic, article: Article, statements: list[Statement]) -> str:
@@ -300,27 +332,31 @@ def relevance_sentence(topic: Topic, article: Article, statements: list[Statemen
     story = read_story(article, statements)
     hits = _hits(topic, story)
     if hits:
-        hit = _quoted_hit(hits, story.sentences)
-        return _relevance(topic, story.sentences[hit.sentence], hit.trigger)
+        hit = _quoted_hit(hits, story.sentences, set())
+        return _relevance(story.sentences[hit.sentence], hit.trigger)
     if story.sentences:
-        return _relevance(topic, story.sentences[0], None)
+        return _relevance(story.sentences[0], None)
     return f"{topic.title} may bear on this story."
 
 
-def _quoted_hit(hits: list[_Hit], sentences: list[_Sentence]) -> _Hit:
-    """The hit to quote: the strongest in the body, whose sentence says more than a headline."""
-    body = [h for h in hits if sentences[h.sentence].place != _WEIGHT_HEADLINE]
-    return max(body or hits, key=lambda h: h.strength)
+def _quoted_hit(hits: list[_Hit], sentences: list[_Sentence], quoted: set[int]) -> _Hit:
+    """The hit to quote: the strongest in the body, whose sentence says more than a headline, and
+    preferably one that no earlier note quotes already."""
+    body = [h for h in hits if sentences[h.sentence].place != _WEIGHT_HEADLINE] or hits
+    fresh = [h for h in body if h.sentence not in quoted] or body
+    return max(fresh, key=lambda h: h.strength)
 
 
-def _note(scored: Scored, sentences: list[_Sentence]) -> LegalNote:
-    topic, hit = scored.topic, _quoted_hit(scored.hits, sentences)
+def _note(scored: Scored, sentences: list[_Sentence], quoted: set[int]) -> LegalNote:
+    topic, hit = scored.topic, _quoted_hit(scored.hits, sentences, quoted)
+    again = hit.sentence in quoted
+    quoted.add(hit.sentence)
     return LegalNote(
         topic=topic.id,
         title=topic.title,
         jurisdiction=topic.jurisdiction,
         explanation=f"{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
-        relevance=_relevance(topic, sentences[hit.sentence], hit.trigger),
+        relevance=_relevance(sentences[hit.sentence], hit.trigger, again),
         authorities=[a.shown() for a in topic.authorities],
     )
 
@@ -333,7 +369,8 @@ def choose_notes(story: Story, topics: list[Topic], limit: int = 3) -> tuple[lis
     if not ranked:
         return [], None
     floor = max(MIN_SCORE, RELATIVE_FLOOR * ranked[0].score)
-    return [_note(s, story.sentences) for s in _best(ranked, limit, floor)], None
+    quoted: set[int] = set()
+    return [_note(s, story.sentences, quoted) for s in _best(ranked, limit, floor)], None
 
 
 def match_legal(
