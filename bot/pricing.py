@@ -7,7 +7,8 @@ import logging
 
 log = logging.getLogger(__name__)
 
-# USD per 1M tokens (input, output), OpenAI list prices for standard processing, late 2025.
+# USD per 1M tokens (input, output), OpenAI list prices for standard processing as published in 2026
+# (cross-checked against two independent price tables; this machine cannot reach OpenAI's page).
 # An estimate only: operators override or add models with FOOTNOTE_PRICES.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1": (2.00, 8.00),
@@ -18,6 +19,9 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-5": (1.25, 10.00),
     "gpt-5-mini": (0.25, 2.00),
     "gpt-5-nano": (0.05, 0.40),
+    "gpt-5.4": (2.50, 15.00),
+    "gpt-5.4-mini": (0.75, 4.50),
+    "gpt-5.4-nano": (0.20, 1.25),
 }
 
 

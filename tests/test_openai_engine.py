@@ -386,6 +386,9 @@ def test_operator_prices_override_and_dated_snapshots_match():
     assert estimate_cost("llama3.1", 500, 500, table) == 0.0
     assert estimate_cost("unknown-model", 500, 500, table) is None
     assert price_table("not json") == price_table(None)
+    defaults = price_table(None)  # a point release is priced as itself, not as the family it starts with
+    assert estimate_cost("gpt-5.4-mini", 1_000_000, 0, defaults) == 0.75
+    assert estimate_cost("gpt-5.4-mini-2026-03-17", 0, 1_000_000, defaults) == 4.5
 
 
 def test_backoff_is_bounded_and_honours_retry_after():
