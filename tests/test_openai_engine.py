@@ -250,6 +250,17 @@ async def test_a_hanging_server_times_out_within_the_configured_bound(server):
     assert len(server.requests) == 2
 
 
+async def test_a_long_article_gets_more_time_for_its_longer_answer(server):
+    settings = settings_for(server, FOOTNOTE_OPENAI_TIMEOUT="0.2", FOOTNOTE_OPENAI_MAX_RETRIES="0")
+    long_article = article_of([f"The council met for the {n}th time on Tuesday." for n in range(1, 9)])
+    server.queue(answer(delay=1.0), answer(delay=1.0))
+    slow_but_in_time = await OpenAIEngine(settings).analyse(long_article)  # 0.2 + 8 × 0.25 s allowed
+    too_slow = await OpenAIEngine(settings).analyse(article_of(SENTENCES[:1]))  # 0.2 + 0.25 s allowed
+
+    assert slow_but_in_time.usage.fallback is None and slow_but_in_time.engine == ENGINE
+    assert too_slow.usage.fallback == "timeout"
+
+
 async def test_a_refusal_falls_back_as_refused(server):
     server.queue(refuse())
     analysis = await OpenAIEngine(settings_for(server)).analyse(article_of(SENTENCES))

@@ -32,6 +32,9 @@ from bot.tokens import condense, count_tokens, encoding_for
 log = logging.getLogger(__name__)
 
 CANDIDATE_TOPICS = 6
+# Time allowed per sentence sent, on top of FOOTNOTE_OPENAI_TIMEOUT: each one costs about 20 output
+# tokens, and small models write roughly 60-100 tokens a second.
+SECONDS_PER_SENTENCE = 0.25
 # A compatible server may not need a key (Ollama, vLLM); the SDK still insists on one.
 KEYLESS_PLACEHOLDER = "not-needed"
 
@@ -70,6 +73,7 @@ class _Request:
     topics: list[Topic]
     user: str
     condensed: bool
+    bound: float  # seconds per attempt: the answer, a label per sentence, grows with the article
 
 
 def parse_answer(content: str | None) -> ModelAnswer:
@@ -152,12 +156,13 @@ class OpenAIEngine:
             topics=topics,
             user=user,
             condensed=condensed.condensed,
+            bound=self._settings.openai_timeout + SECONDS_PER_SENTENCE * len(condensed.sentences),
         )
 
     async def _ask(self, request: _Request, meter: _Meter) -> ModelAnswer:
         messages = build_messages(self._prompts, request.user)
         try:
-            return parse_answer(await self._complete(messages, response_format(), meter))
+            return parse_answer(await self._complete(messages, response_format(), meter, request.bound))
         except (_InvalidAnswer, _Unsupported) as exc:
             if not self._settings.openai_json_mode_retry:
                 log.warning("invalid answer from %s (%s); answering with the local engine", self.name, exc)
@@ -165,20 +170,24 @@ class OpenAIEngine:
             log.warning("invalid answer from %s (%s); retrying once in JSON mode", self.name, exc)
         messages = build_messages(self._prompts, request.user, json_mode_schema=schema_text())
         try:
-            return parse_answer(await self._complete(messages, {"type": "json_object"}, meter))
+            return parse_answer(await self._complete(messages, {"type": "json_object"}, meter, request.bound))
         except (_InvalidAnswer, _Unsupported) as exc:
             log.warning("invalid answer in JSON mode too (%s); answering with the local engine", exc)
             raise _Fallback(Failure.INVALID_RESPONSE) from exc
 
-    async def _complete(self, messages: list[dict[str, str]], fmt: dict[str, Any], meter: _Meter) -> str:
-        """One completion's content, retrying rate limits, 5xx, timeouts and connection errors."""
+    async def _complete(
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], meter: _Meter, bound: float
+    ) -> str:
+        """One completion's content, retrying rate limits, 5xx, timeouts and connection errors;
+        each attempt ends after `bound` seconds."""
         retries = max(self._settings.openai_max_retries, 0)
         for attempt in range(retries + 1):
             meter.requests += 1
             try:
                 # The SDK's timeout bounds each read; this bounds the whole attempt (slow trickles too).
-                async with asyncio.timeout(self._settings.openai_timeout):
+                async with asyncio.timeout(bound):
                     completion = await self._client.chat.completions.create(
+                        timeout=bound,
                         model=self._settings.model,
                         messages=messages,
                         response_format=fmt,  # type: ignore[arg-type]

@@ -101,10 +101,12 @@ def completion_body(
     return result
 
 
-def answer(content: dict[str, Any] | str | None = None, **options: Any) -> Reply:
-    """Reply with a completion: a dict as JSON text, a string verbatim, None = built from the request."""
+def answer(content: dict[str, Any] | str | None = None, *, delay: float = 0.0, **options: Any) -> Reply:
+    """Reply with a completion: a dict as JSON text, a string verbatim, None = built from the request;
+    `delay` seconds of thinking first, like a model writing a long answer."""
 
     async def reply(body: dict[str, Any]) -> web.StreamResponse:
+        await asyncio.sleep(delay)
         text = content if isinstance(content, str) else json.dumps(content or answer_from_request(body))
         return web.json_response(completion_body(body, text, **options))
 
