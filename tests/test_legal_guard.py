@@ -55,6 +55,8 @@ def guard() -> CitationGuard:
         "Cal. Civ. Code § 1954.50",
         "Foo v. Bar, 604 U.S. ___ (2025)",
         "Printz, 521 U.S. at 12",  # a pin cite before the first page
+        "42 USC 2000e-3",  # written without periods or a section sign
+        "42 U.S.C. 2000e-3",
     ],
 )
 def test_invented_citations_never_reach_output(guard: CitationGuard, invented: str) -> None:
@@ -122,6 +124,19 @@ def test_neighbouring_citations_are_judged_one_by_one(guard: CitationGuard) -> N
     assert list(removed) == ["Smith v. Jones, 123 U.S. 456 (1999)", "Brown v. Green, 125 U.S. 9 (2001)"]
 
 
+def test_informal_code_citations_of_known_sections_are_kept(guard: CitationGuard) -> None:
+    for informal in ("42 USC 2000e-2", "42 U.S.C. 2000e-2", "8 USC § 1229a"):
+        assert guard.clean(f"Under {informal}, they sued.") == (f"Under {informal}, they sued.", ())
+
+
+def test_a_uk_act_named_without_a_section_is_checked_in_legal_notes_only() -> None:
+    invented = "It bans this (Online Harms (Fairness) Act 2031)."
+    assert guard_text(invented, named_acts=True) == ("It bans this.", ["Online Harms (Fairness) Act 2031"])
+    assert guard_text(invented) == (invented, [])  # in an article's own words it is only a name
+    known = "Under the Human Rights Act 1998 and the Defamation Act 2013, courts weigh both."
+    assert guard_text(known, named_acts=True) == (known, [])
+
+
 def test_citations_are_keyed_for_matching() -> None:
     keys = {
         c.key
@@ -151,7 +166,7 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
         summary=f"A ruling ({fake}).",
         statements=[
             Statement(
-                text=f"The brief cites {fake}.",
+                text=f"The brief cites {fake} under the Fake Harms Act 2030.",
                 kind=Kind.CLAIM,
                 source=f"lawyers citing {fake}",
                 why=f"per {fake}",
@@ -163,7 +178,7 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
                 title=f"Title {fake}",
                 jurisdiction="US federal",
                 explanation=f"Explained by {fake}.",
-                relevance=f"Because of {fake}.",
+                relevance=f"Because of {fake} and the Fake Harms Act 2030.",
                 authorities=[fake, load_topics()[0].authorities[0].citation],
             )
         ],
@@ -173,8 +188,9 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
         guarded = guard_analysis(analysis)
     dumped = guarded.model_dump_json()
     assert "123 U.S. 456" not in dumped and "Smith v. Jones" not in dumped and "UKSC 99" not in dumped
-    assert guarded.statements[0].text == f"The brief cites {UNVERIFIED_MARK}."
+    assert guarded.statements[0].text == f"The brief cites {UNVERIFIED_MARK} under the Fake Harms Act 2030."
+    assert guarded.legal[0].relevance == ""  # a story sentence with holes in it would mislead: dropped
     assert UNVERIFIED_IN_QUOTE in guarded.statements[0].why  # the reader learns the quote was cut
-    assert guarded.usage.citations_removed == 10
+    assert guarded.usage.citations_removed == 11
     assert guarded.legal[0].authorities == [load_topics()[0].authorities[0].citation]
-    assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 10
+    assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 11

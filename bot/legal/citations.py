@@ -35,7 +35,7 @@ _CONSTITUTION = re.compile(
     r"(?:,?\s*§+\s*(?P<sec>\d+))?(?:,?\s*cl(?:s)?\.\s*(?P<cl>\d+(?:\s*[-–]\s*\d+)?))?"
 )
 _USC = re.compile(
-    r"\b(?P<title>\d+)\s+U\.\s?S\.\s?C\.(?:\s?A\.)?\s*(?P<signs>§§?)\s*"
+    r"\b(?P<title>\d+)\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?|USCA?\b)\s*(?P<signs>§§?)?\s*"
     r"(?P<sec>\d+[A-Za-z]*(?:[-–.]\d+[A-Za-z]*)*)(?:\s*(?:\([A-Za-z0-9]+\))+)?"
 )
 _CFR = re.compile(
@@ -65,6 +65,12 @@ _UK_ACT = re.compile(
     r"\s+Act\s+(?P<year>\d{4})),?\s+(?P<unit>ss?|Sch|sch|section|sections|schedule)\.?\s*"
     r"(?P<sec>\d+[A-Z]*(?:\(\d+[a-z]?\))*(?:\s*[-–]\s*\d+[A-Z]*)?)"
     r"(?:\s*\((?:ECHR\s+)?arts?\s+[\d\s,and]+\))?"
+)
+# A UK Act named without a section ("the Online Safety Act 2023"): a citation only in legal notes,
+# where it would present a law as context; in an article's own words it is just a name.
+_UK_ACT_NAMED = re.compile(
+    r"\b(?P<act>[A-Z][A-Za-z'-]*(?:\s+(?:[A-Z][A-Za-z'-]*|\((?:[A-Z][A-Za-z]*\s?)+\)|of|and|the|for|to|on|in))*"
+    r"\s+Act\s+\d{4})\b"
 )
 # Sentence words the Act pattern can sweep up before the Act's own name ("Under the Human Rights Act").
 _LEADING_WORDS = re.compile(
@@ -102,7 +108,7 @@ def _squash(value: str) -> str:
     return re.sub(r"\s+", "", value).lower()
 
 
-def _regex_citations(text: str) -> list[Citation]:
+def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
     found: list[Citation] = []
     for m in _CONSTITUTION.finditer(text):
         parts = ["const"]
@@ -133,6 +139,11 @@ def _regex_citations(text: str) -> list[Citation]:
             if name:
                 start -= len(name.group())
             found.append(Citation(start, m.end(), "uk_case", key, text[start : m.end()]))
+    if named_acts:
+        for m in _UK_ACT_NAMED.finditer(text):
+            act = _LEADING_WORDS.sub("", m["act"])
+            start = m.end("act") - len(act)
+            found.append(Citation(start, m.end(), "uk_act", ("ukact", act.lower()), text[start : m.end()]))
     for m in _COURT_RULE.finditer(text):
         key = ("rule", _squash(m["body"]), m["num"])
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))
@@ -233,9 +244,10 @@ def warm_up() -> None:
     _eyecite_citations("Printz v. United States, 521 U.S. 898 (1997)")
 
 
-def find_citations(text: str) -> list[Citation]:
-    """Every citation in `text`, in order, without overlaps."""
-    found = _without_overlaps(_regex_citations(text))
+def find_citations(text: str, named_acts: bool = False) -> list[Citation]:
+    """Every citation in `text`, in order, without overlaps (`named_acts`: UK Acts named without a
+    section count too)."""
+    found = _without_overlaps(_regex_citations(text, named_acts))
     if _MAYBE_CASE.search(text) or _MAYBE_ID.search(text) or "§" in text:
         # The patterns key what they match more precisely than eyecite ("§ 2000e-2", "604 U.S. ___").
         covered = [(c.start, c.end) for c in found]

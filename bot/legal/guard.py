@@ -44,6 +44,8 @@ class KnownCitations:
             pin = cite.key[3]
             pages = self.first_pages.get((cite.key[1], cite.key[2]), [])
             return pin.isdigit() and any(first <= int(pin) <= first + _PIN_REACH for first in pages)
+        if cite.kind == "uk_act" and len(cite.key) == 2:  # an Act named without a section
+            return any(known[:2] == cite.key for known in self.keys if known[0] == "ukact")
         if cite.kind in ("constitution", "statute"):
             # A less precise reference to a known provision is fine: "amend. XIV" for "amend. XIV, § 1",
             # "45 C.F.R. Part 160" for "45 C.F.R. § 160.103".
@@ -85,10 +87,10 @@ class CitationGuard:
         self.vetted = frozenset(vetted)
         self.clean = lru_cache(maxsize=4096)(self._clean)
 
-    def _clean(self, text: str, marker: str = "") -> tuple[str, tuple[str, ...]]:
+    def _clean(self, text: str, marker: str = "", named_acts: bool = False) -> tuple[str, tuple[str, ...]]:
         if text in self.vetted:
             return text, ()
-        unknown = [c for c in find_citations(text) if not self.known.knows(c)]
+        unknown = [c for c in find_citations(text, named_acts) if not self.known.knows(c)]
         if not unknown:
             return text, ()
         if marker:
@@ -122,11 +124,14 @@ def warm_up() -> None:
     default_guard().clean("Printz v. United States, 521 U.S. 898 (1997)")
 
 
-def guard_text(text: str, marker: str = "") -> tuple[str, list[str]]:
-    """The text without unknown citations (or with `marker` in their place), and the citations removed."""
+def guard_text(text: str, marker: str = "", named_acts: bool = False) -> tuple[str, list[str]]:
+    """The text without unknown citations (or with `marker` in their place), and the citations removed.
+
+    `named_acts`: also treat a UK Act named without a section as a citation (for legal notes).
+    """
     if not text:
         return text, []
-    cleaned, removed = default_guard().clean(text, marker)
+    cleaned, removed = default_guard().clean(text, marker, named_acts)
     for citation in removed:
         log.warning("citation guard removed %r: not in the knowledge base", citation[:200])
     return cleaned, list(removed)
@@ -134,16 +139,19 @@ def guard_text(text: str, marker: str = "") -> tuple[str, list[str]]:
 
 def _guard_note(note: LegalNote, removed: list[str]) -> LegalNote:
     def keep(text: str) -> str:
-        cleaned, gone = guard_text(text)
+        cleaned, gone = guard_text(text, named_acts=True)
         removed.extend(gone)
         return cleaned
 
     authorities = [cleaned for a in note.authorities if (cleaned := keep(a))]
+    relevance, gone = guard_text(note.relevance, named_acts=True)
+    removed.extend(gone)
     return note.model_copy(
         update={
             "title": keep(note.title),
             "explanation": keep(note.explanation),
-            "relevance": keep(note.relevance),
+            # One sentence tying the law to the story: with a citation cut out it would mislead.
+            "relevance": "" if gone else relevance,
             "authorities": authorities,
         }
     )
