@@ -63,6 +63,13 @@ class NoArticleText(FootnoteError):
     default_message = "I couldn't find any article text on that page."
 
 
+class Paywalled(FootnoteError):
+    kind = "paywalled"
+    default_message = (
+        "That article is behind a paywall: I can only see its headline, so there's nothing to explain."
+    )
+
+
 class FileNotReadable(FootnoteError):
     kind = "file_not_readable"
     default_message = "I couldn't read that file."

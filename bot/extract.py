@@ -14,13 +14,15 @@ from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_bo
 from bot.extract_html import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
 from bot.extract_jsonld import read_jsonld
 from bot.extract_meta import PageMeta, clean_title, complete_meta, read_meta
-from bot.extract_paywall import is_partial, paywall_signals
+from bot.extract_paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
 from bot.models import Article
 
 log = logging.getLogger(__name__)
 
-# A body with less prose than this is not an article (error pages, section fronts, app shells).
+# A body with less prose than this is not an article (error pages, section fronts, app shells) ...
 MIN_PROSE_WORDS = 30
+# ... unless a paywall explains it: then a teaser this long is still worth explaining.
+MIN_TEASER_WORDS = 8
 # trafilatura's reading is trusted without a second opinion from this many words up ...
 CONFIDENT_WORDS = 80
 # ... unless the page declares (JSON-LD articleBody or wordCount) much more than this share of it.
@@ -41,6 +43,7 @@ def extract_article(html: str, url: str) -> Article:
     if dropped:
         log.debug("dropped %d invisible elements", dropped)
     signals = paywall_signals(root, visible_text(root), jsonld)
+    drop_gate_elements(root)
 
     meta = read_meta(root, url, jsonld)
     dropped = drop_standfirsts(root)
@@ -59,9 +62,13 @@ def extract_article(html: str, url: str) -> Article:
     gated = signals.gate_phrase or signals.locked_part_missing
     if first.prose_words < CONFIDENT_WORDS or (first.prose_words < CONFIDENT_SHARE * declared and not gated):
         candidates.append(readability_body(root, headlines))
-    body = choose_body(candidates)
+    body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:
-        raise errors.NoArticleText()
+        paywalled = gated or signals.gate_element or signals.declared_locked
+        if not paywalled:
+            raise errors.NoArticleText()
+        if body.prose_words < MIN_TEASER_WORDS:
+            raise errors.Paywalled()
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)

@@ -31,6 +31,8 @@ PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+# "By Pat Probe " at the start of what follows a glued-on headline.
+_BYLINE_START = re.compile(r"^By\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von))*\s+(?=[A-Z\"“])")
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
 _LAST_SENTENCE_END = re.compile(r".*[.!?…][\"'”’»)\]]*", re.DOTALL)
@@ -125,7 +127,10 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
     """Paragraphs without repeats, headline copies and furniture lines at the start and end."""
     seen = {_key(h) for h in headlines if h}
     kept: list[str] = []
-    for paragraph in (clean_space(p) for p in paragraphs):
+    cleaned = [clean_space(p) for p in paragraphs]
+    if cleaned:
+        cleaned[0] = _without_page_header(cleaned[0], headlines)
+    for paragraph in cleaned:
         key = _key(paragraph)
         if key and key not in seen:
             seen.add(key)
@@ -136,6 +141,18 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
     return tuple(kept[start:end])
+
+
+def _without_page_header(paragraph: str, headlines: list[str]) -> str:
+    """A flattened page's first paragraph without the headline (and byline) glued onto the story."""
+    folded = paragraph.casefold()
+    for headline in sorted((h for h in headlines if h), key=len, reverse=True):
+        head = clean_space(headline)
+        glued = len(paragraph) > len(head) and paragraph[len(head)].isspace()
+        if glued and folded.startswith(head.casefold()):
+            rest = paragraph[len(head) :].lstrip()
+            return _BYLINE_START.sub("", rest, count=1)
+    return paragraph
 
 
 def is_furniture(paragraph: str) -> bool:

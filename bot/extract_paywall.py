@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import lxml.html
 from lxml import etree
 
+from bot.extract_body import Body
 from bot.extract_html import count_words
 from bot.extract_jsonld import JsonLdArticle
 
@@ -39,6 +40,8 @@ _GATE_PHRASES = re.compile(
     r" (?:please )?(?:subscribe|sign in)",
     re.IGNORECASE,
 )
+# Where the sentence holding a gate prompt starts.
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?…])[\"'”’)]*\s+)(?=\S)")
 _GATE_NAMES = re.compile(
     r"pay[-_]?wall|subscribers?[-_]only|reg(?:istration)?[-_]?wall|(?:premium|article|content)[-_]gate"
     r"|meter(?:ed)?[-_]wall|piano[-_]|tp-modal|locked[-_]content|subscri(?:ption|be)[-_]wall",
@@ -80,16 +83,31 @@ def paywall_signals(
     tiers = {str(t).strip().lower() for t in _CONTENT_TIER_XPATH(root)}
     return PaywallSignals(
         gate_phrases=tuple(dict.fromkeys(m.group(0) for m in _GATE_PHRASES.finditer(visible))),
-        gate_element=any(
-            count_words(e.text_content()) <= GATE_MAX_WORDS
-            for e in _NAMED_XPATH(root)
-            if _GATE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
-        ),
+        gate_element=bool(_gate_elements(root)),
         declared_locked=ld.free is False or "locked" in tiers,
         locked_part_missing=bool(ld.locked_selectors)
         and _locked_words(root, ld.locked_selectors) < LOCKED_PART_MIN_WORDS,
         declared_words=ld.word_count,
     )
+
+
+def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Small elements named as paywall prompts (a big one is the story's own wrapper)."""
+    return [
+        e
+        for e in _NAMED_XPATH(root)
+        if _GATE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
+        and count_words(e.text_content()) <= GATE_MAX_WORDS
+    ]
+
+
+def drop_gate_elements(root: lxml.html.HtmlElement) -> int:
+    """Remove paywall prompts from the page so that no extractor reads them as the story."""
+    gates = _gate_elements(root)
+    for element in gates:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(gates)
 
 
 def is_partial(signals: PaywallSignals, body_words: int) -> bool:
@@ -100,6 +118,28 @@ def is_partial(signals: PaywallSignals, body_words: int) -> bool:
         return True
     hints = (signals.gate_element, signals.declared_locked, body_words < SHORT_BODY_WORDS)
     return sum(hints) >= 2
+
+
+def cut_gate_prompt(body: Body) -> Body:
+    """The body without a subscribe-to-read prompt at its end, and whatever follows the prompt.
+
+    A gate ends the free part of a story: "Subscribe to continue reading. Already a subscriber? Log
+    in." is never the story's own text. A prompt quoted earlier in a story (one about paywalls) stays.
+    """
+    paragraphs = list(body.paragraphs)
+    tail_words = 0
+    for index in range(len(paragraphs) - 1, -1, -1):
+        paragraph = paragraphs[index]
+        match = _GATE_PHRASES.search(paragraph)
+        if match:
+            start = max(m.start() for m in _SENTENCE_START.finditer(paragraph[: match.start() + 1]))
+            if tail_words + count_words(paragraph[start:]) <= GATE_MAX_WORDS:
+                kept = paragraph[:start].rstrip()
+                return Body(body.source, tuple(paragraphs[:index] + ([kept] if kept else [])))
+        tail_words += count_words(paragraph)
+        if tail_words > GATE_MAX_WORDS:
+            break
+    return body
 
 
 def _locked_words(root: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> int:

@@ -171,6 +171,45 @@ def test_a_jsonld_subscriber_part_that_is_missing_marks_the_text_partial() -> No
     assert article.site == "Harbor Business Journal"
 
 
+TEASER = "The two banks have held secret talks for months, people familiar with the matter said."
+SHORT_GATED = """<!doctype html><html lang="en"><head><title>Exclusive: inside the merger talks</title></head>
+<body><article><h1>Exclusive: inside the merger talks</h1><p class="byline">By Pat Probe</p>
+<p>The two banks have held secret talks for months, people familiar with the matter said.</p>
+<p>{gate}</p></article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "gate",
+    [
+        "Subscribe to continue reading. Already a subscriber? Log in.",
+        "You have reached your free article limit. Get unlimited access for $1 a week.",
+    ],
+)
+def test_a_short_teaser_keeps_its_story_and_loses_headline_byline_and_prompt(gate: str) -> None:
+    article = extract_article(SHORT_GATED.format(gate=gate), "https://probe.example/merger")
+
+    assert article.text == TEASER
+    assert article.partial_text is True
+
+
+def test_a_gate_element_without_a_known_prompt_stays_out_of_the_text() -> None:
+    gate = (
+        '<div class="paywall-offer">Unlock every story from the Herald with unlimited access for just '
+        "$1 a week, and support local reporting that holds power to account in our county.</div>"
+    )
+    last = "<div>The board will hold a public meeting"
+    html = page("div-paragraphs.html").replace(last, gate + last)
+
+    article = extract_article(html, "https://harlowherald.example/x")
+    assert "unlimited access" not in article.text and article.text
+
+
+def test_a_page_showing_only_a_headline_and_a_gate_says_paywall() -> None:
+    html = SHORT_GATED.format(gate="Subscribe to continue reading.").replace(TEASER, "")
+    with pytest.raises(errors.Paywalled):
+        extract_article(html, "https://probe.example/merger")
+
+
 def test_a_story_that_quotes_a_paywall_prompt_is_not_gated() -> None:
     quote = "<div>Readers who saw “Subscribe to continue reading” were counted as lost, it said.</div>"
     html = page("div-paragraphs.html").replace('<div class="story-text">', '<div class="story-text">' + quote)
