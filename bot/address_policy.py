@@ -68,6 +68,13 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     return _parse_ipv4_loose(host.removesuffix("."))
 
 
+# Instance metadata endpoints (AWS/GCP/Azure/OpenStack, AWS ECS and IPv6, Alibaba Cloud): never
+# fetched, even where private networks are allowed.
+CLOUD_METADATA = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
+)
+
+
 def embedded_ipv4(ip: IPv6Address) -> IPv4Address | None:
     """The IPv4 address an IPv6 transition form carries, if any."""
     if ip.ipv4_mapped is not None:
@@ -98,9 +105,12 @@ def is_public_address(ip: IPAddress) -> bool:
 
 
 def is_connectable_address(ip: IPAddress) -> bool:
-    """The permissive policy (private networks allowed): anything but multicast and unspecified."""
+    """The permissive policy (private networks allowed): anything but multicast, unspecified and
+    the cloud metadata services, which hand out credentials to whoever asks."""
     carried = embedded_ipv4(ip) if isinstance(ip, IPv6Address) else None
-    return not any(a.is_multicast or a.is_unspecified for a in (ip, carried) if a is not None)
+    return not any(
+        a.is_multicast or a.is_unspecified or a in CLOUD_METADATA for a in (ip, carried) if a is not None
+    )
 
 
 def address_check_for(settings: Settings) -> AddressCheck:

@@ -85,13 +85,17 @@ def test_transition_forms_are_judged_by_the_ipv4_address_they_carry():
     assert embedded_ipv4(IPv6Address("::1")) is None
 
 
-def test_allowing_private_networks_still_refuses_multicast_and_unspecified():
+def test_allowing_private_networks_still_refuses_multicast_unspecified_and_cloud_metadata():
     permissive = address_check_for(Settings(_env_file=None, FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True))
     strict = address_check_for(Settings(_env_file=None, FOOTNOTE_ALLOW_PRIVATE_NETWORKS=False))
     assert permissive is is_connectable_address and strict is is_public_address
     assert permissive(LOOPBACK) and permissive(ip_address("10.0.0.1")) and permissive(ip_address("fe80::1"))
+    assert permissive(ip_address("169.254.10.1"))  # link-local devices on an intranet are fine
     for text in ("0.0.0.0", "::", "224.0.0.1", "ff02::1", "::ffff:224.0.0.1"):
         assert not permissive(ip_address(text))
+    for text in ("169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254", "169.254.170.2"):
+        assert not permissive(ip_address(text)), text
+    assert not permissive(ip_address("100.100.100.200"))
 
 
 def test_one_internal_address_refuses_the_whole_name():
