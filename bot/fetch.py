@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 READABLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+# Types that say nothing about the content: the body is sniffed instead.
+UNTYPED = frozenset({"application/octet-stream", "binary/octet-stream", "application/unknown"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
@@ -221,14 +223,21 @@ def _not_html(what: str) -> errors.NotHtml:
     return errors.NotHtml(f"That link is {what}, not a web page, so I can't read it.")
 
 
-def sniff_media_type(data: bytes) -> str:
-    """The media type of a body sent without one: html or plain text, else `errors.NotHtml`."""
+def refuse_known_files(data: bytes) -> None:
+    """`errors.NotHtml` naming the file when the body starts like a PDF, image, video or archive,
+    whatever the server called it."""
     head = data[:512]
     for magic, what in _MAGIC_NUMBERS:
         if head.startswith(magic):
             raise _not_html(what)
     if head[4:8] == b"ftyp":
         raise _not_html("a video")
+
+
+def sniff_media_type(data: bytes) -> str:
+    """The media type of a body sent without one: html or plain text, else `errors.NotHtml`."""
+    head = data[:512]
+    refuse_known_files(head)
     if b"\x00" in head:
         raise _not_html("a file")
     start = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
@@ -314,12 +323,16 @@ async def _read_page(url: str, hop: _Hop, response: httpx.Response, settings: Se
     if response.status_code >= 300:
         raise errors.HttpStatus(status_message(response.status_code))
     media_type, header_charset = _split_content_type(response.headers.get("content-type"))
+    # "application/octet-stream" says only "bytes": look at them to say what the file is.
+    if media_type in UNTYPED:
+        media_type = ""
     if media_type and media_type not in READABLE_TYPES:
         raise _not_html(_what_it_is(media_type))
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > settings.fetch_max_bytes:
         raise _too_large(settings.fetch_max_bytes)
     data = await _read_body(response, settings.fetch_max_bytes)
+    refuse_known_files(data)  # a PDF served as text/html is still a PDF
     charset = choose_charset(data, header_charset)
     return FetchedPage(
         url=url,

@@ -342,6 +342,9 @@ async def test_a_trickling_server_times_out_on_the_total(server):
         ("application/json", b"{}", "JSON data"),
         (None, b"%PDF-1.4 sent without a type", "a PDF"),
         (None, b"\xff\xd8\xff\xe0 a jpeg", "an image"),
+        ("application/octet-stream", b"%PDF-1.7 served as bytes", "a PDF"),
+        ("text/html; charset=utf-8", b"%PDF-1.7 served as a page", "a PDF"),
+        ("application/octet-stream", b"PK\x03\x04 a zip", "a compressed file"),
     ],
 )
 async def test_non_pages_are_refused_with_what_they_are(server, content_type, body, what):
@@ -351,8 +354,9 @@ async def test_non_pages_are_refused_with_what_they_are(server, content_type, bo
     assert refused.value.message == f"That link is {what}, not a web page, so I can't read it."
 
 
-async def test_a_page_without_a_type_is_sniffed(server):
-    server.routes["/"] = page(html("untyped"), {"X-None": "1"})
+@pytest.mark.parametrize("headers", [{"X-None": "1"}, {"Content-Type": "application/octet-stream"}])
+async def test_a_page_without_a_useful_type_is_sniffed(server, headers):
+    server.routes["/"] = page(html("untyped"), headers)
     fetched = await fetch_page(f"http://127.0.0.1:{server.port}/", settings())
     assert fetched.content_type == "text/html"
 
