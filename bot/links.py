@@ -20,7 +20,10 @@ _URL_IN_TEXT = re.compile(r"https?://[^\s\u200b-\u200d\u2060\ufeff<>\"|`]+", re.
 # Labels are display text, never the link: `[label](` of Markdown and `|label>` of Slack.
 _MARKDOWN_LABEL = re.compile(r"\[[^\[\]\n]*\]\((?=<?https?://)", re.IGNORECASE)
 _SLACK_LABEL = re.compile(r"(<https?://[^\s<>|]+)\|[^<>]*>", re.IGNORECASE)
-_TRAILING_PUNCTUATION = ".,;:!?'*_~…。，、”’»›"
+_TRAILING_PUNCTUATION = ".,;:!?'…。，、”’»›"
+# Markdown emphasis around a link (`_https://…_`, `**https://…**`): trimmed only when it opened before
+# the link, since `_` and `~` also end real paths.
+_EMPHASIS = "*_~"
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 _HOST_LABEL = re.compile(r"[a-z0-9_-]+")
 _MAX_URL_LENGTH = 2048
@@ -40,16 +43,17 @@ TRACKING_PARAMS = frozenset(
 TRACKING_PREFIXES = ("utm_",)
 
 
-def _ends_with_glue(candidate: str) -> bool:
+def _ends_with_glue(candidate: str, opened: str) -> bool:
     last = candidate[-1]
     if last in _CLOSING:
         return candidate.count(last) > candidate.count(_CLOSING[last])
-    return last in _TRAILING_PUNCTUATION
+    return last in _TRAILING_PUNCTUATION or (last in _EMPHASIS and last in opened)
 
 
-def _trim(candidate: str) -> str:
-    """Drop what chat glues to the end of a link: punctuation and unbalanced closing brackets."""
-    while candidate and _ends_with_glue(candidate):
+def _trim(candidate: str, opened: str = "") -> str:
+    """Drop what chat glues to the end of a link: punctuation, unbalanced closing brackets and the
+    emphasis marks in `opened` (those written just before the link)."""
+    while candidate and _ends_with_glue(candidate, opened):
         candidate = candidate[:-1]
     return candidate
 
@@ -60,7 +64,8 @@ def _links_in_text(text: str) -> list[str]:
     text = _SLACK_LABEL.sub(r"\1>", _MARKDOWN_LABEL.sub(" ", text))
     for match in _URL_IN_TEXT.finditer(text):
         # Slack escapes `&` inside messages, including inside its `<url|label>` links.
-        candidate = _trim(match.group(0)).replace("&amp;", "&")
+        opened = text[max(0, match.start() - 3) : match.start()]
+        candidate = _trim(match.group(0), opened).replace("&amp;", "&")
         if len(candidate) <= _MAX_URL_LENGTH:
             found.append(candidate)
     return found
