@@ -16,12 +16,21 @@ DEFAULT_SKIP_DOMAINS = (
     "youtube.com,youtu.be,vimeo.com,twitch.tv,tiktok.com,instagram.com,facebook.com,fb.watch,"
     "twitter.com,x.com,threads.net,bsky.app,reddit.com,redd.it,discord.com,discord.gg,slack.com,"
     "giphy.com,tenor.com,imgur.com,spotify.com,soundcloud.com,apps.apple.com,play.google.com,"
-    "drive.google.com,docs.google.com,dropbox.com,github.com"
+    "drive.google.com,docs.google.com,dropbox.com,github.com,linkedin.com,pinterest.com,snapchat.com,"
+    "whatsapp.com,t.me,telegram.org,mastodon.social"
 )
 DEFAULT_SKIP_EXTENSIONS = (
     "jpg,jpeg,png,gif,webp,svg,bmp,ico,mp4,mov,webm,mkv,avi,mp3,wav,ogg,flac,m4a,zip,gz,tgz,"
     "rar,7z,exe,dmg,msi,apk,iso,pdf,doc,docx,xls,xlsx,ppt,pptx,csv"
 )
+
+
+def _listed(value: str, defaults: str) -> list[str]:
+    """A comma-separated setting; a leading `+` adds to the defaults instead of replacing them."""
+    value = value.strip()
+    if value.startswith("+"):
+        value = f"{defaults},{value[1:]}"
+    return [item.strip().lower() for item in value.split(",") if item.strip()]
 
 
 class Settings(BaseSettings):
@@ -88,11 +97,11 @@ class Settings(BaseSettings):
 
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""
-        return [d.strip().lower() for d in self.skip_domains.split(",") if d.strip()]
+        return _listed(self.skip_domains, DEFAULT_SKIP_DOMAINS)
 
     def skip_extension_list(self) -> list[str]:
         """File endings whose links are downloads or media, not articles."""
-        return [e.strip().lower().lstrip(".") for e in self.skip_extensions.split(",") if e.strip()]
+        return [e.lstrip(".") for e in _listed(self.skip_extensions, DEFAULT_SKIP_EXTENSIONS)]
 
     def resolved_engine(self) -> Literal["local", "openai"]:
         """`auto` means openai when an API key is set, else local."""

@@ -125,7 +125,13 @@ def test_skip_lists_come_from_settings():
     )
     assert not is_article_link("https://www.paywall.example/a", custom)
     assert not is_article_link("https://news.example/book.epub", custom)
-    assert is_article_link("https://youtube.com/watch?v=1", custom)
+    assert is_article_link("https://youtube.com/watch?v=1", custom)  # the list replaced the defaults
+    added = Settings(
+        _env_file=None, FOOTNOTE_SKIP_DOMAINS="+paywall.example", FOOTNOTE_SKIP_EXTENSIONS="+epub"
+    )
+    for skipped in ("https://paywall.example/a", "https://youtube.com/watch?v=1", "https://n.example/b.epub"):
+        assert not is_article_link(skipped, added)
+    assert not is_article_link("https://n.example/b.pdf", added)
 
 
 def test_duplicates_skips_and_limit():
