@@ -58,7 +58,7 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     from bot.engines import make_engine
     from bot.pipeline import explain_source
     from bot.render.markdown import render_markdown
-    from bot.render.terminal import render_terminal
+    from bot.render.terminal import render_terminal, wants_color
 
     as_json = args.json or args.format == "json"
     try:
@@ -74,9 +74,9 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
     elif args.format == "markdown":
-        print(render_markdown(analysis))
+        print(render_markdown(analysis, everything=args.all))
     else:
-        print(render_terminal(analysis, color=sys.stdout.isatty()))
+        print(render_terminal(analysis, color=wants_color(sys.stdout), everything=args.all))
     return 0
 
 
@@ -133,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--json", action="store_true", help="print the analysis contract as JSON")
     explain.add_argument("--format", choices=["terminal", "markdown", "json"], default="terminal")
     explain.add_argument("--engine", choices=["auto", "local", "openai"], default=None)
+    explain.add_argument("--all", action="store_true", help="list every statement, not only the main ones")
     explain.add_argument(
         "--language",
         type=_language_code,

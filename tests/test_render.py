@@ -3,7 +3,7 @@
 from bot.models import Analysis, ArticleMeta, Flag, FlagKind, Kind, LegalNote, Statement, Usage
 from bot.render.digest import build_digest, shorten
 from bot.render.markdown import render_markdown
-from bot.render.terminal import render_terminal
+from bot.render.terminal import render_terminal, wants_color
 
 
 def sample(**changes) -> Analysis:
@@ -95,6 +95,31 @@ def test_condensed_articles_are_disclosed():
 def test_terminal_colour_only_when_asked():
     assert "\033[" not in render_terminal(sample(), color=False)
     assert "\033[1m" in render_terminal(sample(), color=True)
+
+
+class Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_colour_needs_a_terminal_and_no_NO_COLOR(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert wants_color(Stream(True)) and not wants_color(Stream(False))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_color(Stream(True))
+
+
+def test_a_long_section_shows_its_main_items_and_says_how_many_more():
+    facts = [Statement(text=f"Fact number {n} happened on day {n}.", kind=Kind.FACT) for n in range(1, 8)]
+    many = sample(statements=facts)
+    for render in (render_terminal, render_markdown):
+        compact, everything = render(many), render(many, everything=True)
+        assert sum(f"Fact number {n} " in compact for n in range(1, 8)) == 3
+        assert "4 more (--all shows every statement)" in compact
+        assert all(f"Fact number {n} " in everything for n in range(1, 8)) and "more (--all" not in everything
 
 
 def test_markdown_escapes_article_text():

@@ -54,6 +54,10 @@ class Section:
         """Items not shown in the compact view."""
         return self.total - len(self.items)
 
+    def shown(self, everything: bool) -> list[str]:
+        """The compact items, or every one."""
+        return self.all_items if everything else self.items
+
 
 @dataclass(frozen=True)
 class LegalItem:

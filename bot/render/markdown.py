@@ -6,6 +6,7 @@ import re
 
 from bot.models import Analysis
 from bot.render.digest import build_digest
+from bot.render.terminal import MORE_HINT
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -15,8 +16,9 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def render_markdown(analysis: Analysis) -> str:
-    """Headings per section, one bullet per statement, citations in italics."""
+def render_markdown(analysis: Analysis, everything: bool = False) -> str:
+    """Headings per section, a bullet for each statement that matters most (or for every one with
+    `everything`), citations in italics."""
     d = build_digest(analysis)
     e = escape_markdown
     title = f"[{e(d.title)}]({d.url})" if d.url.startswith(("http://", "https://")) else e(d.title)
@@ -26,7 +28,9 @@ def render_markdown(analysis: Analysis) -> str:
     out += [f"**In short:** {e(d.in_short)}", ""]
     for section in d.sections:
         out.append(f"**{e(section.heading)}**")
-        out += [f"- {e(item)}" for item in section.all_items]
+        out += [f"- {e(item)}" for item in section.shown(everything)]
+        if section.hidden and not everything:
+            out.append(f"- *{e(MORE_HINT.format(hidden=section.hidden))}*")
         out.append("")
     if d.legal_heading:
         out.append(f"**{e(d.legal_heading)}**")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from textwrap import TextWrapper
+from typing import TextIO
 
 from bot.models import Analysis
 from bot.render.digest import Digest, build_digest
@@ -18,16 +20,25 @@ def _wrap(text: str, indent: str = "", bullet: str = "") -> list[str]:
     return wrapper.wrap(text) or [indent + bullet]
 
 
-def digest_lines(digest: Digest, bold: str = "", dim: str = "", reset: str = "") -> list[str]:
-    """The digest as plain lines; `bold`/`dim`/`reset` are ANSI codes or empty."""
+# Said under a section whose other items the compact view leaves out.
+MORE_HINT = "… and {hidden} more (--all shows every statement)"
+
+
+def digest_lines(
+    digest: Digest, bold: str = "", dim: str = "", reset: str = "", everything: bool = False
+) -> list[str]:
+    """The digest as plain lines; `bold`/`dim`/`reset` are ANSI codes or empty; `everything` lists
+    every statement instead of the few that matter most."""
     lines = [f"{bold}📰 {digest.title}{reset}", f"   {dim}{digest.meta_line}{reset}", ""]
     if digest.lead:
         lines += _wrap(digest.lead) + [""]
     lines += _wrap(f"In short: {digest.in_short}") + [""]
     for section in digest.sections:
         lines.append(f"{bold}{section.heading}{reset}")
-        for item in section.all_items:
+        for item in section.shown(everything):
             lines += _wrap(item, indent=" ", bullet="• ")
+        if section.hidden and not everything:
+            lines.append(f" {dim}{MORE_HINT.format(hidden=section.hidden)}{reset}")
     if digest.legal_heading:
         lines.append(f"{bold}{digest.legal_heading}{reset}")
         for item in digest.legal:
@@ -45,7 +56,13 @@ def digest_lines(digest: Digest, bold: str = "", dim: str = "", reset: str = "")
     return lines
 
 
-def render_terminal(analysis: Analysis, color: bool = False) -> str:
-    """Every statement, grouped by kind, with the legal context and warnings."""
+def render_terminal(analysis: Analysis, color: bool = False, everything: bool = False) -> str:
+    """The statements that matter most (or all of them), grouped by kind, with the legal context and
+    warnings."""
     codes = (BOLD, DIM, RESET) if color else ("", "", "")
-    return "\n".join(digest_lines(build_digest(analysis), *codes))
+    return "\n".join(digest_lines(build_digest(analysis), *codes, everything=everything))
+
+
+def wants_color(stream: TextIO) -> bool:
+    """Colour on a terminal, unless the user set NO_COLOR (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")

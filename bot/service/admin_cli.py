@@ -42,7 +42,7 @@ def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
     if reply.text:
         print(reply.text)
     if reply.analysis is not None:
-        from bot.render.terminal import render_terminal
+        from bot.render.terminal import render_terminal, wants_color
 
-        print(render_terminal(reply.analysis, color=sys.stdout.isatty()))
+        print(render_terminal(reply.analysis, color=wants_color(sys.stdout)))
     return 0
