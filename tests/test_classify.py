@@ -23,6 +23,9 @@ SPECULATION = [
     "Residents fear that the plant will pollute the river.",
     "The shortage is likely to last into the spring.",
     "Economists said a recession could follow if rates keep rising.",
+    "He faces up to 10 years in prison if convicted.",
+    "Nurses threatened to strike unless the hospital raises wages.",
+    "The fire appears to have started in the kitchen.",
 ]
 CLAIM = [
     "The mayor said the budget was balanced.",
@@ -41,6 +44,16 @@ CLAIM = [
     "The county estimated the storm damage at $3 million.",
     "The plant closed its night shift, people briefed on the decision say.",
     "The singer’s publicist said she “does not respond to speculation.”",
+    "The suspect is believed to have fled the state.",
+    "Witnesses reported seeing a man run from the store.",
+    "The court heard that the alarm had been switched off.",
+    "Some analysts questioned whether the merger made sense.",
+    "Residents described a loud bang before the fire.",
+    "The union called the decision “a betrayal.”",
+    "The minister dismissed the report as partisan.",
+    "The mayor denied any wrongdoing.",
+    "The police chief defended the officers' actions.",
+    "An official who was not authorized to speak publicly confirmed the layoffs.",
 ]
 OPINION = [
     "The council's reckless decision leaves taxpayers holding the bill.",
@@ -56,6 +69,11 @@ OPINION = [
     "The projections look wildly optimistic for a company that has yet to turn a profit.",
     "The merger is the sharpest test yet of the chairman's leadership.",
     "Shoppers, weary of rising prices, met the sale with something close to euphoria.",
+    "The ruling is a victory for common sense.",
+    "It is hard to see how the council can justify the expense.",
+    "The cuts are unpopular, and for good reason.",
+    "What a mess.",
+    "The internet is losing its mind over the finale!",
 ]
 FACT = [
     "The council voted 6-3 on Tuesday to approve the budget.",
@@ -79,6 +97,19 @@ FACT = [
     "A judge paused the rule in a brief ruling, concluding that the city was likely to lose at trial.",
     "The complaint seeks back pay and accuses the bakery of wage theft.",
     "The two unions are still negotiating how the savings would be shared.",
+    "Smith could not be reached for comment.",
+    "The company would not comment on the lawsuit.",
+    "The chamber could not agree on a budget last year.",
+    "The city unveiled a plan to build 2,000 affordable homes.",
+    "The theft was reported to police on Monday.",
+    "The judge asked prosecutors if they objected to the delay.",
+    "The law applies only if the employer has 50 workers.",
+    "The suit asks the court to order a breakup if needed.",
+    "Once again, the council met behind closed doors.",
+    "The conduct described in the indictment took place in 2019.",
+    "The judge dismissed the lawsuit as moot.",
+    "Police called the victim's family a few hours later.",
+    "The mayor called on the council to adopt a budget.",
 ]
 
 
@@ -152,6 +183,30 @@ def test_opinion_voice_makes_unmarked_sentences_opinion_but_keeps_checkable_fact
     assert classify("Renters are tired of waiting.", opinion_voice=True).kind == Kind.OPINION
     assert classify("Renters are tired of waiting.").kind == Kind.FACT
     assert classify("The measure is on the Nov. 3 ballot.", opinion_voice=True).kind == Kind.FACT
+
+
+def test_opinion_voice_keeps_counts_and_launches_as_facts() -> None:
+    assert classify("Hospitals treated 212 scooter riders.", opinion_voice=True).kind == Kind.FACT
+    assert classify("The city launched a scooter pilot.", opinion_voice=True).kind == Kind.FACT
+    assert classify("The city loves its scooters.", opinion_voice=True).kind == Kind.OPINION
+
+
+def test_a_verb_plans_to_is_still_a_plan_for_the_future() -> None:
+    assert classify("The agency plans to close 12 offices.").kind == Kind.SPECULATION
+    assert classify("The agency unveiled plans to close 12 offices.").kind == Kind.SPECULATION
+    assert classify("The agency unveiled its plans to close 12 offices.").kind == Kind.FACT
+
+
+def test_a_condition_inside_second_hand_speech_is_the_report() -> None:
+    statement = classify("Workers said managers had warned that the plant would close if the union won.")
+    assert statement.kind == Kind.CLAIM, statement.why
+
+
+def test_an_unnamed_subject_is_the_source_not_an_article() -> None:
+    statement = classify("A source close to the singer told reporters the tour was off.")
+    assert statement.kind == Kind.CLAIM and statement.source == "A source close to the singer"
+    passive = classify("Several sponsors are said to be reviewing their deals with Moreno.")
+    assert passive.kind == Kind.CLAIM and passive.source is None
 
 
 def test_editorial_notes_are_facts() -> None:

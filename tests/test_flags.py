@@ -60,6 +60,30 @@ def test_headline_overstates_when_a_sensational_headline_meets_a_body_that_admit
     assert FlagKind.HEADLINE_OVERSTATES not in _flags(calm)
 
 
+def test_headline_overstates_when_a_plain_headline_drops_the_unnamed_sources_of_the_lead() -> None:
+    article = Article(
+        title="Senate strikes border deal",
+        headline="Senate strikes border deal",
+        text=(
+            "Senate negotiators have reached a tentative border deal, according to three aides familiar "
+            "with the talks.\n\n"
+            "The House passed its own bill in March.\n\n"
+            "Senator Rosa Delgado said talks were productive."
+        ),
+    )
+    flags = LocalEngine().analyse_sync(article).flags
+    overstates = [f for f in flags if f.kind == FlagKind.HEADLINE_OVERSTATES]
+    assert overstates and "unnamed sources" in overstates[0].detail
+    assert FlagKind.ANONYMOUS_SOURCING in {f.kind for f in flags}
+    hedge = "Senate nears border deal, aides say"
+    hedged = article.model_copy(update={"title": hedge, "headline": hedge})
+    assert FlagKind.HEADLINE_OVERSTATES not in _flags(hedged)
+    named = article.model_copy(
+        update={"text": article.text.replace("three aides familiar with the talks", "Senator Ana Ruiz")}
+    )
+    assert FlagKind.HEADLINE_OVERSTATES not in _flags(named)
+
+
 def test_the_link_slug_counts_as_a_headline() -> None:
     article = Article(
         url="https://example.test/2026/02/03/breaking-governor-will-resign-today-sources-say/", title="x"
@@ -124,6 +148,24 @@ def test_unverified_viral() -> None:
         update={"title": "Residents question factory", "headline": "Residents question factory"}
     )
     assert FlagKind.UNVERIFIED_VIRAL not in _flags(calm)
+
+
+def test_facts_that_report_no_response_do_not_confirm_a_viral_story() -> None:
+    silent = VIRAL.model_copy(
+        update={
+            "text": VIRAL.text
+            + "\n\nThe plant's owner did not respond to a request for comment.\n\n"
+            + "The county does not typically comment on inspections."
+        }
+    )
+    assert FlagKind.UNVERIFIED_VIRAL in _flags(silent)
+
+
+def test_social_media_posts_are_not_a_named_source() -> None:
+    posts = VIRAL.model_copy(
+        update={"text": VIRAL.text + "\n\nAccording to posts circulating on X, the plant skipped checks."}
+    )
+    assert FlagKind.UNVERIFIED_VIRAL in _flags(posts)
 
 
 def test_every_flag_has_a_detail_line() -> None:

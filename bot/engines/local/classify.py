@@ -84,17 +84,18 @@ def _ruling_cut(core: str) -> int:
     return min(ends) if ends else len(core)
 
 
-def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
-    """Modal, future, conditional and fear/hope cues in the central part."""
-    found: list[_Cue] = []
-    if cues.CONDITIONAL_START.search(sentence):
-        found.append(_Cue("conditional: if", 0, 0))
-    for pattern in (cues.MODAL_IDIOM, cues.UNANSWERED, cues.PAST_SCHEDULE, cues.DESCRIPTIVE_MODAL):
-        core = _blank(core, pattern)
+def _reported_from(core: str) -> int:
+    """Where speech reported second-hand begins ("said managers had warned that ..."), else the end."""
     nested = cues.NESTED_REPORT.search(core)
-    for match in cues.MODAL.finditer(core):
-        if nested and nested.end() <= match.start() and _attribution_cues(core[: nested.start()]):
-            continue
+    if nested and _attribution_cues(core[: nested.start()]):
+        return nested.end()
+    return len(core)
+
+
+def _modal_cues(core: str, reported: int) -> list[_Cue]:
+    """Modal verbs before `reported`, without "will" the noun, "May" the month or "would-be"."""
+    found: list[_Cue] = []
+    for match in cues.MODAL.finditer(core, 0, reported):
         word = match.group(0)
         around = core[max(0, match.start() - 20) : match.end() + 10]
         if word.lower() == "will" and cues.WILL_NOUN.search(around):
@@ -108,11 +109,41 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         if word.lower() == "would" and cues.WOULD_BE.match(core, match.start()):
             continue
         found.append(_Cue(f"modal: {word.lower().lstrip('’')}", match.start(), match.end()))
+    return found
+
+
+def _condition_cues(core: str, reported: int) -> list[_Cue]:
+    """A condition after the sentence start ("faces 10 years if convicted"), not `if` as "whether"."""
+    return [
+        _Cue(f"conditional: {match.group(0).lower()}", match.start(), match.end())
+        for match in cues.CONDITIONAL_CLAUSE.finditer(core, 0, reported)
+        if match.start() > 0 and not cues.IF_AS_WHETHER.search(core, 0, match.start())
+    ]
+
+
+def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
+    """Modal, future, conditional, inference and fear/hope cues in the central part."""
+    found: list[_Cue] = []
+    if cues.CONDITIONAL_START.search(sentence):
+        found.append(_Cue("conditional: if", 0, 0))
+    for pattern in (
+        cues.MODAL_IDIOM,
+        cues.UNANSWERED,
+        cues.PAST_SCHEDULE,
+        cues.DESCRIPTIVE_MODAL,
+        cues.REFUSAL,
+        cues.PAST_ABILITY,
+        cues.PLAN_NOUN,
+    ):
+        core = _blank(core, pattern)
+    reported = _reported_from(core)
+    found += _modal_cues(core, reported) + _condition_cues(core, reported)
     for pattern, kind in (
         (cues.FUTURE_PHRASE, "future"),
         (cues.EXPECT, "prediction"),
         (cues.GOING_TO, "future"),
         (cues.FEAR_HOPE, "fear/hope"),
+        (cues.INFERENCE, "inference"),
     ):
         for match in pattern.finditer(core):
             phrase = " ".join(match.group(0).lower().split())
@@ -138,6 +169,8 @@ def _say_is_attribution(core: str, match: re.Match[str]) -> bool:
     } and cues.PASSIVE_BEFORE.search(before):
         return False
     if verb in cues.NEEDS_CLAUSE and not cues.CLAUSE_AFTER.match(core, match.end()):
+        return False
+    if verb == "described" and cues.PARTICIPLE_AFTER.match(core, match.end()):
         return False
     if cues.SUBORDINATOR.search(before) and len(before.split()) > 3:
         return False  # "... nearly four weeks after it says it discovered ...": not the main clause
@@ -174,6 +207,16 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
                 found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
     for match in cues.ACCUSED_PASSIVE.finditer(unquoted):
         found.append(_Cue("attribution: accused", match.start(), match.end()))
+    for match in cues.HEARSAY.finditer(unquoted):
+        phrase = " ".join(match.group(0).lower().split())
+        found.append(_Cue(f"attribution: {phrase}", match.start(), match.end()))
+    for pattern, kind in ((cues.CHARACTERISES, "characterises"), (cues.DENIES, "denies")):
+        for match in pattern.finditer(unquoted):
+            if not cues.COURT_SUBJECT.search(_SUBJECT_BREAK.split(unquoted[: match.start()])[-1]):
+                found.append(_Cue(f"attribution: {kind}", match.start(), match.end()))
+    anonymous = cues.ANON_SOURCE.search(unquoted)
+    if anonymous and len(unquoted[: anonymous.start()].split()) <= 2:
+        found.append(_Cue("attribution: unnamed source", anonymous.start(), anonymous.end()))
     for match in cues.ACCUSES_OF.finditer(unquoted):
         # "The suit accuses the firm of fraud" reports what a filing says: the filing is the fact
         if not _FILING_SUBJECT.search(_SUBJECT_BREAK.split(unquoted[: match.start()])[-1]):
@@ -190,6 +233,7 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
         (cues.EVALUATIVE_FRAME, "evaluative framing"),
         (cues.WRITER_ADVERB, "writer's voice"),
         (cues.RHETORIC, "rhetorical framing"),
+        (cues.EXCLAMATION, "exclamation"),
         (cues.IMPERATIVE_START, "imperative"),
         (cues.NORMATIVE, "normative"),
         (cues.FIRST_PERSON, "first person"),
@@ -257,8 +301,13 @@ def _source(
             source = _clean_source(re.split(r"[,;.]", tail, maxsplit=1)[0])
             if source:
                 return source
-        elif cue.label.startswith("attribution: report") or cue.label == "attribution: allegedly":
+        elif cue.label.startswith("attribution: report") or cue.label in {
+            "attribution: allegedly",
+            "attribution: unnamed source",
+        }:
             continue
+        elif cues.PASSIVE_BEFORE.search(core[: cue.start]):
+            continue  # "is said to be": nobody is named
         elif cue.label == "attribution: second-hand report":
             words = re.sub(
                 r"\b(?:as|described|reported|first|by|according|to|citing)\b", " ", core[cue.start : cue.end]

@@ -66,7 +66,48 @@ PAST_SCHEDULE = re.compile(r"\b(?:was|were|had\s+been)\s+set\s+to\b", _I)
 # would have required ...") and a purpose clause ("rewrote the rules so that it would win").
 DESCRIPTIVE_MODAL = re.compile(r"\b(?:that|which|who)\s+would\s+have\b|\bso\s+that\b[^,;]*", _I)
 CONDITIONAL_START = re.compile(
-    r"^\W*(?:(?:but|and|so|still|yet|even)\s+)?(?:if|unless|should|were|once|whether)\b", _I
+    r"^\W*(?:(?:but|and|so|still|yet|even)\s+)?(?:if|unless|should|were|once(?!\s+(?:again|more|upon)\b)"
+    r"|whether)\b",
+    _I,
+)
+# A condition later in the sentence ("faces 10 years if convicted", "threatened to strike unless ...");
+# not "as if", "if needed", "if any", a rule's "only if", nor a concession ("a sensible line, if a
+# blurry one").
+CONDITIONAL_CLAUSE = re.compile(
+    r"(?<!\bas\s)(?<!\bonly\s)\b(?:if|unless)\b(?!\s+(?:needed|necessary|any|anything|so|not|ever|only|at\s+all"
+    r"|possible|applicable|appropriate|warranted|a|an)\b)",
+    _I,
+)
+# "asked prosecutors if", "unclear if": `if` as "whether" after a verb of asking, knowing or finding out.
+IF_AS_WHETHER = re.compile(
+    r"\b(?:ask|wonder|know|say|said|see|saw|decid|determin|check|unclear|clear|sure|tell|told|question|doubt"
+    r"|consider|assess|review|examin|investigat|learn|confirm|find\s+out|found\s+out)\w*\s+"
+    r"(?:[\w’'-]+\s+){0,2}$",
+    _I,
+)
+# What the text infers without establishing it ("appears to have started", "apparently").
+INFERENCE = re.compile(
+    r"\b(?:appears?|appeared|seems?|seemed)\s+to\b|\bit\s+(?:appears|appeared|seems|seemed)\s+(?:that|likely)\b"
+    r"|\bapparently\b",
+    _I,
+)
+# "a plan to", "the city's plans to": a plan that was announced, not a prediction.
+PLAN_NOUN = re.compile(
+    r"\b(?:a|an|the|its|their|his|her|our|this|that|[\w-]+[’']s)\s+(?:(?:new|revised|proposed|broader|[$£€]?[\d.,]+"
+    r"(?:\s+(?:million|billion|trillion|bn|m))?|\w+-[\w-]+)\s+)?plans?\s+to\b",
+    _I,
+)
+# Refusals and past inability: "could not be reached", "would not comment", "could not agree last year".
+REFUSAL = re.compile(
+    r"\b(?:could\s+not|couldn[’']t)\s+be\s+(?:reached|contacted|located)\b"
+    r"|\b(?:would\s+not|wouldn[’']t)\s+(?:comment|say|discuss|confirm|elaborate|answer|speculate|disclose"
+    r"|identify|name|respond)\b",
+    _I,
+)
+PAST_ABILITY = re.compile(
+    r"\bcould(?:\s+not|n[’']t)\s+[^,;.]*?\b(?:last\s+(?:year|week|month|night|season|time)|yesterday"
+    r"|years?\s+ago|in\s+(?:19|20)\d\d|at\s+the\s+time|back\s+then)\b",
+    _I,
 )
 
 # --- attribution (claims) ---------------------------------------------------------------
@@ -79,7 +120,7 @@ SAY_VERB = re.compile(
     r"|acknowledges|asserted|asserts|stated|testified|testifies|believe|believes|believed"
     r"|agreed|agrees|agree|warned|warns|warn|countered|counters|complained|complains|suggested|suggests"
     r"|disputed|disputes|dispute|predicted|predicts|conceded|concedes|stressed|stresses|cautioned"
-    r"|estimated|estimates|estimate)\b",
+    r"|estimated|estimates|estimate|described)\b",
     _I,
 )
 # Verbs that only attribute when a clause or a quotation follows ("noted that", "added:").
@@ -103,8 +144,9 @@ CLAUSE_AFTER = re.compile(
 PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+$", _I)
 NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its|these|those|such|any|no|of|false|new)\s+$", _I)
 ANON_SOURCE = re.compile(
-    r"\b((?:(?:two|three|several|multiple|some|many)\s+)?(?:sources?|people|persons?|insiders?|officials?"
-    r"|individuals?)\s+(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of|briefed\s+on"
+    r"\b((?:(?:two|three|four|several|multiple|some|many)\s+)?(?:sources?|people|persons?|insiders?|officials?"
+    r"|individuals?|aides?|advis[eo]rs?|staffers?|diplomats?|executives?|employees?|lawmakers?)\s+"
+    r"(?:familiar\s+with|close\s+to|with\s+(?:direct\s+)?knowledge\s+of|briefed\s+on"
     r"|(?:who\s+)?(?:was|were)\s+not\s+authori[sz]ed)[^,.;]*"
     r"|(?:an?\s+)?(?:unnamed|anonymous)\s+\w+(?:\s+\w+)?"
     r"|(?:who|which)\s+(?:spoke|asked)\s+(?:on\s+(?:the\s+)?condition\s+of|not\s+to\s+be)\s+(?:anonymity|named|identified)"
@@ -136,6 +178,43 @@ NEGATED_SAY = re.compile(
 )
 # "Allies accused her of grandstanding": an accusation is their say-so ("accusing" is a side detail).
 ACCUSES_OF = re.compile(r"\b(accused|accuses|accuse)\s+(?:[\w’'-]+\s+){1,4}?of\b", _I)
+# "the payments described in the complaint": a participle naming a document's contents, no speaker.
+PARTICIPLE_AFTER = re.compile(r"\s+(?:in|by|above|below|earlier|here|on|at|during|under)\b", _I)
+# Say-so without a speech verb: "is believed to have", "witnesses reported seeing", "the court heard
+# that", "analysts questioned whether".
+HEARSAY = re.compile(
+    r"\b(?:is|are|was|were|been|being)\s+(?:widely\s+|also\s+)?(?:(?:believed|thought|understood|rumou?red"
+    r"|alleged|reputed)\s+to|reported\s+to\s+(?:be|have))\b"
+    r"|\breported\s+(?:seeing|hearing|smelling|feeling|being|having|receiving|noticing|witnessing)\b"
+    r"|\b(?:heard|(?:was|were|been)\s+told)\s+(?:that|how)\b"
+    r"(?!\s*[.,;!?]|\s+(?:before|again|already|too|often|from|in|at|on|during)\b)"
+    r"|\b(?:questioned|questions|wondered|wonders|doubted|doubts)\s+(?:whether|if|why|how)\b",
+    _I,
+)
+# A characterisation that is someone's: "called the ruling “a disgrace”", "dismissed the report as
+# partisan" (not "called on the mayor to resign", "called the police a day later"). A quotation
+# blanked to spaces before matching counts as the quoted characterisation.
+CHARACTERISES = re.compile(
+    r"\b(?:called|calls|labell?ed|labels|branded|brands|dubbed|dubs|termed|terms)\s+"
+    r"(?!(?:on|for|off|in|out|up|back|upon|at|into)\b)(?:(?!(?:to|that|and)\b)[\w’'-]+\s+){1,4}?"
+    r"(?:an?\s+(?!(?:day|week|month|year|few|number|second|third|half|total|couple)\b)|[“\"‘]|\s{2,})"
+    r"|\b(?:denounc|dismiss|describ|characteri[sz]|portray|hail|prais|condemn|critici[sz]|decr[iy]|lambast"
+    r"|blast|slamm)\w*\s+(?:(?!(?:to|that)\b)[\w’'-]+\s+){1,5}?as\b",
+    _I,
+)
+# A denial aimed at an accusation ("denied any wrongdoing", "rejected the union's account") and a
+# defence of what was criticised ("defended the officers' actions"; not "defended his title").
+DENIES = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|rejects|reject|disputed|disputes|dispute|refuted|refutes|rebutted)"
+    r"\s+(?:[\w’'-]+\s+){0,3}?(?:wrongdoing|allegations?|accusations?|claims?|charges?|reports?|account"
+    r"|characteri[sz]ation|suggestions?|assertions?|findings|criticism|involvement|responsibility|knowledge"
+    r"|liability|misconduct)\b"
+    r"|\bdefend(?:ed|s|ing)?\s+(?:[\w’'-]+\s+){0,3}?(?:actions?|decisions?|polic(?:y|ies)|record|conduct|comments"
+    r"|remarks|response|handling|choices?|statements?|approach|tactics)\b",
+    _I,
+)
+# Courts and judges rule: their rejecting or characterising is a ruling, not say-so.
+COURT_SUBJECT = re.compile(r"\b(?:court|judge|justices?|jury|panel|tribunal|magistrate)\b", _I)
 
 # --- opinion ----------------------------------------------------------------------------
 EVALUATIVE = re.compile(
@@ -159,16 +238,15 @@ EVALUATIVE = re.compile(
         rubber-stamp rubber_stamp kowtow caved capitulated capitulation meltdown bloodbath firestorm
         crusade vendetta rant ranted screed diatribe gaffe blunder blunders fumble fumbled debacle
         deepening_divide ransom_note not_exactly far_too too_many too_much way_too all_too bitter bitterly
-        acrimonious punishing grueling gruelling brutal brutally relentless crushing hard_to_square
-        hard_to_reconcile hard_to_believe hard_to_justify hard_to_defend difficult_to_justify
-        impossible_to_ignore hard_to_overstate impossible_to_overstate cannot_be_overstated
+        acrimonious punishing grueling gruelling brutal brutally relentless crushing cannot_be_overstated
         poisonous toxic bruising adrift awkward awkwardly hapless beleaguered embattled weary wearily giddy
         giddiness euphoria euphoric jubilant hard-won lonely glaring feeble lackluster lacklustre moribund
         dire grim grimly bleak chaotic messy murky cozy cosy floundering hollow feckless toothless
         tone-deaf half-hearted half-baked ill-conceived ill-fated dizzying spectacular spectacularly
         humiliating humiliation stinging scathing damning long-suffering high-stakes sharpest fiercest
         bitterest harshest starkest ugliest nastiest wildly woefully painfully sorely strikingly
-        astonishingly hopelessly needlessly"""
+        astonishingly hopelessly needlessly absolutely utterly downright rightly bungled bungling botched
+        squandered let_down"""
     )
     + r")\b",
     _I,
@@ -177,9 +255,17 @@ EVALUATIVE = re.compile(
 EVALUATIVE_FRAME = re.compile(
     r"\bthe\s+latest\s+(?:blow|twist|turn|chapter|salvo|setback|flashpoint|skirmish|broadside|front)\b"
     r"|\b(?:it|this|that)\s+(?:is|was)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:victory|defeat|episode|moment|setback"
-    r"|turn|win|loss|twist|irony|gamble|reversal|triumph|coup|headache|spectacle)\b",
+    r"|turn|win|loss|twist|irony|gamble|reversal|triumph|coup|headache|spectacle|betrayal|travesty|mockery"
+    r"|affront|insult)\b"
+    r"|\bthe\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|was)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:victory|triumph|betrayal"
+    r"|travesty|mockery|affront|insult)\b"
+    r"|\b(?:hard|difficult|impossible|tough)\s+to\s+(?:see|imagine|believe|justify|defend|square|reconcile|overstate"
+    r"|ignore|understand|fathom|swallow|stomach|excuse|take\s+seriously|argue\s+with)\b"
+    r"|\b(?:for|with)\s+good\s+reason\b",
     _I,
 )
+# An exclamation in the writer's voice: "What a mess.", "... right now!".
+EXCLAMATION = re.compile(r"^\W*what\s+an?\s+[^?]*$|!\W*$", _I)
 # Legal terms of art that contain an evaluative word ("unfair labor practice charges").
 TERM_OF_ART = re.compile(
     r"\b(unfair\s+(?:labor|labour|trade|business)\s+practices?|unfair\s+competition|cruel\s+and\s+unusual"
@@ -253,7 +339,8 @@ STRONG_FACT = re.compile(
     r"(\d+(?:\.\d+)?\s*(?:percent|per\s+cent|%)|[$£€]\s?\d|\b(?:19|20)\d\d\b|\b" + MONTH + r"\s+\d"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(?:filed|sued|voted|approved"
     r"|signed|enacted|arrested|charged|convicted|sentenced|ruled|announced|published|released|caps|shows?"
-    r"|showed|on\s+the\s+ballot)\b)",
+    r"|showed|launched|introduced|hired|fired|paid|spent|on\s+the\s+ballot)\b"
+    r"|\b\d{2,}(?:,\d{3})*\s+(?:[a-z-]+\s+)?[a-z]+s\b)",
     _I,
 )
 BOILERPLATE = re.compile(

@@ -38,6 +38,19 @@ _DOCUMENT = re.compile(
     r"|documents?|records?)\b",
     re.I,
 )
+# A headline that signals its own uncertainty or source ("may", "aides say", "reportedly", a question).
+_HEADLINE_HEDGE = re.compile(
+    r"\b(?:may|might|could|would|will|likely|reportedly|allegedly|reports?|says?|said|sources?|claims?"
+    r"|accus\w*|alleg\w*|expected|plans?|weighs?|considers?|mulls?|eyes|seeks?|talks|poised|nears?|close\s+to"
+    r"|official(?:s|ly)?|aides?|insiders?)\b|[?“\"‘:]",
+    re.I,
+)
+# Social-media chatter is not a speaker a reader could look up.
+_CHATTER = re.compile(
+    r"\b(?:posts?|tweets?|rumou?rs?|screenshots?|social\s+media|users|fans|commenters)\b", re.I
+)
+# A fact that reports a non-event ("did not respond", "does not comment") confirms nothing.
+_NON_EVENT = re.compile(r"\b(?:not|no|never|declined)\b|n[’']t\b", re.I)
 _SLUG_EXT = re.compile(r"\.(?:html?|php|aspx?)$", re.I)
 _GENERIC_SPEAKERS = word_set(
     """officials experts sources critics analysts supporters opponents residents observers prosecutors lawyers
@@ -76,6 +89,8 @@ def is_opinion_piece(article: Article, statements: list[Statement]) -> bool:
 
 def _is_named(source: str) -> bool:
     """True for a speaker a reader could look up ("Lena Carvajal", "Glare Media Group")."""
+    if _CHATTER.search(source):
+        return False
     words = source.replace(",", " ").split()
     if any(w[:1].isupper() for w in words[1:]):
         return True
@@ -91,8 +106,26 @@ def _anonymous(statements: list[Statement]) -> list[Statement]:
     ]
 
 
+def _unnamed_lead(headline: str, statements: list[Statement]) -> Statement | None:
+    """The body's lead when it rests on unnamed sources that a plain, unhedged headline leaves out."""
+    scored = [s for s in statements if s.why != "editorial note"]
+    if not scored or _HEADLINE_HEDGE.search(headline):
+        return None
+    lead = scored[0]
+    if lead.kind in (Kind.CLAIM, Kind.SPECULATION) and cues.ANON_SOURCE.search(lead.text):
+        return lead
+    return None
+
+
 def _headline_overstates(headline: str, statements: list[Statement]) -> str | None:
     """Why the headline says more than the body, or None."""
+    short = headline if len(headline) <= 90 else headline[:88].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    unnamed = _unnamed_lead(headline, statements)
+    if unnamed:
+        return (
+            f"The headline (“{short}”) states as settled what the body attributes to unnamed sources: "
+            f"“{compress(unnamed.text)}”"
+        )
     sensational = bool(_SENSATIONAL.search(headline) or _SHOUTING.search(headline))
     certain = _CERTAINTY.search(headline)
     caveat = next((s for s in statements if s.kind == Kind.FACT and cues.CAVEAT.search(s.text)), None)
@@ -101,7 +134,6 @@ def _headline_overstates(headline: str, statements: list[Statement]) -> str | No
     )
     if not (sensational and (certain or caveat)) and not (certain and caveat and hedged_body):
         return None
-    short = headline if len(headline) <= 90 else headline[:88].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     if caveat:
         return f"The headline (“{short}”) states as settled what the body does not: “{compress(caveat.text)}”"
     return (
@@ -150,8 +182,11 @@ def detect_flags(article: Article, statements: list[Statement], opinion_piece: b
     headline = " ".join(headlines(article))
     viral = _SENSATIONAL.search(headline) or _SHOUTING.search(headline)
     named = any(s.source and _is_named(s.source) for s in statements)
-    # a fact saying that nothing is confirmed is no confirmation
-    facts = sum(s.kind == Kind.FACT and not cues.CAVEAT.search(s.text) for s in statements)
+    # a fact saying that nothing is confirmed is no confirmation, nor is one reporting a non-event
+    facts = sum(
+        s.kind == Kind.FACT and not cues.CAVEAT.search(s.text) and not _NON_EVENT.search(s.text)
+        for s in statements
+    )
     if viral and anonymous and not named and facts <= 0.3 * max(1, len(statements)):
         flags.append(
             Flag(
