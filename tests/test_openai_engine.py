@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import socket
+from pathlib import Path
 
 import pytest
 from support.fake_openai import FakeOpenAI, answer, error, refuse, request_tokens, sent_numbers, user_text
@@ -354,6 +355,18 @@ async def test_a_30000_word_article_is_condensed_within_budget_with_numbering_in
     # The server labelled what it was sent; each label lands on the sentence with that number.
     expected = {0: Kind.SPECULATION, 1: Kind.CLAIM, 2: Kind.FACT}
     assert all(analysis.statements[n - 1].kind == expected[(n - 1) % 3] for n in numbers)
+
+
+def test_the_prompts_are_read_from_inside_the_package_so_a_wheel_carries_them():
+    import tomllib
+
+    import bot
+    from bot.engines.openai_prompt import PROMPTS_DIR
+
+    assert PROMPTS_DIR.parent == Path(bot.__file__).parent and (PROMPTS_DIR / "VERSION").is_file()
+    pyproject = tomllib.loads((Path(bot.__file__).parent.parent / "pyproject.toml").read_text())
+    shipped = pyproject["tool"]["setuptools"]["package-data"]["bot"]
+    assert {"prompts/*.txt", "prompts/VERSION"} <= set(shipped)
 
 
 def test_make_engine_selects_openai_and_refuses_without_a_key():

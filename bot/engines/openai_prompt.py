@@ -12,8 +12,8 @@ import bot
 from bot.legal.knowledge import Topic
 from bot.models import LANGUAGE_CODE, Article
 
-# The package is installed editable, so the templates live next to it in the repository.
-PROMPTS_DIR = Path(bot.__file__).parent.parent / "prompts"
+# The templates are edited in the repository's prompts/; bot/prompts links there, and a wheel ships them.
+PROMPTS_DIR = Path(bot.__file__).parent / "prompts"
 # Tokens a sentence's "[n] " prefix and line break add in o200k (4 up to [9999]), counted in the budget.
 NUMBER_TOKENS = 5
 # The model only needs a topic's leading authorities to judge fit; it never cites them itself.
