@@ -10,7 +10,7 @@ from support.page_server import PageServer
 
 from bot.config import Settings
 from bot.engines.local import LocalEngine
-from bot.models import Analysis, Article
+from bot.models import Analysis, Article, Usage
 from bot.service.service import ExplainService
 from bot.service.types import Status, Where, Who
 
@@ -156,6 +156,32 @@ async def test_the_cache_expires_after_its_ttl(tmp_path, pages):
             await svc.explain(pages.url("/news/parks"), where("c3"), Who(user_id="u1"))
         ).status == Status.OK
     assert pages.hits["/news/parks"] == 2 and engine.calls == 2
+
+
+class FlakyModelEngine(CountingEngine):
+    """Answers like an OpenAI engine whose first call failed and fell back to the local rules."""
+
+    def analyse_sync(self, article: Article) -> Analysis:
+        analysis = super().analyse_sync(article)
+        if self.calls == 1:
+            return analysis.model_copy(update={"usage": Usage(requests=3, fallback="rate_limited")})
+        return analysis
+
+
+async def test_a_fallback_answer_is_cached_only_briefly_so_the_model_is_asked_again(tmp_path, pages):
+    clock = Clock(EVENING)
+    engine = FlakyModelEngine()
+    link = pages.url("/news/parks")
+    async with ExplainService(settings_for(tmp_path), engine=engine, clock=clock) as svc:
+        first = await svc.explain(link, where("c1"), Who(user_id="u1"))
+        assert first.analysis.usage.fallback == "rate_limited"
+        clock.now += 5 * 60
+        assert (await svc.explain(link, where("c2"), Who(user_id="u2"))).status == Status.CACHED
+        clock.now += 6 * 60
+        again = await svc.explain(link, where("c3"), Who(user_id="u3"))
+        assert again.status == Status.OK and again.analysis.usage.fallback is None
+        assert await svc.cached_analysis(link, where()) == again.analysis
+    assert engine.calls == 2
 
 
 async def test_the_same_link_in_the_same_channel_points_to_the_earlier_answer(tmp_path, pages):

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 HOUR = 3600.0
 LINKS_SCANNED = 20
+FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
 
 
@@ -299,7 +300,12 @@ class ExplainService:
             await self._store.settle(ticket, "failed", "unexpected")
             raise errors.EngineFailed(messages.unexpected_failure()) from exc
         usage = analysis.usage
-        await self._store.save_analysis(key, url, analysis, article.text, self._clock())
+        saved_at = self._clock()
+        if usage.fallback:
+            # A stand-in answer after a model failure: kept only briefly, so the model is asked again
+            # once the outage or rate limit has passed (stored as if older, to expire early).
+            saved_at -= max(0.0, self._ttl - FALLBACK_KEPT)
+        await self._store.save_analysis(key, url, analysis, article.text, saved_at)
         await self._store.settle(ticket, "analysis", usage.fallback, usage.input_tokens + usage.output_tokens)
         return analysis, True
 
