@@ -36,7 +36,7 @@ class CountingEngine(LocalEngine):
 class TranslatingEngine:
     """A multilingual engine (no `analyse_sync`): the local analysis, its summary tagged with the language."""
 
-    name = "translating"
+    name = version = "translating"
     multilingual = True
 
     def __init__(self) -> None:
@@ -138,6 +138,19 @@ async def test_the_language_setting_costs_nothing_with_an_english_only_engine(tm
         assert german.status == Status.CACHED
         assert await service.cached_analysis(link, where(workspace="berlin")) == german.analysis
     assert engine.calls == 1
+
+
+async def test_new_engine_rules_re_explain_a_cached_link(tmp_path, pages):
+    class EditedRules(CountingEngine):
+        version = "local/edited"
+
+    old, new = CountingEngine(), EditedRules()
+    async with ExplainService(settings_for(tmp_path), engine=old) as service:
+        await service.explain(pages.url("/news/parks"), where("c1"), Who(user_id="u1"))
+    async with ExplainService(settings_for(tmp_path), engine=new) as service:
+        again = await service.explain(pages.url("/news/parks"), where("c2"), Who(user_id="u2"))
+    assert again.status == Status.OK and (old.calls, new.calls) == (1, 1)
+    assert old.version.startswith("local/") and old.version != new.version
 
 
 async def test_the_cache_expires_after_its_ttl(tmp_path, pages):

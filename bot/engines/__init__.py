@@ -17,6 +17,11 @@ class Engine(Protocol):
         ...
 
     @property
+    def version(self) -> str:
+        """What the cache keys on: changes whenever the engine may answer differently."""
+        ...
+
+    @property
     def multilingual(self) -> bool:
         """True when the engine writes its own sentences in the requested reply language."""
         ...

@@ -116,6 +116,11 @@ class OpenAIEngine:
         """`openai:<model>/<prompt version>`."""
         return f"openai:{self._settings.model}/{self._prompts.version}"
 
+    @property
+    def version(self) -> str:
+        """Model and prompt version: the cache keys on what `name` records."""
+        return self.name
+
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         await self._client.close()

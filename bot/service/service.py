@@ -217,10 +217,11 @@ class ExplainService:
         return wanted if self.engine.multilingual else "en"
 
     def _cache_key(self, url: str, language: str) -> str:
-        # The engine name carries model and prompt version, so upgrading either re-explains;
+        # The engine version names model and prompt (or the offline rules), so upgrading re-explains;
         # each reply language is an analysis of its own.
         language = self._language(language)
-        return f"{self.engine.name}|{url}" if language == "en" else f"{self.engine.name}|{language}|{url}"
+        version = self.engine.version
+        return f"{version}|{url}" if language == "en" else f"{version}|{language}|{url}"
 
     @staticmethod
     def _answer(status: Status, url: str, analysis: Analysis) -> ExplainResult:

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
+
 from bot.engines.local.classify import classify_all
 from bot.engines.local.flags import detect_flags, is_opinion_piece
 from bot.engines.local.segment import is_heading, split_sentences
 from bot.engines.local.summarise import summarise
 from bot.legal.matcher import match_legal
 from bot.models import Analysis, Article, Usage
+
+
+@cache
+def rules_digest() -> str:
+    """A short digest of every file the offline answer depends on: its rules and the legal knowledge."""
+    package = Path(__file__).resolve().parent.parent.parent
+    files = sorted(
+        [*(package / "engines" / "local").glob("*.py"), *(package / "legal").glob("*.py")]
+        + [*(package / "knowledge").glob("*.yaml")]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def body_sentences(article: Article) -> list[str]:
@@ -23,6 +41,11 @@ class LocalEngine:
 
     name = "local"
     multilingual = False  # its rules and sentences are English
+
+    @property
+    def version(self) -> str:
+        """`local/<digest of the rules and the knowledge base>`: an edited rule re-explains links."""
+        return f"local/{rules_digest()}"
 
     def analyse_sync(self, article: Article) -> Analysis:
         """Explain one article on the calling thread (pure CPU work)."""
