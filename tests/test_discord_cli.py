@@ -3,6 +3,7 @@
 `sync` talks to a local stand-in for Discord's HTTP API (discord.py's base URL pointed at 127.0.0.1).
 """
 
+import asyncio
 import base64
 import json
 import logging
@@ -207,5 +208,59 @@ async def test_sync_registers_every_command_in_one_guild(discord_api, capsys):
 
 
 async def test_a_rejected_token_stops_the_bot_with_a_clear_log_line(discord_api, caplog):
-    assert await runner.connect(Settings(DISCORD_TOKEN="wrong.token.value"), service=None) == 1
+    settings = Settings(DISCORD_TOKEN="wrong.token.value")
+    assert await runner.connect(settings, service=None, stop=asyncio.Event()) == 1
     assert "Discord rejected DISCORD_TOKEN" in caplog.text and "wrong.token.value" not in caplog.text
+
+
+class GatewayStandIn:
+    """What `_until_stopped` needs of a client: `start` runs until `close`, `stop` drains first."""
+
+    def __init__(self) -> None:
+        self.closed = asyncio.Event()
+        self.drained_for: float | None = None
+
+    async def start(self, token: str) -> None:
+        await self.closed.wait()
+
+    async def stop(self, drain_seconds: float) -> None:
+        self.drained_for = drain_seconds
+        self.closed.set()
+
+
+async def test_a_stop_signal_drains_and_disconnects():
+    client, stop = GatewayStandIn(), asyncio.Event()
+    running = asyncio.create_task(runner._until_stopped(client, "token", stop))
+    await asyncio.sleep(0.05)
+    assert not running.done()
+    stop.set()  # what SIGTERM does
+    await asyncio.wait_for(running, 5)
+    assert client.drained_for == runner.DRAIN_SECONDS
+
+
+async def test_stopping_lets_running_handlers_finish_and_ignores_new_events():
+    client = FootnoteClient(Settings(_env_file=None), service=None)
+    closed_after: list[bool] = []
+    finished = asyncio.Event()
+
+    async def answer_being_written() -> None:
+        await asyncio.sleep(0.1)
+        finished.set()
+
+    async def close() -> None:
+        closed_after.append(finished.is_set())
+
+    client.close = close
+    handler = asyncio.create_task(client._guarded("message", answer_being_written()))
+    await asyncio.sleep(0.01)
+    await client.stop(drain_seconds=5)
+    assert closed_after == [True]  # disconnected only once the answer was out
+
+    late = asyncio.Event()
+
+    async def new_event() -> None:
+        late.set()
+
+    await client._guarded("message", new_event())
+    assert not late.is_set()
+    await handler

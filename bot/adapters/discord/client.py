@@ -6,12 +6,14 @@ gateway loop carries on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from typing import Any
 
 import discord
 
+from bot.adapters.activity import Activity
 from bot.adapters.discord.app_commands import build_tree
 from bot.adapters.discord.handlers import Handlers, on_button, tell_failure
 from bot.adapters.discord.views import AnswerButton
@@ -37,6 +39,8 @@ class FootnoteClient(discord.Client):
         self.service = service
         self.handlers: Handlers | None = None
         self.tree = build_tree(self)
+        self.handler_runs = Activity()  # not `activity`: discord.Client uses that for presence
+        self.stopping = False  # set on shutdown: new events are ignored, running ones finish
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: bind the handlers to our own user id, restore the buttons."""
@@ -61,11 +65,24 @@ class FootnoteClient(discord.Client):
                 self.settings.discord_request_emoji,
             )
 
-    async def _guarded(self, event: str, work: Awaitable[None]) -> None:
+    async def _guarded(self, event: str, work: Coroutine[Any, Any, None]) -> None:
+        if self.stopping:
+            work.close()
+            return
+        async with self.handler_runs.track():
+            try:
+                await work
+            except Exception:
+                log.exception("the %s handler failed", event)
+
+    async def stop(self, drain_seconds: float) -> None:
+        """Take no new events, give answers being written up to `drain_seconds`, then disconnect."""
+        self.stopping = True
         try:
-            await work
-        except Exception:
-            log.exception("the %s handler failed", event)
+            await asyncio.wait_for(self.handler_runs.idle(), drain_seconds)
+        except TimeoutError:
+            log.warning("stopping with answers still being written")
+        await self.close()
 
     async def on_message(self, message: discord.Message) -> None:
         if self.handlers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 import discord
 
@@ -12,6 +13,8 @@ from bot.config import Settings
 from bot.service.types import Service
 
 log = logging.getLogger("footnote.discord")
+
+DRAIN_SECONDS = 30.0  # on shutdown, answers being written get this long to finish
 
 # At DEBUG these log follow-up webhook URLs and gateway payloads, which carry interaction tokens.
 TOKEN_LOGGERS = ("discord.http", "discord.gateway", "discord.webhook")
@@ -43,21 +46,28 @@ async def _serve(settings: Settings) -> int:
 
     service = ExplainService(settings)
     await service.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop and systemd send SIGTERM
+        loop.add_signal_handler(sig, stop.set)
     try:
-        return await connect(settings, service)
+        return await connect(settings, service, stop)
     finally:
+        log.info("stopping")
         await service.close()
 
 
-async def connect(settings: Settings, service: Service) -> int:
-    """Connect with Message Content; if the portal has not granted it, carry on with slash commands only."""
+async def connect(settings: Settings, service: Service, stop: asyncio.Event) -> int:
+    """Connect with Message Content; if the portal has not granted it, carry on with slash commands only.
+
+    Runs until Discord disconnects for good or `stop` is set."""
     assert settings.discord_token is not None
     token = settings.discord_token.get_secret_value()
     for message_content in (True, False):
         client = FootnoteClient(settings, service, message_content=message_content)
         try:
             async with client:
-                await client.start(token)
+                await _until_stopped(client, token, stop)
             return 0
         except discord.PrivilegedIntentsRequired:
             log.warning("the Message Content intent is not enabled for this bot; reconnecting without it")
@@ -67,3 +77,14 @@ async def connect(settings: Settings, service: Service) -> int:
             )
             return 1
     return 1
+
+
+async def _until_stopped(client: FootnoteClient, token: str, stop: asyncio.Event) -> None:
+    """`client.start` until it ends by itself or `stop` is set, then a drained disconnect."""
+    running = asyncio.create_task(client.start(token))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if stopping.done():
+        await client.stop(DRAIN_SECONDS)
+    stopping.cancel()
+    await running  # re-raises a refused login or intent

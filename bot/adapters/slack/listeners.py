@@ -7,17 +7,16 @@ service. Every listener catches its own failures, so one bad request never stops
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.activity import Activity
 from bot.adapters.slack.blocks import (
     ACTION_ALL,
     ACTION_DOWN,
@@ -50,37 +49,6 @@ _SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
 _LINK_WORD = re.compile(r"<?https?://", re.IGNORECASE)
 
 Respond = Callable[..., Awaitable[Any]]
-
-
-class Activity:
-    """Listener runs under way and finished, so shutdown can wait for answers still being written."""
-
-    def __init__(self) -> None:
-        self.running = 0
-        self.finished = 0
-        self._changed = asyncio.Condition()
-
-    @asynccontextmanager
-    async def track(self) -> AsyncIterator[None]:
-        """Count one listener run."""
-        async with self._changed:
-            self.running += 1
-        try:
-            yield
-        finally:
-            async with self._changed:
-                self.running -= 1
-                self.finished += 1
-                self._changed.notify_all()
-
-    async def wait_until(self, predicate: Callable[[], bool]) -> None:
-        """Wait until `predicate` holds (checked after every finished run)."""
-        async with self._changed:
-            await self._changed.wait_for(predicate)
-
-    async def idle(self) -> None:
-        """Wait until no listener is running."""
-        await self.wait_until(lambda: self.running == 0)
 
 
 def is_member_message(message: dict[str, Any]) -> bool:
