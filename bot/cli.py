@@ -14,6 +14,8 @@ import logging
 import os
 import sys
 
+from pydantic import ValidationError
+
 from bot import errors
 from bot.config import Settings
 from bot.models import Article, ErrorInfo, ErrorReport
@@ -165,7 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `footnote` console script."""
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # Name the setting and the rule, never the value: it may be a token.
+        for problem in exc.errors(include_input=False, include_url=False):
+            name = ".".join(str(part) for part in problem["loc"])
+            print(f"Configuration error in {name}: {problem['msg']}", file=sys.stderr)
+        return 2
     # A running bot reports what it does; a one-shot command prints its answer and only warnings.
     default_level = "INFO" if args.command == "run" else "WARNING"
     logging.basicConfig(

@@ -95,6 +95,17 @@ class Settings(BaseSettings):
         """An empty line in `.env` (`OPENAI_API_KEY=`) means "not set"."""
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("db")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        """A file path or a `sqlite://` URL: the only backend built in (see bot/service/store.py)."""
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme not in ("", "sqlite"):
+            raise ValueError(
+                f"{scheme}:// databases are not built in yet; use a file path or sqlite:///path/to/file"
+            )
+        return value
+
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""
         return _listed(self.skip_domains, DEFAULT_SKIP_DOMAINS)

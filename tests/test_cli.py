@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config import Settings
 from bot.models import Analysis
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ice-agents-state-prosecution.html"
@@ -89,6 +90,26 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     _, err = reader.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err
     assert reader.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("FOOTNOTE_DB", "postgresql://bot:hunter2@db.internal/fn", "postgresql:// databases are not built"),
+        ("FOOTNOTE_ENGINE", "hunter2", "Input should be 'auto', 'local' or 'openai'"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_without_its_value(monkeypatch, capsys, name, value, said):
+    monkeypatch.setenv(name, value)
+    assert main(["legal", "topics"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Configuration error in {name}: ") and said in err
+    assert "hunter2" not in err and "Traceback" not in err
+
+
+def test_sqlite_paths_and_urls_are_accepted(tmp_path):
+    for value in (str(tmp_path / "f.db"), f"sqlite:///{tmp_path / 'f.db'}"):
+        assert Settings(_env_file=None, FOOTNOTE_DB=value).db_path() == tmp_path / "f.db"
 
 
 @pytest.mark.parametrize("platform", ["discord", "slack"])

@@ -1,8 +1,9 @@
 """The storage interface the service needs, and the records it exchanges.
 
 `SqliteStore` is the default. A server-grade backend (several bot processes on several machines)
-implements this same Protocol and is picked in `ExplainService(settings, store=...)` (or from a
-`postgresql://` value of `FOOTNOTE_DB`); the service does not change. What each method must guarantee:
+implements this same Protocol and is passed as `ExplainService(settings, store=...)`; the service does
+not change (`FOOTNOTE_DB` accepts only SQLite until such a backend exists, and says so for any other
+URL). What each method must guarantee:
 
 - `claim` is an atomic insert-if-absent on (platform, workspace, channel, message, url): PostgreSQL
   `INSERT ... ON CONFLICT DO NOTHING` and check the row count, or Redis `SET key 1 NX EX <ttl>`.
