@@ -205,6 +205,13 @@ async def test_sync_registers_every_command_in_one_guild(discord_api, capsys):
     out = capsys.readouterr().out
     assert "Registered 3 commands in server 555" in out and TOKEN not in out
     assert json.dumps(registered)  # plain JSON Discord accepts
+    footnote = next(c for c in registered if c["name"] == "footnote")
+    per_channel = {
+        sub["name"]
+        for sub in footnote["options"]
+        if any(option["name"] == "channel" for option in sub.get("options", []))
+    }
+    assert per_channel == {"auto", "reactions", "domains", "limits", "language"}
 
 
 async def test_a_rejected_token_stops_the_bot_with_a_clear_log_line(discord_api, caplog):

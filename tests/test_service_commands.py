@@ -101,7 +101,7 @@ async def test_every_change_lands_in_the_audit_log_with_old_and_new(service):
 
 async def test_changes_reply_with_old_and_new_and_show_in_settings(service):
     assert (await service.command("limits user 3 15", HERE, MOD)).text == (
-        "Done: the per-user limit is now 3 per 15 min (was default)."
+        "Done: the per-user limit in this workspace is now 3 per 15 min (was default)."
     )
     assert (await service.command("domains block https://www.Bad.example/x", HERE, MOD)).text == (
         "Done: bad.example is now block (was unlisted)."
@@ -112,6 +112,29 @@ async def test_changes_reply_with_old_and_new_and_show_in_settings(service):
         "Allowed domains: any",
         "Blocked domains: bad.example",
     ]
+
+
+async def test_settings_can_be_overridden_for_one_channel(service):
+    news = Where(platform=HERE.platform, workspace=HERE.workspace, channel="C_NEWS")
+    for text in (
+        "limits user 2 30 <#C_NEWS|news>",
+        "limits links 1 #C_NEWS",
+        "language de <#C_NEWS>",
+        "reactions off here",  # the channel the command was typed in
+        "domains block tabloid.example <#C_NEWS|news>",
+    ):
+        reply = await service.command(text, HERE, MOD)
+        assert reply.text.startswith("Done:") and ("<#C_NEWS>" in reply.text or "here" in text), reply.text
+    overridden = await service.command("settings", news, MOD)
+    assert "2 per user per 30 min" in overridden.text and "Links per message: 1" in overridden.text
+    assert "Blocked domains: tabloid.example" in overridden.text
+    view = await service.channel(news)
+    assert (view.language, view.max_links) == ("de", 1)
+    elsewhere = await service.channel(Where(platform=HERE.platform, workspace=HERE.workspace, channel="C_X"))
+    assert (elsewhere.language, elsewhere.max_links, elsewhere.reaction_requests) == ("en", 3, True)
+    assert (await service.channel(HERE)).reaction_requests is False
+    assert not (await service.links_to_explain("https://tabloid.example/a", news))
+    assert await service.links_to_explain("https://tabloid.example/a", HERE)
 
 
 async def test_bad_arguments_get_the_usage_line_and_change_nothing(service):

@@ -119,8 +119,30 @@ async def _change(ctx: CommandContext, label: str, key: str, value: Any, channel
     return CommandReply(text=f"Done: {label} is now {_show(value)} (was {_show(old)}).")
 
 
-def _scope_name(ctx: CommandContext) -> str:
+def _scope_name(ctx: CommandContext, channel: str = "") -> str:
+    if channel:
+        return f"<#{channel}>"
     return "every workspace" if ctx.where.workspace == GLOBAL else "this workspace"
+
+
+def _in_channel(args: list[str], ctx: CommandContext) -> tuple[list[str], str]:
+    """Split an optional last word naming a channel (`<#C1|news>`, `#C1`, `here`) off the arguments.
+
+    Returns the other arguments and the channel id, or "" for the whole workspace.
+    """
+    if not args:
+        return args, ""
+    last = args[-1]
+    if last.lower() == "here":
+        if not ctx.where.channel:
+            raise BadArguments
+        return args[:-1], ctx.where.channel
+    if last.startswith(("<#", "#")):
+        channel = channel_id(last)
+        if not channel:
+            raise BadArguments
+        return args[:-1], channel
+    return args, ""
 
 
 async def cmd_explain(args: list[str], ctx: CommandContext) -> CommandReply:
@@ -165,19 +187,25 @@ async def cmd_auto(args: list[str], ctx: CommandContext) -> CommandReply:
 
 
 async def cmd_reactions(args: list[str], ctx: CommandContext) -> CommandReply:
-    """Turn 📰 reaction requests on or off."""
+    """Turn 📰 reaction requests on or off, for the workspace or one channel."""
+    args, channel = _in_channel(args, ctx)
     if len(args) != 1:
         raise BadArguments
     return await _change(
-        ctx, f"📰 reaction requests in {_scope_name(ctx)}", "reaction_requests", _on_off(args[0])
+        ctx,
+        f"📰 reaction requests in {_scope_name(ctx, channel)}",
+        "reaction_requests",
+        _on_off(args[0]),
+        channel,
     )
 
 
 async def cmd_domains(args: list[str], ctx: CommandContext) -> CommandReply:
-    """Allow, block or un-list one domain, or list the rules."""
+    """Allow, block or un-list one domain (for the workspace or one channel), or list the rules."""
+    args, channel = _in_channel(args, ctx)
     action = args[0].lower() if args else ""
     if action == "list" and len(args) == 1:
-        policy = await ctx.policy()
+        policy = await ctx.policy(channel or None)
         return CommandReply(text="\n".join(describe_policy(policy)[-2:]))
     if len(args) != 2 or action not in ("allow", "block", "remove"):
         raise BadArguments
@@ -186,23 +214,27 @@ async def cmd_domains(args: list[str], ctx: CommandContext) -> CommandReply:
         raise BadArguments
     rule = {"allow": ALLOW, "block": BLOCK, "remove": None}[action]
     old = await ctx.store.change_setting(
-        ctx.where.workspace, "", domain_key(domain), rule, ctx.actor, ctx.now
+        ctx.where.workspace, channel, domain_key(domain), rule, ctx.actor, ctx.now
     )
-    return CommandReply(text=f"Done: {domain} is now {rule or 'unlisted'} (was {old or 'unlisted'}).")
+    where = f" in {_scope_name(ctx, channel)}" if channel else ""
+    return CommandReply(text=f"Done: {domain} is now {rule or 'unlisted'}{where} (was {old or 'unlisted'}).")
 
 
 async def cmd_limits(args: list[str], ctx: CommandContext) -> CommandReply:
-    """Set the per-user, per-channel or links-per-message limits."""
+    """Set the per-user, per-channel or links-per-message limits, for the workspace or one channel."""
+    args, channel = _in_channel(args, ctx)
     scope = args[0].lower() if args else ""
+    in_scope = _scope_name(ctx, channel)
     if len(args) == 2 and scope == "links":
-        return await _change(ctx, f"links per message in {_scope_name(ctx)}", "max_links", _number(args[1]))
+        return await _change(ctx, f"links per message in {in_scope}", "max_links", _number(args[1]), channel)
     if len(args) != 3 or scope not in ("user", "channel"):
         raise BadArguments
     try:
         limit = RateLimit(count=_number(args[1]), minutes=_number(args[2]))
     except ValidationError as exc:
         raise BadArguments from exc
-    return await _change(ctx, f"the per-{scope} limit", f"{scope}_limit", limit.model_dump())
+    label = f"the per-{scope} limit in {in_scope}"
+    return await _change(ctx, label, f"{scope}_limit", limit.model_dump(), channel)
 
 
 async def cmd_budget(args: list[str], ctx: CommandContext) -> CommandReply:
@@ -214,10 +246,12 @@ async def cmd_budget(args: list[str], ctx: CommandContext) -> CommandReply:
 
 
 async def cmd_language(args: list[str], ctx: CommandContext) -> CommandReply:
-    """Set the reply language (a language code such as en, de, pt-br)."""
+    """Set the reply language (a language code such as en, de, pt-br), for the workspace or one channel."""
+    args, channel = _in_channel(args, ctx)
     if len(args) != 1 or not LANGUAGE_CODE.fullmatch(args[0].lower()):
         raise BadArguments
-    return await _change(ctx, "the reply language", "language", args[0].lower())
+    label = f"the reply language in {_scope_name(ctx, channel)}"
+    return await _change(ctx, label, "language", args[0].lower(), channel)
 
 
 def _figures_line(label: str, figures: Figures) -> str:
@@ -291,17 +325,23 @@ COMMANDS: dict[str, Command] = {
         Command(
             "auto", "auto on|off [channel]", "explain every link in a channel automatically", True, cmd_auto
         ),
-        Command("reactions", "reactions on|off", "let members ask with a 📰 reaction", True, cmd_reactions),
+        Command(
+            "reactions",
+            "reactions on|off [#channel]",
+            "let members ask with a 📰 reaction",
+            True,
+            cmd_reactions,
+        ),
         Command(
             "domains",
-            "domains allow|block|remove|list [domain]",
+            "domains allow|block|remove|list [domain] [#channel]",
             "choose which sites are explained",
             True,
             cmd_domains,
         ),
         Command(
             "limits",
-            "limits user N MINUTES | limits channel N MINUTES | limits links N",
+            "limits user N MINUTES | limits channel N MINUTES | limits links N, each [#channel]",
             "rate limits and links per message",
             True,
             cmd_limits,
@@ -309,7 +349,7 @@ COMMANDS: dict[str, Command] = {
         Command(
             "budget", "budget requests N | budget tokens N", "the daily analysis budget", True, cmd_budget
         ),
-        Command("language", "language xx", "the reply language", True, cmd_language),
+        Command("language", "language xx [#channel]", "the reply language", True, cmd_language),
         Command("stats", "stats", "analyses, cache hits, tokens, fallbacks, feedback", True, cmd_stats),
         Command("forget", "forget <url>", "drop a link's cached analysis", True, cmd_forget),
         Command("audit", "audit [N]", "the latest setting changes", True, cmd_audit),

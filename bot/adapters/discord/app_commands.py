@@ -103,6 +103,11 @@ async def explain_links_menu(interaction: Any, handlers: Handlers, message: Any)
     await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
+def _only_in(channel: Any) -> str:
+    """The words that limit a setting to one channel, or none for the whole server."""
+    return f" <#{channel.id}>" if channel is not None else ""
+
+
 def _footnote_group() -> app_commands.Group:
     group = app_commands.Group(
         name="footnote",
@@ -126,34 +131,43 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, f"auto {state} {channel.id}" if channel else f"auto {state}")
 
     @group.command(name="reactions", description="Let members ask for an explanation with a 📰 reaction")
-    @app_commands.describe(state="on or off, for the whole server")
-    async def reactions(interaction: discord.Interaction[Any], state: OnOff) -> None:
-        await run(interaction, f"reactions {state}")
+    @app_commands.describe(state="on or off", channel="only in this channel (default: the whole server)")
+    async def reactions(
+        interaction: discord.Interaction[Any], state: OnOff, channel: discord.TextChannel | None = None
+    ) -> None:
+        await run(interaction, f"reactions {state}{_only_in(channel)}")
 
     @group.command(name="domains", description="Choose which sites are explained")
     @app_commands.describe(
-        action="what to do with the domain", domain="e.g. example.com (not needed for list)"
+        action="what to do with the domain",
+        domain="e.g. example.com (not needed for list)",
+        channel="only in this channel (default: the whole server)",
     )
     async def domains(
         interaction: discord.Interaction[Any],
         action: Literal["allow", "block", "remove", "list"],
         domain: str | None = None,
+        channel: discord.TextChannel | None = None,
     ) -> None:
-        await run(interaction, f"domains {action} {domain}" if domain else f"domains {action}")
+        words = f"domains {action} {domain}" if domain else f"domains {action}"
+        await run(interaction, words + _only_in(channel))
 
     @group.command(name="limits", description="Rate limits per user or channel, or links per message")
     @app_commands.describe(
         scope="per user, per channel, or links per message",
         count="explanations (or links per message)",
         minutes="the window, for user/channel",
+        channel="only in this channel (default: the whole server)",
     )
     async def limits(
         interaction: discord.Interaction[Any],
         scope: Literal["user", "channel", "links"],
         count: app_commands.Range[int, 1, 10_000],
         minutes: app_commands.Range[int, 1, 1440] | None = None,
+        channel: discord.TextChannel | None = None,
     ) -> None:
-        await run(interaction, f"limits {scope} {count} {minutes}" if minutes else f"limits {scope} {count}")
+        words = f"limits {scope} {count} {minutes}" if minutes else f"limits {scope} {count}"
+        await run(interaction, words + _only_in(channel))
 
     @group.command(name="budget", description="The daily analysis budget")
     @app_commands.describe(kind="count analyses or tokens", amount="the most per day (UTC)")
@@ -165,9 +179,16 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, f"budget {kind} {amount}")
 
     @group.command(name="language", description="The reply language (en, de, pt-br, ...)")
-    @app_commands.describe(code="a language code such as en, de or pt-br")
-    async def language(interaction: discord.Interaction[Any], code: app_commands.Range[str, 2, 8]) -> None:
-        await run(interaction, f"language {code}")
+    @app_commands.describe(
+        code="a language code such as en, de or pt-br",
+        channel="only in this channel (default: the whole server)",
+    )
+    async def language(
+        interaction: discord.Interaction[Any],
+        code: app_commands.Range[str, 2, 8],
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        await run(interaction, f"language {code}{_only_in(channel)}")
 
     @group.command(name="stats", description="Analyses, cache hits, tokens, fallbacks and feedback")
     async def stats(interaction: discord.Interaction[Any]) -> None:
