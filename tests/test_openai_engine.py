@@ -251,6 +251,19 @@ async def test_a_hanging_server_times_out_within_the_configured_bound(server):
     assert len(server.requests) == 2
 
 
+async def test_all_retries_together_stay_within_twice_one_attempts_time(server):
+    server.queue(*(server.hang() for _ in range(6)))
+    settings = settings_for(server, FOOTNOTE_OPENAI_TIMEOUT="0.2", FOOTNOTE_OPENAI_MAX_RETRIES="5")
+    one_attempt = 0.2 + 0.25 * len(SENTENCES)
+    started = asyncio.get_running_loop().time()
+    analysis = await OpenAIEngine(settings).analyse(article_of(SENTENCES))
+    waited = asyncio.get_running_loop().time() - started
+
+    assert analysis.usage.fallback == "timeout" and analysis.engine == FALLBACK
+    assert waited < 2 * one_attempt + 1.0  # not six attempts and their backoff
+    assert analysis.usage.requests == len(server.requests) <= 3
+
+
 async def test_a_long_article_gets_more_time_for_its_longer_answer(server):
     settings = settings_for(server, FOOTNOTE_OPENAI_TIMEOUT="0.2", FOOTNOTE_OPENAI_MAX_RETRIES="0")
     long_article = article_of([f"The council met for the {n}th time on Tuesday." for n in range(1, 9)])

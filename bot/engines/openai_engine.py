@@ -35,6 +35,8 @@ CANDIDATE_TOPICS = 6
 # Time allowed per sentence sent, on top of FOOTNOTE_OPENAI_TIMEOUT: each one costs about 20 output
 # tokens, and small models write roughly 60-100 tokens a second.
 SECONDS_PER_SENTENCE = 0.25
+# All attempts for one article together may take this many times one attempt's limit.
+DEADLINE_ATTEMPTS = 2
 # A compatible server may not need a key (Ollama, vLLM); the SDK still insists on one.
 KEYLESS_PLACEHOLDER = "not-needed"
 
@@ -130,9 +132,15 @@ class OpenAIEngine:
         request = await asyncio.to_thread(self._prepare, article, language)
         meter = _Meter()
         try:
-            answer = await self._ask(request, meter)
+            # Retries and the JSON-mode retry together get twice one attempt's time, then the
+            # member gets the offline answer rather than a wait of minutes.
+            async with asyncio.timeout(DEADLINE_ATTEMPTS * request.bound):
+                answer = await self._ask(request, meter)
         except _Fallback as exc:
             return await self._fall_back(article, exc.failure, meter)
+        except TimeoutError:
+            log.warning("no usable answer from %s in time; answering with the local engine", self.name)
+            return await self._fall_back(article, Failure.TIMEOUT, meter)
         usage = self._usage(meter, condensed=request.condensed)
         return build_analysis(
             article, request.sentences, request.sent, answer, request.topics, self.name, usage
