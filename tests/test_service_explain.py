@@ -140,6 +140,20 @@ async def test_the_language_setting_costs_nothing_with_an_english_only_engine(tm
     assert engine.calls == 1
 
 
+async def test_stats_add_up_the_estimated_cost_of_remote_analyses(tmp_path, pages):
+    class PricedEngine(CountingEngine):
+        def analyse_sync(self, article: Article) -> Analysis:
+            analysis = super().analyse_sync(article)
+            usage = Usage(requests=1, input_tokens=1500, output_tokens=500, cost_usd=0.0042)
+            return analysis.model_copy(update={"usage": usage})
+
+    async with ExplainService(settings_for(tmp_path), engine=PricedEngine()) as service:
+        for path in ("/news/parks", "/news/roads"):
+            await service.explain(pages.url(path), where(), Who(user_id="u1"))
+        stats = (await service.command("stats", where(), MOD)).text
+    assert "2 analyses" in stats and "4,000 tokens (≈ $0.01)" in stats
+
+
 async def test_new_engine_rules_re_explain_a_cached_link(tmp_path, pages):
     class EditedRules(CountingEngine):
         version = "local/edited"

@@ -35,6 +35,24 @@ async def test_schema_is_migrated_once_and_wal_is_on(tmp_path):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+async def test_a_version_1_database_is_upgraded_in_place_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "footnote.sqlite3"
+    with sqlite3.connect(path) as conn:  # what the first release created
+        conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_version VALUES (1)")
+        conn.execute(
+            "INSERT INTO usage (at, workspace, channel, kind, tokens) VALUES (?, 'g1', 'c1', 'analysis', 7)",
+            (NOW,),
+        )
+    store = SqliteStore(path)
+    await store.start()
+    figures = await store.figures("g1", NOW - 1)
+    await store.close()
+    assert (figures.analyses, figures.tokens, figures.cost_usd) == (1, 7, 0.0)
+
+
 async def test_a_newer_schema_is_refused(tmp_path):
     path = tmp_path / "footnote.sqlite3"
     with sqlite3.connect(path) as conn:

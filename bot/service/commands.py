@@ -260,7 +260,8 @@ def _figures_line(label: str, figures: Figures) -> str:
     )
     return (
         f"{label}: {figures.analyses:,} analyses, {figures.cache_hits:,} cache hits, "
-        f"{figures.failures:,} failures, {figures.tokens:,} tokens, fallbacks: {fallbacks}; "
+        f"{figures.failures:,} failures, {figures.tokens:,} tokens (≈ ${figures.cost_usd:,.2f}), "
+        f"fallbacks: {fallbacks}; "
         f"feedback 👍 {figures.thumbs_up} · 👎 {figures.thumbs_down}"
     )
 

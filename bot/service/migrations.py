@@ -84,6 +84,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (platform, workspace, channel, url, user_id)
         )""",
     ),
+    # v2: what each remote analysis cost, for `stats`
+    ("ALTER TABLE usage ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0",),
 )
 
 

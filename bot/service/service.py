@@ -307,7 +307,8 @@ class ExplainService:
             # once the outage or rate limit has passed (stored as if older, to expire early).
             saved_at -= max(0.0, self._ttl - FALLBACK_KEPT)
         await self._store.save_analysis(key, url, analysis, article.text, saved_at)
-        await self._store.settle(ticket, "analysis", usage.fallback, usage.input_tokens + usage.output_tokens)
+        tokens = usage.input_tokens + usage.output_tokens
+        await self._store.settle(ticket, "analysis", usage.fallback, tokens, usage.cost_usd or 0.0)
         return analysis, True
 
     async def _run_engine(self, article: Article, language: str) -> Analysis:

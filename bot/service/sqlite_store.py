@@ -247,17 +247,19 @@ class SqliteStore:
             )
             return cursor.lastrowid
 
-    async def settle(self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0) -> None:
-        """Turn a reservation into what happened: "analysis" (with tokens), "failed", or "released"."""
-        await self._call(self._settle, ticket, kind, reason, tokens)
+    async def settle(
+        self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0, cost_usd: float = 0.0
+    ) -> None:
+        """Turn a reservation into what happened: "analysis" (tokens, cost), "failed", or "released"."""
+        await self._call(self._settle, ticket, kind, reason, tokens, cost_usd)
 
-    def _settle(self, ticket: int, kind: str, reason: str | None, tokens: int) -> None:
+    def _settle(self, ticket: int, kind: str, reason: str | None, tokens: int, cost_usd: float) -> None:
         if kind == "released":
             self._db.execute("DELETE FROM usage WHERE id = ?", (ticket,))
         else:
             self._db.execute(
-                "UPDATE usage SET kind = ?, reason = ?, tokens = ? WHERE id = ?",
-                (kind, reason, tokens, ticket),
+                "UPDATE usage SET kind = ?, reason = ?, tokens = ?, cost_usd = ? WHERE id = ?",
+                (kind, reason, tokens, cost_usd, ticket),
             )
 
     async def record_event(self, workspace: str, channel: str, kind: str, now: float) -> None:
@@ -279,14 +281,15 @@ class SqliteStore:
         scope, params = ("", (since,)) if workspace is None else (" AND workspace = ?", (since, workspace))
         figures = Figures()
         usage = self._db.execute(
-            f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0) FROM usage WHERE at >= ?{scope}"
-            " GROUP BY kind, reason",
+            f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0)"
+            f" FROM usage WHERE at >= ?{scope} GROUP BY kind, reason",
             params,
         ).fetchall()
-        for kind, reason, count, tokens in usage:
+        for kind, reason, count, tokens, cost in usage:
             if kind == "analysis":
                 figures.analyses += count
                 figures.tokens += tokens
+                figures.cost_usd += cost
                 if reason:
                     figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
             elif kind == "cache_hit":

@@ -68,6 +68,7 @@ class Figures(BaseModel):
     cache_hits: int = 0
     failures: int = 0
     tokens: int = 0
+    cost_usd: float = 0.0  # estimated, from the price table
     fallbacks: dict[str, int] = Field(default_factory=dict)
     thumbs_up: int = 0
     thumbs_down: int = 0
@@ -118,7 +119,9 @@ class Store(Protocol):
         """Atomically count today's analyses and tokens and, if under budget, reserve one (a ticket)."""
         ...
 
-    async def settle(self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0) -> None:
+    async def settle(
+        self, ticket: int, kind: str, reason: str | None = None, tokens: int = 0, cost_usd: float = 0.0
+    ) -> None:
         """Turn a reservation into what happened: "analysis" (with tokens), "failed", or "released"."""
         ...
 
