@@ -138,6 +138,15 @@ def _client(settings: Settings) -> httpx.AsyncClient:
     )
 
 
+async def warm_up_fetch(settings: Settings) -> None:
+    """Load now what httpx loads on its first request (httpcore, h11, anyio's asyncio backend, the CA
+    bundle): mid-burst, those imports would run on the event loop and stall every other chat."""
+    import anyio  # httpx's own async layer
+
+    async with _client(settings):
+        await anyio.sleep(0)
+
+
 async def _open(
     client: httpx.AsyncClient, hop: _Hop, resolver: Resolver, allowed: AddressCheck
 ) -> httpx.Response:

@@ -50,3 +50,22 @@ async def analyse_article(article: Article, engine: Engine, language: str = "en"
 async def explain_source(source: str, settings: Settings, engine: Engine, language: str = "en") -> Analysis:
     """The whole pipeline for one URL or file, answered in `language` where the engine can."""
     return await analyse_article(await load_article(source, settings), engine, language)
+
+
+# A small page that takes each step of extraction and analysis once, so that a bot's first real
+# articles do not also pay for lazy imports and first-use set-up while members wait (and while that
+# work, holding the GIL, stalls the event loop).
+_WARM_UP_PAGE = """<!doctype html><html lang="en"><head><title>Council approves budget</title></head>
+<body><article><h1>Council approves budget</h1>
+<p>The city council voted 7 to 2 on Tuesday to approve the budget, according to the published minutes.</p>
+<p>Officials said the state could challenge the decision in court, although no lawsuit has been filed.</p>
+<p>Critics warned that the plan might raise rents; the mayor said she would sign it next week.</p>
+</article></body></html>"""
+
+
+def warm_up() -> None:
+    """Run one small page through extraction, the offline engine and the citation guard."""
+    from bot.engines.local import LocalEngine
+
+    article = extract_article(_WARM_UP_PAGE, "https://warm-up.invalid/")
+    guard_analysis(LocalEngine().analyse_sync(article))

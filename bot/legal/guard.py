@@ -114,9 +114,11 @@ def default_guard() -> CitationGuard:
     """The guard over the bundled knowledge base."""
     from bot.legal.knowledge import load_topics
 
-    citations = [a.citation for t in load_topics() for a in t.authorities]
-    # An authority's own citation is known by construction: no need to scan it again for every article.
-    return CitationGuard(KnownCitations(citations), vetted=citations)
+    authorities = [a for t in load_topics() for a in t.authorities]
+    citations = [a.citation for a in authorities]
+    # An authority's own citation, alone or as shown with its note, is known by construction: no need
+    # to scan it again (eyecite is the slowest part of the guard) for every article.
+    return CitationGuard(KnownCitations(citations), vetted=citations + [a.shown() for a in authorities])
 
 
 def warm_up() -> None:

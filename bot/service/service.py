@@ -21,10 +21,11 @@ from bot import errors
 from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
-from bot.fetch import fetch_page
-from bot.legal.guard import guard_analysis, warm_up
+from bot.fetch import fetch_page, warm_up_fetch
+from bot.legal.guard import guard_analysis
 from bot.links import canonical_url, find_links, host_of
 from bot.models import Analysis, Article, FlagKind
+from bot.pipeline import warm_up
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
 from bot.service.policy import (
@@ -79,8 +80,9 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
-        # Build the citation index now, not while the first member waits for an answer.
+        # Imports, the citation index and first-use set-up now, not while the first members wait.
         await asyncio.to_thread(warm_up)
+        await warm_up_fetch(self._settings)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()

@@ -1,7 +1,8 @@
 """A local HTTP server of news-like article pages that counts every request, for tests and benches.
 
 Routes: `/news/<slug>` an article page (its text depends on the slug), `/file/<slug>` a PDF,
-`/missing/<slug>` a 404. `hits[path]` counts requests per path.
+`/missing/<slug>` a 404, `/page/<slug>` the HTML stored in `pages[slug]`. `hits[path]` counts
+requests per path.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class PageServer:
 
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
+        self.pages: dict[str, str] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -64,6 +66,13 @@ class PageServer:
     async def _news(self, request: web.Request) -> web.Response:
         self.hits[request.path] += 1
         return web.Response(text=article_html(request.match_info["slug"]), content_type="text/html")
+
+    async def _page(self, request: web.Request) -> web.Response:
+        self.hits[request.path] += 1
+        html = self.pages.get(request.match_info["slug"])
+        if html is None:
+            return await self._missing(request)
+        return web.Response(text=html, content_type="text/html")
 
     async def _file(self, request: web.Request) -> web.Response:
         self.hits[request.path] += 1
@@ -78,6 +87,7 @@ class PageServer:
         app.router.add_get("/news/{slug}", self._news)
         app.router.add_get("/file/{slug}", self._file)
         app.router.add_get("/missing/{slug}", self._missing)
+        app.router.add_get("/page/{slug}", self._page)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
