@@ -115,8 +115,8 @@ class Condensed:
 
 
 _INFORMATIVE = re.compile(
-    r"\d|[\"“”]|\b(?:said|says|according|court|judge|law|filed|charged|ruled|percent|million|billion)\b"
-    r"|\b[A-Z][a-z]+",
+    r"\d+(?:[.,]\d+)*|[\"“”]|\b(?:said|says|according|court|judge|law|filed|charged|ruled|percent|million"
+    r"|billion)\b|\b[A-Z][a-z]+",
 )
 
 

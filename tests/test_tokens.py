@@ -20,6 +20,7 @@ from bot.tokens import (
     count_tokens,
     encoding_for,
     encoding_name,
+    information_score,
     prime_tiktoken_cache,
 )
 
@@ -115,3 +116,8 @@ def test_a_giant_sentence_is_shortened_visibly_not_dropped(encoding):
     assert [n for n, _ in result.sentences] == [1, 2, 3]
     assert result.sentences[1][1].endswith("[…]")
     assert result.condensed is True
+
+
+def test_a_long_number_counts_once_as_information():
+    assert information_score("It cost 1,234,567 dollars.") == information_score("It cost 7 dollars.")
+    assert information_score("The mayor said 7 people came.") > information_score("the people came today.")

@@ -202,7 +202,10 @@ def build_digest(analysis: Analysis, per_section: int = 3) -> Digest:
     )
     notes = []
     if analysis.usage.condensed:
-        notes.append("This article was long; I read a condensed version that keeps its first and last parts.")
+        notes.append(
+            "This article was long; I read a condensed version: its opening and ending, and the sentences "
+            "in between that carry the most names, numbers and quotes."
+        )
     return Digest(
         title=analysis.article.title or "Untitled article",
         meta_line=_meta_line(analysis),
