@@ -199,6 +199,10 @@ def test_admin_cli_runs_the_same_commands_as_an_operator(tmp_path, monkeypatch, 
     assert main(["admin", "--workspace", "T1", "--channel", "C1", "settings"]) == 0
     shown = capsys.readouterr().out
     assert "Auto-explain in this channel: on" in shown and "Daily budget: 10 analyses" in shown
+    assert main(["admin", "limits", "user", "five", "10"]) == 1  # scripts can tell a mistake
+    assert capsys.readouterr().out.startswith("Usage: `limits user N MINUTES")
+    assert main(["admin", "frobnicate"]) == 1
+    capsys.readouterr()
     assert main(["admin", "audit"]) == 0
     audit = capsys.readouterr().out
     assert "cli:operator · budget_requests: default → 10" in audit

@@ -45,4 +45,4 @@ def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
         from bot.render.terminal import render_terminal, wants_color
 
         print(render_terminal(reply.analysis, color=wants_color(sys.stdout)))
-    return 0
+    return 0 if reply.done else 1

@@ -383,10 +383,10 @@ async def run_command(text: str, ctx: CommandContext) -> CommandReply:
     name, args = parse(text)
     command = COMMANDS.get(name)
     if command is None:
-        return CommandReply(text=help_text(ctx.who.is_moderator))
+        return CommandReply(text=help_text(ctx.who.is_moderator), done=False)
     if command.moderator_only and not ctx.who.is_moderator:
-        return CommandReply(text=messages.not_moderator())
+        return CommandReply(text=messages.not_moderator(), done=False)
     try:
         return await command.run(args, ctx)
     except BadArguments:
-        return CommandReply(text=f"Usage: `{command.usage}`")
+        return CommandReply(text=f"Usage: `{command.usage}`", done=False)

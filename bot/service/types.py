@@ -63,6 +63,7 @@ class CommandReply(BaseModel):
     text: str
     ephemeral: bool = True
     analysis: Analysis | None = None
+    done: bool = True  # False when the command was not carried out (unknown, bad arguments, refused)
 
 
 class ChannelView(BaseModel):
