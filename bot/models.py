@@ -111,6 +111,8 @@ class Usage(BaseModel):
     cost_usd: float | None = None
     citations_removed: int = 0
     condensed: bool = False
+    # The article's language code when the engine could not read that language ("unknown" if unsure)
+    unreadable_language: str | None = None
     fallback: str | None = (
         None  # why a remote engine was replaced by local: rate_limited, insufficient_quota, ...
     )

@@ -75,3 +75,26 @@ def test_empty_and_huge_bodies() -> None:
     analysis = LocalEngine().analyse_sync(huge)
     assert len(analysis.statements) == 3000
     assert len(analysis.summary.split()) <= 80
+
+
+FRENCH = Article(
+    url="https://exemple.test/lyon",
+    title="Le maire de Lyon mis en examen",
+    language="fr",
+    text=(
+        "Le maire de Lyon a été mis en examen mardi pour corruption, selon le parquet national financier. "
+        "Son avocat a déclaré qu'il contesterait les accusations devant le tribunal. Des élus de "
+        "l'opposition pourraient demander sa démission lors du prochain conseil municipal, a indiqué une "
+        "source proche du dossier. La ville n'a pas souhaité commenter."
+    ),
+)
+
+
+def test_an_article_not_in_english_gets_its_opening_and_no_labels() -> None:
+    analysis = LocalEngine().analyse_sync(FRENCH)
+    assert analysis.statements == [] and analysis.legal == [] and analysis.flags == []
+    assert analysis.summary.startswith("Le maire de Lyon a été mis en examen mardi pour corruption")
+    assert analysis.usage.unreadable_language == "fr"
+    mislabelled = FRENCH.model_copy(update={"language": "en"})  # a site that declares the wrong language
+    assert LocalEngine().analyse_sync(mislabelled).usage.unreadable_language == "unknown"
+    assert LocalEngine().analyse_sync(ARTICLE).usage.unreadable_language is None

@@ -134,3 +134,10 @@ def test_shorten_cuts_at_word_boundary():
     assert shorten("one two three four five", 12) == "one two…"
     assert shorten("short", 12) == "short"
     assert len(shorten("x" * 500, 100)) == 100
+
+
+def test_an_unreadable_language_is_explained_once_in_a_note():
+    digest = build_digest(sample(statements=[], legal=[], usage=Usage(unreadable_language="de")))
+    assert digest.sections == [] and digest.legal_heading is None
+    [note] = digest.notes
+    assert note.startswith("This article is not in English (de).")

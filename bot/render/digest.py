@@ -201,6 +201,13 @@ def build_digest(analysis: Analysis, per_section: int = 3) -> Digest:
         else None
     )
     notes = []
+    if analysis.usage.unreadable_language:
+        language = analysis.usage.unreadable_language
+        named = "" if language == "unknown" else f" ({language})"
+        notes.append(
+            f"This article is not in English{named}. Offline, I can only sort English articles into facts, "
+            "claims and opinions, so above is just its opening; with an OpenAI key I read other languages."
+        )
     if analysis.usage.condensed:
         notes.append(
             "This article was long; I read a condensed version: its opening and ending, and the sentences "

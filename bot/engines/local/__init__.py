@@ -8,10 +8,14 @@ from pathlib import Path
 
 from bot.engines.local.classify import classify_all
 from bot.engines.local.flags import detect_flags, is_opinion_piece
+from bot.engines.local.language import reads_as_english
 from bot.engines.local.segment import is_heading, split_sentences
-from bot.engines.local.summarise import summarise
+from bot.engines.local.summarise import clip, summarise
 from bot.legal.matcher import match_legal
 from bot.models import Analysis, Article, Usage
+
+# What the reply quotes of an article the English rules cannot read.
+OPENING_WORDS = 60
 
 
 @cache
@@ -50,6 +54,8 @@ class LocalEngine:
     def analyse_sync(self, article: Article) -> Analysis:
         """Explain one article on the calling thread (pure CPU work)."""
         sentences = body_sentences(article)
+        if not reads_as_english(article.text):
+            return _opening_only(article, sentences)
         statements = classify_all(sentences)
         opinion_piece = is_opinion_piece(article, statements)
         if opinion_piece:
@@ -72,3 +78,18 @@ class LocalEngine:
 
     async def aclose(self) -> None:
         """Nothing to release: the local engine holds no connections."""
+
+
+def _opening_only(article: Article, sentences: list[str]) -> Analysis:
+    """An article the English rules cannot read: its opening, verbatim, and why there is nothing more.
+
+    Sorting French or German sentences with English cues would call every one a fact.
+    """
+    declared = (article.language or "").lower()
+    language = declared if declared and not declared.startswith("en") else "unknown"
+    return Analysis(
+        article=article.meta(),
+        summary=clip(" ".join(sentences[:2]), OPENING_WORDS),
+        engine="local",
+        usage=Usage(unreadable_language=language),
+    )
