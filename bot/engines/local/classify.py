@@ -31,7 +31,16 @@ _LEADING_PHRASE = re.compile(
 )
 _APPOSITIVE_START = re.compile(r"^(?:a|an|including|such\s+as|like)\b", re.I)
 _QUOTE_CLOSE = re.compile(r"^.*[”\"],?\s*", re.S)
-_AFTER_VERB_NAME = re.compile(r"\s+((?:[A-Z][\w.’'-]*\s*){1,6}?)(?:[,.;]|\s+(?:in|on|at|of|who)\b|$)")
+# '…," said Dana Whitfield.' or '…, said the company's spokeswoman.'
+_SPEAKER_ROLE = (
+    r"(?:spokes(?:person|man|woman)|officials?|agency|department|company|police|prosecutors?|lawyers?"
+    r"|attorneys?|ministry|office|union|council|mayor|governor|minister|president|executive|chief|director"
+    r"|manager|sources?|statement|report|campaign|committee|board|authorities)"
+)
+_AFTER_VERB_NAME = re.compile(
+    r"\s+((?:[A-Z][\w.’'-]*\s*){1,6}?|(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?" + _SPEAKER_ROLE + r")"
+    r"(?:[,.;]|\s+(?:in|on|at|of|who)\b|$)"
+)
 _FIRST_CLAUSE = re.compile(r",\s*but\b|;|—|–|\bbut\s+", re.I)
 _SUBJECT_BREAK = re.compile(r"[,;:“”\"]|\s{3,}")
 _CLAIM_DOCS = re.compile(
@@ -264,7 +273,7 @@ def _speaker_before(text: str, start: int) -> str | None:
     prefix = (
         _QUOTE_CLOSE.sub("", text[:start]) if re.search(r"[”\"],\s*[^”\"]*$", text[:start]) else text[:start]
     )
-    chunks = [c for c in (part.strip() for part in prefix.split(",")) if c]
+    chunks = [c for c in (part.strip() for part in re.split(r"[,;]", prefix)) if c]
     if not chunks:
         return None
     subject = chunks[-1]
@@ -314,7 +323,10 @@ def _source(
             )
             return _clean_source(f"{' '.join(words.split())} (second-hand)")
         else:
-            speaker = _speaker_before(core, cue.start) or _speaker_after(core, cue.end)
+            if core[: cue.start].rstrip().endswith(","):  # "…, said the spokesperson": inverted
+                speaker = _speaker_after(core, cue.end) or _speaker_before(core, cue.start)
+            else:
+                speaker = _speaker_before(core, cue.start) or _speaker_after(core, cue.end)
             if speaker and speaker.lower() in _PRONOUNS:
                 return previous.source if previous else None
             if speaker:
