@@ -68,7 +68,7 @@ def extract_article(html: str, url: str) -> Article:
         if not paywalled:
             raise errors.NoArticleText()
         if body.prose_words < MIN_TEASER_WORDS:
-            raise errors.Paywalled()
+            body = _teaser_from_description(meta)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)
@@ -88,6 +88,17 @@ def extract_article(html: str, url: str) -> Article:
         partial_text=is_partial(signals.outside(text), words),
         text=text,
     )
+
+
+def _teaser_from_description(meta: PageMeta) -> Body:
+    """What a paywalled page still tells everyone: its description, as a one-paragraph body.
+
+    A page with no usable description either has nothing to explain (`errors.Paywalled`).
+    """
+    teaser = Body("description", (meta.description,) if meta.description else ())
+    if teaser.prose_words < MIN_TEASER_WORDS:
+        raise errors.Paywalled()
+    return teaser
 
 
 def _social_title(meta: PageMeta) -> str | None:

@@ -210,6 +210,17 @@ def test_a_page_showing_only_a_headline_and_a_gate_says_paywall() -> None:
         extract_article(html, "https://probe.example/merger")
 
 
+def test_a_gated_page_with_only_a_description_is_explained_from_it() -> None:
+    description = "Two banks are in secret merger talks that could create a top-five lender, sources say."
+    html = (
+        SHORT_GATED.format(gate="Subscribe to continue reading.")
+        .replace(TEASER, "")
+        .replace("</title>", f'</title><meta name="description" content="{description}">')
+    )
+    article = extract_article(html, "https://probe.example/merger")
+    assert article.text == description and article.partial_text is True
+
+
 def test_a_story_that_quotes_a_paywall_prompt_is_not_gated() -> None:
     quote = "<div>Readers who saw “Subscribe to continue reading” were counted as lost, it said.</div>"
     html = page("div-paragraphs.html").replace('<div class="story-text">', '<div class="story-text">' + quote)
