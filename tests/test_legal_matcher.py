@@ -166,3 +166,37 @@ def test_a_negation_between_a_triggers_words_is_not_a_match() -> None:
     assert "plea-bargains" in topics(arson("pleaded, as expected, guilty"))
     assert "plea-bargains" not in topics(arson("pleaded not guilty"))
     assert "plea-bargains" not in topics(arson("will plead not guilty"))
+
+
+def test_a_one_word_trigger_matches_only_as_a_phrase_never_spread_over_a_sentence() -> None:
+    def story(sentence: str) -> Article:
+        return Article(
+            url="https://example.test/news/protected-status",
+            headline="Haitians lose protected status",
+            title="Haitians lose protected status",
+            text=f"Advocates reacted on Tuesday.\n\n{sentence}\n\nThe program ends in September.",
+        )
+
+    def topics(article: Article) -> list[str]:
+        return [t.id for t in candidate_topics(article, [], limit=6)]
+
+    # "sentenced to" has one content word: spread out it is only the word "sentence", a figure of speech here.
+    assert "sentencing" not in topics(story("Going back would be a death sentence, and they vowed to sue."))
+    assert "sentencing" in topics(story("One organizer was sentenced to two years in prison in 2019."))
+
+
+def test_british_courts_and_places_and_a_story_with_no_american_sign() -> None:
+    # Judges' titles, magistrates and British cities are signs of the UK, even without a .uk address.
+    leeds = "Opening the case at Leeds Crown Court, Mr Justice Harrow told jurors not to research it."
+    assert detect_jurisdiction("Judge warns jurors", leeds).place == "UK"
+    bradford = "Magistrates in Bradford fined a man £1,200 for naming a woman online."
+    assert detect_jurisdiction("Man fined", bradford).place == "UK"
+    # With no American sign at all, two signs of one other place are enough...
+    assert (
+        detect_jurisdiction("Singer wins privacy case", "Photos taken in Cornwall cost £60,000.").place
+        == "UK"
+    )
+    # ...but one stray sign is not, and an American dateline in capitals still counts.
+    assert detect_jurisdiction("Chef opens bistro", "A chef from Paris opened a bistro.").place == "US"
+    chicago = "CHICAGO — A chef from Paris who trained in French kitchens opened a bistro on Tuesday."
+    assert detect_jurisdiction("Chef opens bistro", chicago).place == "US"

@@ -14,12 +14,24 @@ _US_SIGNALS = (
     r"U\.S\.|\bUS\b|United States|America|Americans?|\bfederal\b|\bFederal\b|Congress\w*|\bSenate\b|\bFBI\b"
     r"|Justice Department|Department of Justice|\bDOJ\b|\bICE\b|White House|Supreme Court|\bNLRB\b|\bFTC\b"
     r"|\bSEC\b|attorney general|Attorney General|district attorney|\bGov\.|\bSen\.|\bRep\.|\$\d"
+    r"|Capitol Hill|Pentagon|Homeland Security|\bGOP\b|Republicans?\b|Democrats?\b"
+    # Big cities, which datelines and stories often name without their state.
+    r"|\b(?:Chicago|Los Angeles|Houston|Philadelphia|Phoenix|San Francisco|Seattle|Boston|Atlanta|Miami"
+    r"|Detroit|Denver|Dallas|San Diego|Baltimore|Minneapolis|Milwaukee|Pittsburgh|Cleveland|Brooklyn"
+    r"|Manhattan)\b"
 )
 _UK_SIGNALS = (
     r"\bUK\b|U\.K\.|Britain|British|\bEngland\b|\bScotland\b|Scottish|\bWales\b|Welsh|Northern Ireland"
     r"|\bLondon\b|Westminster|Downing Street|House of Commons|House of Lords|Crown Prosecution Service"
     r"|\bOfcom\b|Metropolitan Police|Scotland Yard|\bNHS\b|Old Bailey|Crown Court|magistrates' court|\bMPs?\b"
     r"|Home Office|Prime Minister Keir|Starmer|King Charles|£\d"
+    # English judges' titles and courts, ministers and parties, and the places papers write from.
+    r"|\b(?:Mrs?|Ms|Lord|Lady) Justice\b|Royal Courts of Justice|\b[Mm]agistrates\b|\bCPS\b|Home Secretary"
+    r"|Justice Secretary|\bTor(?:y|ies)\b|\bLabour (?:government|MPs?|[Pp]arty|leader)\b"
+    r"|Information Commissioner|Police Scotland"
+    r"|\b(?:Greater Manchester|West Midlands|Merseyside|Yorkshire|Cornwall|Devon|Essex|Sussex|Surrey)\b"
+    r"|\b(?:Leeds|Liverpool|Glasgow|Edinburgh|Cardiff|Belfast|Sheffield|Bradford|Manchester|Birmingham"
+    r"|Nottingham)\b"
 )
 # Places outside the knowledge base's reach, with what a reader calls them. Names, capitals and the
 # words papers use for their governments: enough to tell a story set there from one that mentions it.
@@ -122,7 +134,7 @@ def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction
     dateline = _DATELINE.match(text)
     if dateline:
         where = " ".join(filter(None, dateline.groups()))
-        if _state_names(where) or _US_RE.search(where):
+        if _state_names(where) or _US_RE.search(where) or _US_RE.search(where.title()):
             scores[US] += _DATELINE_WEIGHT
         if _UK_RE.search(where.title()) or _UK_RE.search(where):
             scores[UK] += _DATELINE_WEIGHT
@@ -132,8 +144,10 @@ def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction
     if tld:
         scores[_TLD_PLACES[tld.group(1)]] = scores.get(_TLD_PLACES[tld.group(1)], 0.0) + _TLD_WEIGHT
     place = max(scores, key=lambda p: (scores[p], p == US))
-    # Papers everywhere write about America; only a clear lead moves a story out of US law.
-    if place != US and scores[place] < max(3.0, 1.5 * scores[US]):
+    # Papers everywhere write about America; only a clear lead moves a story out of US law. A story
+    # with no American sign at all needs less: two signs of one other place are enough.
+    needed = 2.0 if scores[US] == 0 else max(3.0, 1.5 * scores[US])
+    if place != US and scores[place] < needed:
         place = US
     states = frozenset(_state_names(f"{headline}\n{text}")) if place == US else frozenset()
     return Jurisdiction(place, states)

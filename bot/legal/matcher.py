@@ -198,7 +198,9 @@ def _hits(topic: Topic, story: Story) -> list[_Hit]:
             sentence = story.sentences[i]
             if trigger.pattern.search(sentence.normal):
                 strength = sentence.place
-            elif _loose_match(trigger, sentence):
+            elif len(trigger.stems) > 1 and _loose_match(trigger, sentence):
+                # Only a phrase of two or more content words can match loosely: "sentenced to" spread
+                # out is just the word "sentence" ("would be a death sentence to them"), no evidence.
                 strength = sentence.place * _LOOSE
             else:
                 continue
