@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 
 class Activity:
-    """Listener runs under way and finished, so shutdown can wait for answers still being written."""
+    """Handler runs under way and finished, so shutdown can wait for answers still being written."""
 
     def __init__(self) -> None:
         self.running = 0
@@ -17,7 +17,7 @@ class Activity:
 
     @asynccontextmanager
     async def track(self) -> AsyncIterator[None]:
-        """Count one listener run."""
+        """Count one handler run."""
         async with self._changed:
             self.running += 1
         try:
@@ -34,5 +34,5 @@ class Activity:
             await self._changed.wait_for(predicate)
 
     async def idle(self) -> None:
-        """Wait until no listener is running."""
+        """Wait until no handler is running."""
         await self.wait_until(lambda: self.running == 0)
