@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 
 from bot import errors
 from bot.config import Settings
+from bot.engines.digest import files_digest
 from bot.engines.local import LocalEngine, body_sentences
 from bot.engines.local.classify import classify_all
 from bot.engines.openai_answer import build_analysis
@@ -78,6 +80,11 @@ class _Request:
     bound: float  # seconds per attempt: the answer, a label per sentence, grows with the article
 
 
+@cache
+def _answer_digest() -> str:
+    return files_digest(("prompts/*", "engines/openai_*.py", "legal/*.py", "knowledge/*.yaml"))
+
+
 def parse_answer(content: str | None) -> ModelAnswer:
     """The answer in a completion's content; tolerates a Markdown fence around the JSON."""
     text = (content or "").strip()
@@ -120,8 +127,9 @@ class OpenAIEngine:
 
     @property
     def version(self) -> str:
-        """Model and prompt version: the cache keys on what `name` records."""
-        return self.name
+        """`name` plus a digest of the prompts, the engine and the knowledge base it offers the model:
+        an edited template re-explains links even if its VERSION was not bumped."""
+        return f"{self.name}#{_answer_digest()}"
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""

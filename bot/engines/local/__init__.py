@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
-from pathlib import Path
 
+from bot.engines.digest import files_digest
 from bot.engines.local.classify import classify_all
 from bot.engines.local.flags import detect_flags, is_opinion_piece
 from bot.engines.local.language import reads_as_english
@@ -21,15 +20,7 @@ OPENING_WORDS = 60
 @cache
 def rules_digest() -> str:
     """A short digest of every file the offline answer depends on: its rules and the legal knowledge."""
-    package = Path(__file__).resolve().parent.parent.parent
-    files = sorted(
-        [*(package / "engines" / "local").glob("*.py"), *(package / "legal").glob("*.py")]
-        + [*(package / "knowledge").glob("*.yaml")]
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest(("engines/local/*.py", "legal/*.py", "knowledge/*.yaml"))
 
 
 def body_sentences(article: Article) -> list[str]:
