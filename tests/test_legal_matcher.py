@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.legal.jurisdiction import detect_jurisdiction
-from bot.legal.knowledge import read_topics
+from bot.legal.knowledge import Topic, read_topics
 from bot.legal.matcher import candidate_topics, choose_notes, match_legal, read_story, relevance_sentence
 from bot.models import Article, Kind, Statement
 
@@ -200,3 +200,66 @@ def test_british_courts_and_places_and_a_story_with_no_american_sign() -> None:
     assert detect_jurisdiction("Chef opens bistro", "A chef from Paris opened a bistro.").place == "US"
     chicago = "CHICAGO — A chef from Paris who trained in French kitchens opened a bistro on Tuesday."
     assert detect_jurisdiction("Chef opens bistro", chicago).place == "US"
+
+
+def _topic(topic_id: str, title: str, triggers: list[str], area: str = "") -> Topic:
+    return Topic(id=topic_id, title=title, jurisdiction="US federal", area=area, triggers=triggers)
+
+
+def _names(article: Article, topics: list[Topic]) -> list[str]:
+    return [n.topic for n in choose_notes(read_story(article, []), topics)[0]]
+
+
+def _news(headline: str, *paragraphs: str) -> Article:
+    text = "\n\n".join(paragraphs)
+    return Article(url="https://news.example/a", headline=headline, title=headline, text=text)
+
+
+def test_countries_beyond_the_big_ones_are_outside_the_knowledge_base() -> None:
+    nairobi = (
+        "NAIROBI — Kenya's High Court blocked the deployment. The attorney general said he would appeal."
+    )
+    assert detect_jurisdiction("Court halts deployment", nairobi).place == "Kenya"
+    notes, line = choose_notes(read_story(_news("Court halts deployment", nairobi), []), TOPICS)
+    assert notes == [] and line == "No legal context available for Kenya."
+
+
+def test_every_phrasing_of_a_trigger_is_tried_not_only_the_first() -> None:
+    # "fired for a post" and "fired over a post" share their content words: one trigger, two phrasings.
+    speech = _topic(
+        "employee-speech", "Speech by government employees", ["fired for a post", "fired over a post"]
+    )
+    article = _news("City worker fired over a post", "A city worker was fired over a post on Monday.")
+    assert _names(article, [speech]) == ["employee-speech"]
+
+
+def test_a_phrase_naming_the_doctrine_is_enough_in_the_lead() -> None:
+    article = _news(
+        "Neighbours win fight over condo tower",
+        "Residents spoke against the plan at council meetings.",
+        "A judge tossed the suit under the state's anti-SLAPP law.",
+    )
+    # The same two words in the same place: enough when they name the topic's doctrine, not otherwise.
+    assert _names(article, [_topic("anti-slapp", "Anti-SLAPP laws", ["anti-slapp"])]) == ["anti-slapp"]
+    assert _names(article, [_topic("critics", "Lawsuits against critics", ["anti-slapp"])]) == []
+
+
+def test_a_neighbour_in_the_same_area_cannot_carry_a_barely_mentioned_topic() -> None:
+    bribery = _topic("bribery", "Bribery", ["bribery", "took bribes", "council member arrested"], "business")
+    fraud = _topic("fraud", "Wire fraud", ["wire fraud"], "business")
+    charge = _topic("charge", "A charge is not a conviction", ["criminal complaint", "charged with"], "crim")
+    article = _news(
+        "Council member arrested on bribery charges",
+        "Agents said the council member arrested on Thursday took bribes.",
+        "The mayor called on him to resign. Residents were shocked.",
+        "He is charged with bribery, which a criminal complaint details.",
+        "The complaint also mentions wire fraud.",
+    )
+    names = _names(article, [bribery, fraud, charge])
+    assert names[:2] == ["bribery", "charge"]
+
+
+def test_a_doubled_consonant_before_ed_or_ing_does_not_hide_a_trigger() -> None:
+    cartel = _topic("price-fixing", "Price fixing", ["rig prices"])
+    article = _news("Suppliers rigged prices, prosecutors say", "Suppliers rigging prices for years pleaded.")
+    assert _names(article, [cartel]) == ["price-fixing"]

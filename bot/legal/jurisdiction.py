@@ -57,6 +57,57 @@ _ELSEWHERE = {
     "South Korea": r"South Korea|Seoul|Korean",
     "New Zealand": r"New Zealand|Wellington|Auckland",
     "the European Union": r"European Union|\bEU\b|European Commission|Brussels",
+    # The rest of the world, by country, people and capital; names shared with US places or people
+    # (Georgia, Jordan, Lebanon, Lima, Athens, Panama City), and words for food (Thai, Swiss, Danish), are
+    # left out or given only in safe forms.
+    "Argentina": r"Argentina|Argentine|Argentinian|Buenos Aires|Milei",
+    "Chile": r"Chile|Chilean|Santiago",
+    "Colombia": r"Colombia|Colombian|Bogotá|Bogota",
+    "Peru": r"Peruvian",
+    "Venezuela": r"Venezuelan government|Caracas|Maduro",
+    "Ecuador": r"Ecuador|Ecuadorian|Quito",
+    "Bolivia": r"Bolivia|Bolivian",
+    "Cuba": r"Cuban government|Havana",
+    "Kenya": r"Kenya|Kenyan|Nairobi|Ruto",
+    "Ethiopia": r"Ethiopia|Addis Ababa",
+    "Uganda": r"Uganda|Ugandan|Kampala",
+    "Tanzania": r"Tanzania|Tanzanian|Dar es Salaam",
+    "Ghana": r"Ghana|Ghanaian|Accra",
+    "Senegal": r"Senegal|Senegalese|Dakar",
+    "Zimbabwe": r"Zimbabwe|Zimbabwean|Harare",
+    "Egypt": r"Egypt|Egyptian|Cairo",
+    "Morocco": r"Morocco|Moroccan|Rabat",
+    "Tunisia": r"Tunisia|Tunisian",
+    "Turkey": r"Türkiye|Turkish government|Ankara|Istanbul|Erdogan|Erdoğan",
+    "Iran": r"Iran|Iranian|Tehran",
+    "Iraq": r"Iraq|Iraqi|Baghdad",
+    "Saudi Arabia": r"Saudi|Riyadh",
+    "the United Arab Emirates": r"United Arab Emirates|\bUAE\b|Emirati|Dubai|Abu Dhabi",
+    "Pakistan": r"Pakistan|Pakistani|Islamabad|Karachi|Lahore",
+    "Bangladesh": r"Bangladesh|Bangladeshi|Dhaka",
+    "Sri Lanka": r"Sri Lanka|Sri Lankan|Colombo",
+    "Indonesia": r"Indonesia|Indonesian|Jakarta",
+    "the Philippines": r"Philippines|Philippine|Manila",
+    "Malaysia": r"Malaysia|Malaysian|Kuala Lumpur",
+    "Singapore": r"Singapore|Singaporean",
+    "Thailand": r"Thailand|Bangkok",
+    "Vietnam": r"Vietnam|Hanoi",
+    "Taiwan": r"Taiwan|Taiwanese|Taipei",
+    "Hong Kong": r"Hong Kong",
+    "Poland": r"Poland|Polish government|Warsaw",
+    "Hungary": r"Hungary|Hungarian|Budapest|Orbán|Orban",
+    "Austria": r"Austria|Austrian|Vienna",
+    "Switzerland": r"Switzerland|Swiss government|Geneva|Zurich|Bern",
+    "Belgium": r"Belgium|Belgian",
+    "Sweden": r"Sweden|Swedish|Stockholm",
+    "Norway": r"Norway|Norwegian|Oslo",
+    "Denmark": r"Denmark|Danish government|Copenhagen",
+    "Finland": r"Finland|Finnish|Helsinki",
+    "Portugal": r"Portugal|Portuguese|Lisbon",
+    "Greece": r"Greece|Greek government|Greek court",
+    "Romania": r"Romania|Romanian|Bucharest",
+    "Czechia": r"Czech|Prague",
+    "Serbia": r"Serbia|Serbian|Belgrade",
 }
 _STATE_ABBREVIATIONS = {
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
@@ -73,8 +124,11 @@ _STATE_ABBREVIATIONS = {
 _US_RE = re.compile(_US_SIGNALS)
 _UK_RE = re.compile(_UK_SIGNALS)
 _PLACE_GROUPS = {f"p{i}": place for i, place in enumerate(_ELSEWHERE)}
+# Every name starts with a capital: the look-ahead skips all other positions before trying the names.
 _ELSEWHERE_RE = re.compile(
-    "|".join(rf"(?P<p{i}>\b(?:{pattern})\b)" for i, pattern in enumerate(_ELSEWHERE.values()))
+    r"\b(?=[A-ZÉÜ])(?:"
+    + "|".join(rf"(?P<p{i}>(?:{pattern})\b)" for i, pattern in enumerate(_ELSEWHERE.values()))
+    + ")"
 )
 _STATE_RE = re.compile(
     r"\b("

@@ -27,6 +27,7 @@ _LEAD_SENTENCES = 4
 _WEIGHT_HEADLINE = 3.0
 _WEIGHT_LEAD = 2.0
 _WEIGHT_BODY = 1.0
+_NAMED_SPECIFICITY = 1.1  # a phrase that names the topic's doctrine: enough alone in the opening paragraphs
 _LOOSE = 0.75  # the trigger's words in one sentence, close together but not as a phrase
 _EXCERPT_WORDS = 32
 _PLACE_NAMES = {UK: "the UK", US: "the US"}
@@ -55,7 +56,7 @@ def _stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     elif len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
+        word = _undouble(word[:-3])
     elif (
         len(word) > 4
         and word.endswith("ed")
@@ -63,10 +64,15 @@ def _stem(word: str) -> str:
         and word.endswith("es")
         and (word[-3] in "sxz" or word[-4:-2] in ("ch", "sh"))
     ):
-        word = word[:-2]
+        word = _undouble(word[:-2]) if word.endswith("ed") else word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def _undouble(word: str) -> str:
+    """'rigg' (rigged, rigging) → 'rig', 'barr' → 'bar': the consonant doubled before -ed and -ing."""
+    return word[:-1] if len(word) > 2 and word[-1] == word[-2] and word[-1] in "bgmnprt" else word
 
 
 def _normalise(text: str) -> str:
@@ -183,33 +189,65 @@ def _loose_match(trigger: _Trigger, sentence: _Sentence) -> bool:
     return False
 
 
+@cache
+def _phrasings(triggers: tuple[str, ...]) -> list[list[_Trigger]]:
+    """A topic's triggers grouped by their content words, in the order written."""
+    groups: dict[frozenset[str], list[_Trigger]] = {}
+    for phrase in triggers:
+        trigger = _trigger(phrase)
+        groups.setdefault(trigger.stems, []).append(trigger)
+    return list(groups.values())
+
+
+def _candidates(trigger: _Trigger, story: Story) -> set[int]:
+    """The sentences holding every word of the trigger: only they can match it, as a phrase or loosely."""
+    where = [story.index.get(w) for w in trigger.words]
+    return set.intersection(*where) if where and all(where) else set()  # type: ignore[arg-type]
+
+
+def _strength(trigger: _Trigger, sentence: _Sentence) -> float:
+    """How well one sentence shows the trigger: the phrase itself, its words close together, or not."""
+    if trigger.pattern.search(sentence.normal):
+        return sentence.place
+    if len(trigger.stems) > 1 and _loose_match(trigger, sentence):
+        # Only a phrase of two or more content words can match loosely: "sentenced to" spread
+        # out is just the word "sentence" ("would be a death sentence to them"), no evidence.
+        return sentence.place * _LOOSE
+    return 0.0
+
+
+@cache
+def _named_stems(title: str, topic_id: str) -> frozenset[str]:
+    return frozenset(_stems(f"{title} {topic_id}"))
+
+
+def _specificity(trigger: _Trigger, topic: Topic) -> float:
+    """A phrase that names the topic's own doctrine ("anti-SLAPP", "price fixing", "habeas corpus") is
+    as sure a sign as a longer phrase: stories call a doctrine by its name."""
+    if len(trigger.stems) > 1 and trigger.stems <= _named_stems(topic.title, topic.id):
+        return max(trigger.specificity, _NAMED_SPECIFICITY)
+    return trigger.specificity
+
+
 def _hits(topic: Topic, story: Story) -> list[_Hit]:
-    """The best hit of each distinct trigger ("ice agent charged" and "ice agents charged" are one)."""
+    """The best hit of each distinct trigger ("ice agent charged" and "ice agents charged" are one). The
+    phrasings of one trigger ("fired for a post", "fired over a post") are tried together: any may fit."""
     hits = []
-    distinct = {_trigger(p).stems: _trigger(p) for p in reversed(topic.triggers)}
-    for trigger in distinct.values():
+    for phrasings in _phrasings(tuple(topic.triggers)):
         best: _Hit | None = None
         seen = 0
-        # Only sentences holding every word of the trigger can match it, as a phrase or loosely.
-        where = [story.index.get(w) for w in trigger.words]
-        if not where or not all(where):
-            continue
-        for i in sorted(set.intersection(*where)):  # type: ignore[arg-type]
+        for i in sorted(set().union(*(_candidates(t, story) for t in phrasings))):
             sentence = story.sentences[i]
-            if trigger.pattern.search(sentence.normal):
-                strength = sentence.place
-            elif len(trigger.stems) > 1 and _loose_match(trigger, sentence):
-                # Only a phrase of two or more content words can match loosely: "sentenced to" spread
-                # out is just the word "sentence" ("would be a death sentence to them"), no evidence.
-                strength = sentence.place * _LOOSE
-            else:
+            strength = max(_strength(t, sentence) for t in phrasings)
+            if not strength:
                 continue
             seen += 1
             if best is None or strength > best.strength:
+                trigger = next(t for t in phrasings if _strength(t, sentence) == strength)
                 best = _Hit(trigger, i, strength)
         if best is not None:
             # Repetition adds a little: a story about a union vote says "union" often.
-            best.strength = best.strength * trigger.specificity * (1 + 0.15 * min(3, seen - 1))
+            best.strength = best.strength * _specificity(best.trigger, topic) * (1 + 0.15 * min(3, seen - 1))
             hits.append(best)
     # Several triggers firing in one sentence are one piece of evidence, not several.
     hits.sort(key=lambda h: -h.strength)
@@ -277,8 +315,10 @@ def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
     by_area: dict[str, float] = {}
     for s in scored:
         by_area[s.topic.area] = by_area.get(s.topic.area, 0.0) + s.score
+    # The share at most doubles a topic's own evidence: a neighbour's strength alone must not carry a topic
+    # the story barely touches (one passing "wire fraud" in a bribery story) past a better-evidenced one.
     for s in scored:
-        s.score += AREA_SHARE * (by_area[s.topic.area] - s.score) if s.topic.area else 0.0
+        s.score += min(s.score, AREA_SHARE * (by_area[s.topic.area] - s.score)) if s.topic.area else 0.0
     scored.sort(key=lambda s: (-s.score, s.topic.id))
     return scored
 
