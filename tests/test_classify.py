@@ -73,6 +73,11 @@ OPINION = [
     "It is hard to see how the council can justify the expense.",
     "The cuts are unpopular, and for good reason.",
     "What a mess.",
+    "Whatever the truth, the internet clearly cannot get enough of this couple.",
+    "On that score, riders have reason to be impatient.",
+    "The smarter fight is over where the money goes.",
+    "That gap looks less like a policy success than a paperwork failure.",
+    "A deal is a deal, and the team knew the terms when it signed.",
     "The internet is losing its mind over the finale!",
 ]
 FACT = [
@@ -230,3 +235,65 @@ def test_classification_is_verbatim() -> None:
 )
 def test_the_speaker_after_an_inverted_verb_or_a_semicolon(sentence: str, source: str) -> None:
     assert classify(sentence).source == source
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The study did not find a link between the drug and the risk of stroke.",
+        "Researchers found no difference in the risk of heart attack between the groups.",
+    ],
+)
+def test_a_finding_of_nothing_is_a_fact_not_a_risk(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.FACT
+
+
+def test_an_open_question_about_the_past_keeps_its_modal_inside() -> None:
+    sentence = "It was not immediately clear whether he had a lawyer who could comment on his behalf."
+    assert classify(sentence).kind == Kind.FACT
+    assert classify("It is unclear whether the board will approve the plan.").kind == Kind.SPECULATION
+
+
+def test_a_prediction_that_failed_is_not_a_prediction() -> None:
+    assert classify("The predictions of a downtown collapse did not come true.").kind == Kind.FACT
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The campaign said it expected late ballots from rural counties to close the gap.",
+        "The company expects the merger with its rival to close in June.",
+        "The model gave the incumbent a 70 percent chance of winning.",
+        "A projection gave the challenger a narrow edge.",
+    ],
+)
+def test_expectations_and_odds_are_speculation(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.SPECULATION
+
+
+def test_a_bare_quotation_is_the_previous_speakers_claim() -> None:
+    first, second = classify_all(
+        ["Lt. Sandra Ruiz said the shooting was not random.", "“There is no ongoing threat to the public.”"]
+    )
+    assert second.kind == Kind.CLAIM and second.source == first.source == "Lt. Sandra Ruiz"
+    (quote,) = classify_all(["“We will win this in court.”"])
+    assert quote.kind == Kind.SPECULATION
+
+
+def test_a_judge_writing_the_opinion_states_the_holding_but_a_dissent_argues() -> None:
+    holding = "In a 34-page opinion, Simms wrote that the law likely violates the First Amendment."
+    assert classify(holding).kind == Kind.FACT
+    dissent = "In a dissent, Judge Paul Reinholt wrote that the video was harassment."
+    assert classify(dissent).kind == Kind.CLAIM
+
+
+def test_conceding_a_race_is_an_act_but_conceding_that_is_a_say_so() -> None:
+    assert classify("Lin conceded in a speech to supporters in Las Vegas.").kind == Kind.FACT
+    assert classify("The mayor conceded that the plan had flaws.").kind == Kind.CLAIM
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The sign was clearly marked.", "He spoke clearly and slowly at the hearing."]
+)
+def test_a_manner_adverb_is_not_the_writers_stance(sentence: str) -> None:
+    assert classify(sentence).kind == Kind.FACT

@@ -171,3 +171,18 @@ def test_social_media_posts_are_not_a_named_source() -> None:
 def test_every_flag_has_a_detail_line() -> None:
     for flag in LocalEngine().analyse_sync(VIRAL).flags:
         assert flag.detail and "\n" not in flag.detail
+
+
+def test_a_study_that_cannot_show_cause_is_a_caveat_against_a_certain_headline() -> None:
+    article = Article(
+        title="SHOCKING: Study PROVES Soda Destroys Your Memory",
+        headline="SHOCKING: Study PROVES Soda Destroys Your Memory",
+        text=(
+            "People who drank the most soda scored lower on memory tests, researchers reported.\n\n"
+            "The study was observational, so it cannot show that soda caused the lower scores.\n\n"
+            "The researchers said more trials were needed."
+        ),
+    )
+    flags = LocalEngine().analyse_sync(article).flags
+    overstates = [f for f in flags if f.kind == FlagKind.HEADLINE_OVERSTATES]
+    assert overstates and "cannot show" in overstates[0].detail

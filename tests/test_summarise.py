@@ -180,3 +180,62 @@ def test_a_long_thesis_or_lead_is_cut_with_an_ellipsis_to_stay_within_the_budget
         assert word_count(summary) <= MAX_WORDS
         assert "…" in summary
     assert _summary(long_lead).startswith("The county board approved a budget on Tuesday")
+
+
+def test_the_summary_covers_what_the_headline_adds_and_names_who_a_pronoun_means() -> None:
+    article = Article(
+        url="https://example.test/news/bar-shooting",
+        title="Man charged after shooting outside bar leaves one dead",
+        text=(
+            "A 34-year-old man was killed in a shooting outside a bar early Saturday, police said.\n\n"
+            "Officers were called to the 1400 block of Main Street at about 1:45 a.m.\n\n"
+            "Police arrested Kevin Albright, 41, two hours later at a nearby home.\n\n"
+            "He was charged Sunday with second-degree murder."
+        ),
+    )
+    summary = _summary(article)
+    assert "charged" in summary and "Kevin Albright" in summary
+
+
+def test_a_ruling_summary_gives_the_grounds_and_the_losing_sides_appeal() -> None:
+    article = Article(
+        url="https://example.test/courts/age-check-law",
+        title="Judge blocks state age-check law",
+        text=(
+            "A federal judge on Thursday blocked a state law requiring age checks on social media apps.\n\n"
+            "The law had been set to take effect on Jan. 1.\n\n"
+            "In a 30-page opinion, the judge wrote that the law likely violates the First Amendment.\n\n"
+            "The attorney general said the state would appeal."
+        ),
+    )
+    summary = _summary(article)
+    assert "First Amendment" in summary and "would appeal" in summary
+
+
+def test_a_study_summary_keeps_what_the_study_cannot_show() -> None:
+    article = Article(
+        url="https://example.test/health/diet-study",
+        title="Diet linked to memory decline, study finds",
+        text=(
+            "Adults who ate the most processed food showed faster memory decline over eight years, "
+            "a study published Wednesday found.\n\n"
+            "The researchers followed 10,775 adults who took cognitive tests every four years.\n\n"
+            "The study was observational, so it cannot show that the food itself caused the decline."
+        ),
+    )
+    assert "cannot show" in _summary(article)
+
+
+def test_a_recall_summary_says_what_owners_should_do() -> None:
+    article = Article(
+        url="https://example.test/business/heater-recall",
+        title="Heater maker recalls 1 million units",
+        text=(
+            "Warmly Home recalled about 1 million space heaters on Thursday after reports that they "
+            "can overheat.\n\n"
+            "The recall covers models sold at Walmart and Target from 2023 through 2025.\n\n"
+            "The company has received 40 reports of fires, according to the commission.\n\n"
+            "Owners should stop using the heaters and contact Warmly for a full refund, the commission said."
+        ),
+    )
+    assert "refund" in _summary(article)

@@ -59,6 +59,10 @@ _RULED_OUT = re.compile(r"\bruled\s+out\b", re.I)
 _RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+(?:\w+\s+){0,2}$", re.I)
 
 
+# The reason given for a fact that states a court's holding or a law's terms.
+RULING_WHY = "court ruling or legal rule"
+
+
 @dataclass(frozen=True)
 class _Cue:
     """One signal found in a sentence, with where it starts (for scope and source finding)."""
@@ -90,6 +94,9 @@ def _ruling_cut(core: str) -> int:
     found = _RULING_SUBJECT_FOUND.search(core)
     if found:
         ends.append(found.end())
+    wrote = cues.COURT_WROTE.search(core)
+    if wrote and not cues.DISSENT.search(core, 0, wrote.start("verb")):
+        ends.append(wrote.start("verb"))  # the court's own words follow: "wrote" attributes nothing
     return min(ends) if ends else len(core)
 
 
@@ -143,6 +150,8 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         cues.REFUSAL,
         cues.PAST_ABILITY,
         cues.PLAN_NOUN,
+        cues.UNKNOWN_PAST,
+        cues.FAILED_PREDICTION,
     ):
         core = _blank(core, pattern)
     reported = _reported_from(core)
@@ -150,6 +159,7 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
     for pattern, kind in (
         (cues.FUTURE_PHRASE, "future"),
         (cues.EXPECT, "prediction"),
+        (cues.ODDS, "odds"),
         (cues.GOING_TO, "future"),
         (cues.FEAR_HOPE, "fear/hope"),
         (cues.INFERENCE, "inference"),
@@ -181,6 +191,8 @@ def _say_is_attribution(core: str, match: re.Match[str]) -> bool:
         return False
     if verb == "described" and cues.PARTICIPLE_AFTER.match(core, match.end()):
         return False
+    if verb.startswith("conced") and not re.search(r"\bthat\b|[:“\"]", core[match.end() :]):
+        return False  # "Lin conceded in a speech": conceding the race is an act, not a say-so
     if cues.SUBORDINATOR.search(before) and len(before.split()) > 3:
         return False  # "... nearly four weeks after it says it discovered ...": not the main clause
     at_end = bool(re.match(r"\W*$", core[match.end() :]))
@@ -246,6 +258,7 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
         (cues.IMPERATIVE_START, "imperative"),
         (cues.NORMATIVE, "normative"),
         (cues.FIRST_PERSON, "first person"),
+        (cues.WRITER_STANCE, "writer's stance"),
     ):
         for match in pattern.finditer(unquoted):
             phrase = " ".join(match.group(match.lastindex or 0).lower().split())
@@ -364,6 +377,8 @@ def classify(sentence: str, previous: Statement | None = None, opinion_voice: bo
     """
     if cues.BOILERPLATE.search(sentence):
         return Statement(text=sentence, kind=Kind.FACT, why="editorial note")
+    if cues.WHOLE_QUOTE.match(sentence):
+        return _quotation(sentence, previous)
     core = _blank(sentence, cues.SIDE_CLAUSE)
     cut = _ruling_cut(core)
     scoped = core[:cut]
@@ -386,10 +401,19 @@ def classify(sentence: str, previous: Statement | None = None, opinion_voice: bo
         opinion = _first(opinions)
         return Statement(text=sentence, kind=Kind.OPINION, why=opinion.label)
     if cut < len(core):
-        return Statement(text=sentence, kind=Kind.FACT, why="court ruling or legal rule")
+        return Statement(text=sentence, kind=Kind.FACT, why=RULING_WHY)
     if opinion_voice and not cues.STRONG_FACT.search(unquoted):
         return Statement(text=sentence, kind=Kind.OPINION, why="opinion column: writer's voice")
     return Statement(text=sentence, kind=Kind.FACT, why="reporter's voice")
+
+
+def _quotation(sentence: str, previous: Statement | None) -> Statement:
+    """A sentence that is only a quotation: the previous speaker's say-so, or their prediction."""
+    source = previous.source if previous else None
+    speculation = _speculation_cues(sentence, sentence)
+    if speculation:
+        return Statement(text=sentence, kind=Kind.SPECULATION, source=source, why=_first(speculation).label)
+    return Statement(text=sentence, kind=Kind.CLAIM, source=source, why="quotation without a speech verb")
 
 
 def classify_all(sentences: list[str], opinion_voice: bool = False) -> list[Statement]:

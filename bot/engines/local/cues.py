@@ -47,7 +47,26 @@ FUTURE_PHRASE = re.compile(
     + r")\b",
     _I,
 )
-EXPECT = re.compile(r"\b(?:we|i|they|he|she|analysts|officials|experts)\s+(?:fully\s+)?expect(?:s|ed)?\b", _I)
+EXPECT = re.compile(
+    r"\b(?:we|i|they|he|she|it|analysts|officials|experts)\s+(?:fully\s+)?expect(?:s|ed)?\b"
+    r"|(?<!\bas\s)(?<!\bthe\s)(?<!\ban\s)\bexpect(?:s|ed)?\s+(?!(?:to|that)\b)(?:[\w’'-]+\s+){1,5}?"
+    r"to\s+(?!(?:the|a|an)\b)[a-z]+",
+    _I,
+)
+# A probability or a projection of an outcome: "a 70 percent chance of winning", "a projection gave".
+ODDS = re.compile(
+    r"\b(?:\d+(?:\.\d+)?\s*(?:percent|per\s+cent|%)|even|good|slim|fair|decent|strong|real|better|best|little)"
+    r"\s+(?:chances?|odds|probability|likelihood)\s+(?:of|that|to)\b|\bprojections?\s+(?:gave|gives|show|shows|showed"
+    r"|had|has|put|puts)\b",
+    _I,
+)
+# A prediction that is over: "the predictions of doom did not come true" reports how it turned out.
+FAILED_PREDICTION = re.compile(
+    r"\b(?:predictions?|forecasts?|projections?)\b[^.;]{0,40}?\b(?:did\s+not|didn[’']t|never|failed\s+to)\s+"
+    r"(?:come\s+true|materiali[sz]e|pan\s+out|come\s+to\s+pass)|\b(?:predictions?|forecasts?)\b[^.;]{0,40}?"
+    r"\b(?:proved|proven)\s+(?:wrong|false|unfounded|mistaken)",
+    _I,
+)
 GOING_TO = re.compile(
     r"\b(?:going|gonna)\s+to\s+(?!(?:the|a|an|war|court|trial|jail|prison|school|work|church|his|her|their|its"
     r"|our|my|your|this|that|these|those)\b)[a-z]+",
@@ -171,6 +190,14 @@ RULING = re.compile(
     r"|(?:law|statute|charter|constitution)\s+(?:says|requires|allows|bars|lets|permits|forbids|prohibits))\b",
     _I,
 )
+# A judge writing the court's opinion states its holding ("In a 34-page opinion, Simms wrote that ..."),
+# unless the writing is a dissent.
+COURT_WROTE = re.compile(
+    r"(?:\bin\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){0,3}?(?:opinion|ruling|order|decision)\b[^.;]{0,60}?"
+    r"|\b(?:judge|justice|court|panel|majority)\b[^.;]{0,40}?)\b(?P<verb>wr(?:ote|ites))\s+(?:in\s+[^.;]{0,40}?)?that\b",
+    _I,
+)
+DISSENT = re.compile(r"\bdissent\w*", _I)
 NEGATED_SAY = re.compile(
     r"\b(?:does|did|do)\s+not\s+(?:say|state|specify|explain)\b|\b(?:doesn|didn|hasn|haven)[’']t\s+sa(?:y|id)\b"
     r"|\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:said|stated|specified|explained)\b",
@@ -264,6 +291,24 @@ EVALUATIVE_FRAME = re.compile(
     r"|\b(?:for|with)\s+good\s+reason\b",
     _I,
 )
+# The writer's stance and framing without an evaluative word: "the plan clearly cannot work", "riders have
+# reason to be impatient", "the smarter fight is over ...", "looks less like a success than a failure",
+# "a deal is a deal".
+WRITER_STANCE = re.compile(
+    r"\b[a-z]+\s+(clearly|obviously|undoubtedly|plainly|evidently)\s+(?:is|are|was|were|has|have|had|can(?:not)?|could|did"
+    r"|does|do|wants?|wanted|knows?|knew|needs?|isn[’']t|wasn[’']t|can[’']t|won[’']t|failed|misread|misjudged"
+    r"|underestimated|overestimated)\b"
+    r"|\b(?:is|are|was|were)\s+(clearly|obviously|undoubtedly|plainly)\s+(?!(?:visible|marked|labell?ed|stated|defined"
+    r"|identified|seen|audible|written|shown|printed|displayed)\b)[a-z]"
+    r"|\b(?:has|have|had)\s+(?:good\s+|every\s+|little\s+|no\s+|more\s+|some\s+)?reason\s+to\s+(?:be|feel|doubt"
+    r"|celebrate|complain|cheer|wonder|question|distrust|smile)\b"
+    r"|\bthe\s+(smarter|better|wiser|bigger|harder|more\s+important|more\s+useful|more\s+honest|real)\s+(?:fight|question"
+    r"|test|problem|issue|answer|move|bet|lesson|story|debate|path|worry|challenge)\s+(?:is|was|lies)\b"
+    r"|\b(?:looks?|looked|sounds?|sounded|reads?|feels?|felt)\s+(?:less|more|a\s+lot|an\s+awful\s+lot|nothing)\s+like\b"
+    r"|\bsmack(?:s|ed)?\s+of\b"
+    r"|(?:^|[,;:]\s+)(?:an?\s+)?(?P<same>[a-z]{3,})\s+(?:is|are)\s+(?:an?\s+)?(?P=same)\b",
+    _I,
+)
 # An exclamation in the writer's voice: "What a mess.", "... right now!".
 EXCLAMATION = re.compile(r"^\W*what\s+an?\s+[^?]*$|!\W*$", _I)
 # Legal terms of art that contain an evaluative word ("unfair labor practice charges").
@@ -288,6 +333,13 @@ UNANSWERED = re.compile(
     r"|announced?|decided?|explain(?:ed)?)"
     r"|(?:negotiating|discussing|deciding|debating|weighing|working\s+out))"
     r"\s+(?:whether|if|when|how|what|who|which|where)\b.*$",
+    _I,
+)
+# "It was not immediately clear whether he had a lawyer who could comment": an open question about
+# the present or past; its modals sit inside the question (a question about the future stays).
+UNKNOWN_PAST = re.compile(
+    r"\b(?:not\s+(?:immediately\s+)?(?:clear|known)|unclear|unknown)\s+(?:whether|if)\s+"
+    r"(?:(?!(?:will|would|could|may|might|can|shall)\b)[\w’'-]+\s+){1,4}?(?:had|has|have|was|were|did|is|are)\b.*$",
     _I,
 )
 ACCUSED_PASSIVE = re.compile(r"\b(?:is|are|was|were|been|being|stands?)\s+accused\b", _I)
@@ -320,7 +372,7 @@ ABSENCE = re.compile(
     r"\b(there\s+(?:is|was|has\s+been)\s+no\b|no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?"
     r"(?:evidence|proof|indication|sign|record)\b|no\s+(?:\w+\s+){0,2}(?:has|have|had)\s+(?:yet\s+)?(?:been\s+)?"
     r"\w+|(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+)?\w+|(?:has|have|had)\s+yet\s+to\b|not\s+yet\b"
-    r"|is\s+not\s+a\s+finding|nothing\s+(?:has|had)\b)",
+    r"|is\s+not\s+a\s+finding|nothing\s+(?:has|had)\b|(?:did|does|do)\s+not\s+find\b|found\s+no\b)",
     _I,
 )
 # Limits the body itself states: nothing proven yet, no ruling, what a decision does not mean.
@@ -328,7 +380,9 @@ CAVEAT = re.compile(
     r"\b(no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?(?:evidence|proof|indication)|not\s+yet"
     r"|(?:has|have)\s+yet\s+to|no\s+(?:\w+\s+){0,2}(?:has|have)\s+(?:yet\s+)?(?:been\s+)?\w+|nothing\s+has"
     r"|not\s+a\s+finding|presumed\s+innocent|(?:may|can|could)\s+still|does(?:n[’']t|\s+not)\s+mean"
-    r"|not\s+(?:been\s+)?(?:convicted|proven|confirmed|verified))\b",
+    r"|not\s+(?:been\s+)?(?:convicted|proven|confirmed|verified)|(?:did|does)\s+not\s+find|found\s+no"
+    r"|(?:can\s*not|can[’']t|could\s+not|does\s+not|did\s+not)\s+(?:show|prove|establish|determine)\s+(?:that|whether|if|cause)"
+    r"|(?:was|is)\s+(?:an\s+|a\s+small\s+)?observational|not\s+(?:yet\s+)?peer[- ]reviewed)\b",
     re.I,
 )
 MONTH = (
@@ -357,4 +411,6 @@ SIDE_CLAUSE = re.compile(
     r"|[—–]\s*(?:one|a|an|the\s+kind)\s+(?:\w+\s+){0,2}?(?:that|which|who)\b[^,;—–]*",
     _I,
 )
+# A sentence that is one quotation with no speech verb: the words of the speaker just named.
+WHOLE_QUOTE = re.compile(r"^\s*(?:“[^“”]+[.!?…,]”|\"[^\"“”]+[.!?…,]\")\s*$")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")

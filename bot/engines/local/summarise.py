@@ -3,7 +3,8 @@
 Sentences are copied verbatim (hedges, attributions and modals intact), at most lightly
 compressed by dropping a trailing side clause that carries no hedge, attribution, negation
 or condition. The order of preference: what is established (the lead fact), what the body
-admits has not happened or is limited, how the story continues, and the other side's answer.
+admits has not happened or is limited, how the story continues (for a ruling, its grounds), the
+point the headline makes that the lead leaves out, a recall's remedy, and the other side's answer.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 
 from bot.engines.local import cues
+from bot.engines.local.classify import RULING_WHY
+from bot.engines.local.cues import word_set
 from bot.models import Article, Kind, Statement
 
 MAX_WORDS = 80
@@ -23,8 +26,7 @@ _DENIAL = re.compile(
     re.I,
 )
 _RESPONSE = re.compile(
-    r"\b(never|false|defend\w*|vindicat\w+|legitimate|disappointed|(?:will|plans?\s+to|intends?\s+to)\s+appeal"
-    r"|declined\s+to\s+comment|did\s+not\s+respond)\b",
+    r"\b(never|false|defend\w*|vindicat\w+|legitimate|disappointed|(?:would|will|plans?\s+to|intends?\s+to)\s+appeal|declined\s+to\s+comment|did\s+not\s+respond)\b",
     re.I,
 )
 _ACCUSATION = re.compile(
@@ -32,6 +34,41 @@ _ACCUSATION = re.compile(
     r"|probe|retaliat\w+|fired|fine[sd]?|penalt\w+|violat\w+|breach\w*)\b",
     re.I,
 )
+# A court's decision in the lead: the losing side's answer (an appeal) belongs in the summary.
+_RULING_LEAD = re.compile(
+    r"\b(ruled|rules|blocked|blocks|struck\s+down|strikes\s+down|upheld|upholds|overturned|reversed|sentenced"
+    r"|dismissed|enjoined|halted|acquitted|convicted|found\s+guilty)\b",
+    re.I,
+)
+_COURT = re.compile(r"\b(court|judge|jury|justices?|panel|tribunal)\b", re.I)
+# A recall's remedy: what owners should do is part of the news.
+_RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b", re.I)
+_REMEDY = re.compile(
+    r"\b(stop\s+using|refunds?|replacements?|free\s+repair|repair\s+kit|do\s+not\s+use|return\s+(?:it|them|the)"
+    r"|dispose\s+of|discard)\b",
+    re.I,
+)
+# The losing side's reaction to a ruling.
+_LOSER = re.compile(
+    r"\b(appeal\w*|disappoint\w*|disagree\w*|reviewing\s+(?:its|our|their|his|her|the)\s+options)\b", re.I
+)
+# A fact that reports a non-event ("declined to comment", "did not respond").
+_NON_EVENT = re.compile(
+    r"\b(declined|did\s+not\s+respond|could\s+not\s+be\s+reached|would\s+not\s+comment|no\s+comment)\b", re.I
+)
+# A sentence that leans on the one before it: "He was charged ...", "Those ballots ...".
+_BACK_REFERENCE = re.compile(r"^(?:he|she|they|his|her|their|those|these|this|that)\b", re.I)
+# A headline word found in more than this share of the body's statements names the topic, not a point.
+_TOPIC_SHARE = 0.4
+# Headline words that name no event: function words, attribution, time.
+_HEADLINE_STOP = word_set(
+    """the and for but are was were has had its who how why not all one two out off say now new how
+    about after amid against also before being could from have into just more most over says said than that
+    their them then there these they this those under until when where which while will with would police
+    officials report reports according sources what week year years first last today"""
+)
+# How far past the lead the summary looks for the headline's missing point.
+_LOOKAHEAD = 8
 # Trailing clauses that may be dropped: they add detail or another voice, not the main claim.
 _TRAILING = re.compile(r"(?:,\s*(?:but|while|particularly|including|especially)\b|\s*[—–]).*$", re.I | re.S)
 # A tail with these qualifies the main clause (a negation, a condition, a source), so it stays.
@@ -140,6 +177,66 @@ def _first_index(statements: list[Statement], wanted, skip: set[int]) -> int | N
     return None
 
 
+def _stems(text: str) -> set[str]:
+    """Content-word stems (first five letters) of a text, for rough topic overlap."""
+    return {
+        w[:5] for w in re.findall(r"[a-z][a-z-]+", text.lower()) if len(w) >= 3 and w not in _HEADLINE_STOP
+    }
+
+
+def _candidates(statements: list[Statement], lead: int, skip: set[int]) -> list[int]:
+    """Facts after the lead, not chosen yet, that report something (not an editorial note)."""
+    return [
+        i
+        for i in range(lead + 1, len(statements))
+        if i not in skip and statements[i].kind == Kind.FACT and statements[i].why != "editorial note"
+    ]
+
+
+def _primary(statements: list[Statement], lead: int, skip: set[int], ruling: bool) -> int | None:
+    """The first fact after the lead; for a ruling's outcome without its grounds, the court's holding."""
+    facts = _candidates(statements, lead, skip)
+    if ruling and statements[lead].why != RULING_WHY:
+        grounds = next((i for i in facts[:_LOOKAHEAD] if statements[i].why == RULING_WHY), None)
+        if grounds is not None:
+            return grounds
+    return facts[0] if facts else None
+
+
+def _cover(statements: list[Statement], lead: int, headline: str, skip: set[int]) -> int | None:
+    """The fact that adds most of what the headline promises and the lead leaves out, if any does.
+
+    "Man charged after shooting ..." over a lead about the shooting: the fact that says who was charged.
+    A non-event ("declined to comment") covers nothing.
+    """
+    stems = [_stems(st.text) for st in statements]
+    wanted = {
+        w
+        for w in _stems(headline) - stems[lead]
+        if sum(w in found for found in stems) <= _TOPIC_SHARE * len(statements)
+    }
+    nearby = _candidates(statements, lead, skip)[:_LOOKAHEAD]
+    facts = [i for i in nearby if not _NON_EVENT.search(statements[i].text)]
+    best = max(facts, key=lambda i: (len(wanted & stems[i]), -i), default=None)
+    return best if best is not None and wanted & stems[best] else None
+
+
+def _answer(statements: list[Statement], accusation: bool) -> tuple[int | None, int | None]:
+    """The other side's outright denial, and its answer: the denial, else a softer response.
+
+    After a ruling with no accusation, only the loser's reaction counts ("will appeal", "disappointed").
+    """
+    denial = _first_index(statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set())
+    if denial is not None:
+        return denial, denial
+    if accusation:
+        return None, _first_index(
+            statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
+        )
+    kinds = (Kind.CLAIM, Kind.SPECULATION)
+    return None, _first_index(statements, lambda s: s.kind in kinds and bool(_LOSER.search(s.text)), set())
+
+
 def _news_summary(article: Article, statements: list[Statement]) -> str:
     """Lead fact, caveat, continuation and the other side, within the word budget."""
     lead = _lead(statements)
@@ -147,9 +244,9 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         return ""
     chosen: dict[int, str] = {}
 
-    def take(index: int | None) -> None:
+    def take(index: int | None) -> bool:
         if index is None or index in chosen:
-            return
+            return index is not None
         text = statements[index].text
         if index == lead:
             text = _DATELINE.sub("", text)
@@ -157,32 +254,47 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         for candidate in (compress(text), compress(text, harder=True)):
             chosen[index] = candidate
             if sum(word_count(t) for t in chosen.values()) <= MAX_WORDS:
-                return
+                return True
         del chosen[index]
+        return False
+
+    def take_named(index: int | None) -> None:
+        """Take a fact, after the sentence it leans on ("He was charged ...", "Those ballots ...")."""
+        if index is not None and _BACK_REFERENCE.match(statements[index].text):
+            before = statements[index - 1] if index > 0 else None
+            if before is None or before.kind == Kind.OPINION or not take(index - 1):
+                return
+        take(index)
 
     take(lead)
     if lead not in chosen:
         # a lead longer than the whole budget is still the story: shown cut, never left out
         chosen[lead] = clip(_DATELINE.sub("", statements[lead].text), MAX_WORDS)
     take(_first_index(statements, lambda s: s.kind == Kind.FACT and bool(cues.CAVEAT.search(s.text)), {lead}))
-    following = next((i for i in range(lead + 1, len(statements)) if statements[i].kind == Kind.FACT), None)
-    take(following)
-    accusation = _ACCUSATION.search(statements[lead].text + " " + article.title)
-    if accusation:
-        denial = _first_index(
-            statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set()
+    lead_text = statements[lead].text + " " + article.title
+    ruling = bool(_RULING_LEAD.search(lead_text) and _COURT.search(lead_text))
+    following = _primary(statements, lead, set(chosen), ruling)
+    take_named(following)
+    cover = _cover(statements, lead, article.headline or article.title, set(chosen))
+    take_named(cover)
+    if _RECALL.search(lead_text):
+        remedy = _first_index(
+            statements, lambda s: s.kind in (Kind.FACT, Kind.CLAIM) and bool(_REMEDY.search(s.text)), set()
         )
-        answer = denial
-        if answer is None:
-            answer = _first_index(
-                statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
-            )
+        take(remedy)
+    accusation = bool(_ACCUSATION.search(lead_text))
+    if accusation or ruling:
+        denial, answer = _answer(statements, accusation)
+        # the other side must be heard: the headline's extra point gives way first, then (for an
+        # outright denial) the second fact
+        for dropped in (cover, following if denial is not None else None):
+            if answer is None or answer in chosen or take(answer):
+                break
+            if dropped is not None and dropped != lead:
+                chosen.pop(dropped, None)
         take(answer)
-        if denial is not None and denial not in chosen and following in chosen:
-            # an outright denial outweighs the second fact: the accused side must be heard
-            del chosen[following]
-            take(denial)
-            take(following)
+        take_named(following)
+        take_named(cover)
     return " ".join(chosen[i] for i in sorted(chosen))
 
 
