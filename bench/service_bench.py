@@ -22,6 +22,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.service.service import ExplainService
 from bot.service.types import Status, Where, Who
+from bot.service.workers import bot_workers
 
 # The page server lives with the tests; this script is run from a checkout, not installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -97,12 +98,15 @@ async def run(hits: int, links: int, pages_dir: Path) -> None:
             FOOTNOTE_ENGINE="local",
             FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
         )
-        async with PageServer() as pages, ExplainService(settings) as service:
+        # Worker processes, as `footnote run` uses them (FOOTNOTE_WORKER_PROCESSES, 0 = threads).
+        workers = bot_workers(settings)
+        async with PageServer() as pages, ExplainService(settings, workers=workers) as service:
             await service.command("budget requests 100000", where(0), Who(user_id="bench", is_moderator=True))
             elapsed, stall, ok = await concurrent_links(service, pages, links, html)
             print(
                 f"{links} concurrent new links ({len(html)} pages from {pages_dir}): {ok} explained in "
-                f"{elapsed:.2f} s (max {settings.max_concurrent_analyses} analyses at once); "
+                f"{elapsed:.2f} s (max {settings.max_concurrent_analyses} analyses at once, "
+                f"{settings.worker_processes or 'no'} worker processes); "
                 f"worst event-loop stall {stall:.1f} ms (target ≤ 50 ms)"
             )
             timings = await cache_hits(service, pages, hits)

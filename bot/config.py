@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     db: str = Field("footnote.sqlite3", validation_alias="FOOTNOTE_DB")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
     max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
+    # Processes a running bot (`footnote run`) uses for extraction and the offline engine; 0 = threads.
+    worker_processes: int = Field(2, ge=0, le=64, validation_alias="FOOTNOTE_WORKER_PROCESSES")
     log_level: str | None = Field(None, validation_alias="FOOTNOTE_LOG_LEVEL")
 
     # Discord

@@ -63,6 +63,11 @@ _WARM_UP_PAGE = """<!doctype html><html lang="en"><head><title>Council approves 
 </article></body></html>"""
 
 
+def offline_analysis(engine: Engine, article: Article) -> Analysis:
+    """An engine's synchronous analysis, guarded: one picklable step for a worker process."""
+    return guard_analysis(engine.analyse_sync(article))  # type: ignore[attr-defined]
+
+
 def warm_up() -> None:
     """Run one small page through extraction, the offline engine and the citation guard."""
     from bot.engines.local import LocalEngine

@@ -1,6 +1,7 @@
 """ExplainService end to end: a real local page server, real fetch/extract, the local engine, SQLite files."""
 
 import asyncio
+import os
 import threading
 import time
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from bot.engines.local import LocalEngine
 from bot.models import Analysis, Article, Usage
 from bot.service.service import ExplainService
 from bot.service.types import Status, Where, Who
+from bot.service.workers import ProcessWorkers
 
 MOD = Who(user_id="mod", is_moderator=True)
 EVENING = datetime(2026, 3, 2, 18, 0, tzinfo=UTC).timestamp()
@@ -165,6 +167,19 @@ async def test_new_engine_rules_re_explain_a_cached_link(tmp_path, pages):
         again = await service.explain(pages.url("/news/parks"), where("c2"), Who(user_id="u2"))
     assert again.status == Status.OK and (old.calls, new.calls) == (1, 1)
     assert old.version.startswith("local/") and old.version != new.version
+
+
+async def test_worker_processes_give_the_same_answers_as_threads(tmp_path, pages):
+    link = pages.url("/news/harbour")
+    async with ExplainService(settings_for(tmp_path / "threads"), engine=LocalEngine()) as service:
+        threaded = await service.explain(link, where("c1"), Who(user_id="u1"))
+    workers = ProcessWorkers(1)
+    settings = settings_for(tmp_path / "procs")
+    async with ExplainService(settings, engine=LocalEngine(), workers=workers) as service:
+        in_process = await service.explain(link, where("c1"), Who(user_id="u1"))
+        child = await workers.run(os.getpid)
+    assert in_process.status == Status.OK and in_process.analysis == threaded.analysis
+    assert child != os.getpid()  # the work really ran in another process
 
 
 async def test_the_cache_expires_after_its_ttl(tmp_path, pages):

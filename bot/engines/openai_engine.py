@@ -287,7 +287,7 @@ class OpenAIEngine:
         )
 
     async def _fall_back(self, article: Article, failure: Failure, meter: _Meter) -> Analysis:
-        analysis = await self._local.analyse(article)
+        analysis = await asyncio.to_thread(self._local.analyse_sync, article)  # CPU work: off the loop
         # What the failed attempts cost is still reported, so budgets and stats stay honest.
         return analysis.model_copy(
             update={

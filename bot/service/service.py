@@ -25,7 +25,7 @@ from bot.fetch import fetch_page, warm_up_fetch
 from bot.legal.guard import guard_analysis
 from bot.links import canonical_url, find_links, host_of
 from bot.models import Analysis, Article, FlagKind
-from bot.pipeline import warm_up
+from bot.pipeline import offline_analysis
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
 from bot.service.policy import (
@@ -38,6 +38,7 @@ from bot.service.policy import (
 from bot.service.sqlite_store import SqliteStore
 from bot.service.store import RateCheck, Store
 from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
+from bot.service.workers import ThreadWorkers, Workers
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,13 @@ class ExplainService:
         *,
         engine: Engine | None = None,
         store: Store | None = None,
+        workers: Workers | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._settings = settings
         self._engine = engine
         self._store: Store = store or SqliteStore(settings.db_path())
+        self._workers: Workers = workers or ThreadWorkers()
         self._clock = clock
         self._defaults = default_policy(settings)
         self._ttl = settings.cache_ttl_hours * HOUR
@@ -81,7 +84,7 @@ class ExplainService:
         await self._store.start()
         await self._prune_now()
         # Imports, the citation index and first-use set-up now, not while the first members wait.
-        await asyncio.to_thread(warm_up)
+        await self._workers.start()
         await warm_up_fetch(self._settings)
 
     async def _prune_now(self) -> None:
@@ -95,6 +98,7 @@ class ExplainService:
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
         if self._engine is not None:
             await self._engine.aclose()
+        await self._workers.close()
         await self._store.close()
 
     async def __aenter__(self) -> ExplainService:
@@ -289,7 +293,7 @@ class ExplainService:
         try:
             async with self._slots:
                 page = await fetch_page(url, self._settings)
-                article = await asyncio.to_thread(extract_article, page.html, page.final_url)
+                article = await self._workers.run(extract_article, page.html, page.final_url)
                 analysis = await self._run_engine(article, language)
         except asyncio.CancelledError:
             await self._store.settle(ticket, "released")
@@ -314,11 +318,10 @@ class ExplainService:
         return analysis, True
 
     async def _run_engine(self, article: Article, language: str) -> Analysis:
-        """The engine, then the citation guard; CPU-bound work runs on a worker thread."""
-        analyse_sync = getattr(self.engine, "analyse_sync", None)
-        if analyse_sync is not None:
-            return await asyncio.to_thread(lambda: guard_analysis(analyse_sync(article)))
-        return await asyncio.to_thread(guard_analysis, await self.engine.analyse(article, language))
+        """The engine, then the citation guard; CPU-bound work runs on the workers."""
+        if hasattr(self.engine, "analyse_sync"):
+            return await self._workers.run(offline_analysis, self.engine, article)
+        return await self._workers.run(guard_analysis, await self.engine.analyse(article, language))
 
     # Replies, feedback, commands
 

@@ -43,8 +43,9 @@ def run(settings: Settings) -> int:
 
 async def _serve(settings: Settings) -> int:
     from bot.service.service import ExplainService
+    from bot.service.workers import bot_workers
 
-    service = ExplainService(settings)
+    service = ExplainService(settings, workers=bot_workers(settings))
     await service.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -40,6 +40,7 @@ def run(settings: Settings) -> int:
 
 async def _serve(settings: Settings, app: AsyncApp) -> int:
     from bot.service.service import ExplainService
+    from bot.service.workers import bot_workers
 
     try:
         identity = await app.client.auth_test()
@@ -48,7 +49,7 @@ async def _serve(settings: Settings, app: AsyncApp) -> int:
         log.error("Slack rejected SLACK_BOT_TOKEN (%s); reinstall the app and copy the new token", error)
         return 1
     log.info("connected to Slack workspace %s as %s", identity.get("team"), identity.get("user"))
-    service = ExplainService(settings)
+    service = ExplainService(settings, workers=bot_workers(settings))
     await service.start()
     listeners = register_listeners(app, service, settings)
     stop = asyncio.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import cache
 
 from bot.engines.digest import files_digest
@@ -64,8 +65,8 @@ class LocalEngine:
         )
 
     async def analyse(self, article: Article, language: str = "en") -> Analysis:
-        """Explain one article in English (the service runs this engine in a worker thread)."""
-        return self.analyse_sync(article)
+        """Explain one article in English, on a worker thread (the rules are CPU work)."""
+        return await asyncio.to_thread(self.analyse_sync, article)
 
     async def aclose(self) -> None:
         """Nothing to release: the local engine holds no connections."""

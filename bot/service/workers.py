@@ -1,0 +1,89 @@
+"""Where the CPU-bound steps (extraction, the offline engine, the citation guard) run.
+
+Threads keep the event loop free of the work itself, but not of the GIL: with several articles in
+flight the loop waits its turn and every chat stalls. A running bot therefore uses worker
+processes; one-shot commands and tests use threads, which start at once and share the caller's
+objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Protocol, TypeVar
+
+from bot.config import Settings
+from bot.pipeline import warm_up
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Workers(Protocol):
+    """Runs a picklable function of picklable arguments off the event loop."""
+
+    async def start(self) -> None:
+        """Get ready (processes are started and warmed up here, not on the first article)."""
+        ...
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)`, away from the event loop."""
+        ...
+
+    async def close(self) -> None:
+        """Let running work finish, then release the workers."""
+        ...
+
+
+class ThreadWorkers:
+    """The default thread pool: for one-shot commands and tests."""
+
+    async def start(self) -> None:
+        """Warm up the steps in this process."""
+        await asyncio.to_thread(warm_up)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on a worker thread."""
+        return await asyncio.to_thread(fn, *args)
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+class ProcessWorkers:
+    """A pool of `count` worker processes, started fresh (spawn) and warmed up before any article."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        # spawn, not fork: the bot process has threads (database, executors) a fork would copy mid-step.
+        self._pool = ProcessPoolExecutor(
+            self.count, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+        )
+
+    async def start(self) -> None:
+        """Start every worker now, so the first articles do not wait for imports and warm-up."""
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self._pool, _ready) for _ in range(self.count)))
+        log.info("%d worker processes ready", self.count)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker process."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def close(self) -> None:
+        """Wait for running work, then stop the processes."""
+        await asyncio.to_thread(self._pool.shutdown, True)
+
+
+def _ready() -> bool:
+    """A no-op job that makes the pool start a worker (which runs `warm_up` first)."""
+    return True
+
+
+def bot_workers(settings: Settings) -> Workers:
+    """What a running bot uses: `FOOTNOTE_WORKER_PROCESSES` processes, or threads when it is 0."""
+    return ProcessWorkers(settings.worker_processes) if settings.worker_processes else ThreadWorkers()
