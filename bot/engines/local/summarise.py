@@ -13,7 +13,7 @@ import re
 
 from bot.engines.local import cues
 from bot.engines.local.classify import RULING_WHY
-from bot.engines.local.cues import word_set
+from bot.engines.local.cues import COURT_SUBJECT, word_set
 from bot.models import Article, Kind, Statement
 
 MAX_WORDS = 80
@@ -40,7 +40,6 @@ _RULING_LEAD = re.compile(
     r"|dismissed|enjoined|halted|acquitted|convicted|found\s+guilty)\b",
     re.I,
 )
-_COURT = re.compile(r"\b(court|judge|jury|justices?|panel|tribunal)\b", re.I)
 # A recall's remedy: what owners should do is part of the news.
 _RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b", re.I)
 _REMEDY = re.compile(
@@ -272,7 +271,7 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         chosen[lead] = clip(_DATELINE.sub("", statements[lead].text), MAX_WORDS)
     take(_first_index(statements, lambda s: s.kind == Kind.FACT and bool(cues.CAVEAT.search(s.text)), {lead}))
     lead_text = statements[lead].text + " " + article.title
-    ruling = bool(_RULING_LEAD.search(lead_text) and _COURT.search(lead_text))
+    ruling = bool(_RULING_LEAD.search(lead_text) and COURT_SUBJECT.search(lead_text))
     following = _primary(statements, lead, set(chosen), ruling)
     take_named(following)
     cover = _cover(statements, lead, article.headline or article.title, set(chosen))
