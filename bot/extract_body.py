@@ -31,8 +31,12 @@ PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
-# "By Pat Probe " at the start of what follows a glued-on headline.
-_BYLINE_START = re.compile(r"^By\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von))*\s+(?=[A-Z\"“])")
+# "By Pat Probe " at the start of what follows a glued-on headline: two or more name words, not a date.
+_BYLINE_START = re.compile(
+    r"^By\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May"
+    r"|June|July|August|September|October|November|December|Then|Now|Late|Early|Noon)\b)"
+    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von))+\s+(?=[A-Z\"“])"
+)
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
 _LAST_SENTENCE_END = re.compile(r".*[.!?…][\"'”’»)\]]*", re.DOTALL)
@@ -149,8 +153,9 @@ def _without_page_header(paragraph: str, headlines: list[str]) -> str:
     for headline in sorted((h for h in headlines if h), key=len, reverse=True):
         head = clean_space(headline)
         glued = len(paragraph) > len(head) and paragraph[len(head)].isspace()
-        if glued and folded.startswith(head.casefold()):
-            rest = paragraph[len(head) :].lstrip()
+        rest = paragraph[len(head) :].lstrip()
+        # A new sentence must follow: "Council approves budget after a long night" is the lead itself.
+        if glued and folded.startswith(head.casefold()) and rest[:1].isupper():
             return _BYLINE_START.sub("", rest, count=1)
     return paragraph
 

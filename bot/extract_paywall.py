@@ -40,6 +40,12 @@ _GATE_PHRASES = re.compile(
     r" (?:please )?(?:subscribe|sign in)",
     re.IGNORECASE,
 )
+# What a subscription offer says ("unlimited access for $1 a week", "Already a subscriber? Log in").
+_OFFER = re.compile(
+    r"\bsubscri(?:be|ption)\b|\bsign\s+in\b|\blog\s*in\b|\bunlimited\s+access\b|\bfree\s+trial\b"
+    r"|\balready\s+a\s+(?:subscriber|member)\b|\bcancel\s+any\s*time\b|[$£€]\s?\d[\d.,]*\s*(?:a|per|/)\s*(?:week|month|year)",
+    re.IGNORECASE,
+)
 # Where the sentence holding a gate prompt starts.
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.!?…])[\"'”’)]*\s+)(?=\S)")
 _GATE_NAMES = re.compile(
@@ -102,8 +108,12 @@ def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def drop_gate_elements(root: lxml.html.HtmlElement) -> int:
-    """Remove paywall prompts from the page so that no extractor reads them as the story."""
-    gates = _gate_elements(root)
+    """Remove paywall prompts from the page so that no extractor reads them as the story.
+
+    Only elements that read as a prompt or an offer go: publishers also wrap the paid part of the
+    story itself in `class="paywall"` (Google's structured-data markup does exactly that).
+    """
+    gates = [e for e in _gate_elements(root) if _reads_as_gate(e.text_content())]
     for element in gates:
         if element.getparent() is not None:
             element.drop_tree()
@@ -120,6 +130,11 @@ def is_partial(signals: PaywallSignals, body_words: int) -> bool:
     return sum(hints) >= 2
 
 
+def _reads_as_gate(text: str) -> bool:
+    """A subscribe prompt or a subscription offer, not story text."""
+    return bool(_GATE_PHRASES.search(text) or _OFFER.search(text))
+
+
 def cut_gate_prompt(body: Body) -> Body:
     """The body without a subscribe-to-read prompt at its end, and whatever follows the prompt.
 
@@ -132,8 +147,10 @@ def cut_gate_prompt(body: Body) -> Body:
         paragraph = paragraphs[index]
         match = _GATE_PHRASES.search(paragraph)
         if match:
-            start = max(m.start() for m in _SENTENCE_START.finditer(paragraph[: match.start() + 1]))
-            if tail_words + count_words(paragraph[start:]) <= GATE_MAX_WORDS:
+            start = max(m.end() for m in _SENTENCE_START.finditer(paragraph[: match.start() + 1]))
+            # A prompt opens its own sentence; one quoted inside a sentence is the story's text.
+            own_sentence = start == match.start()
+            if own_sentence and tail_words + count_words(paragraph[start:]) <= GATE_MAX_WORDS:
                 kept = paragraph[:start].rstrip()
                 return Body(body.source, tuple(paragraphs[:index] + ([kept] if kept else [])))
         tail_words += count_words(paragraph)

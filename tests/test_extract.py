@@ -221,6 +221,48 @@ def test_a_gated_page_with_only_a_description_is_explained_from_it() -> None:
     assert article.text == description and article.partial_text is True
 
 
+STORY = (
+    "<p>The harbour board voted on Tuesday to raise port fees by 4 percent from next spring, the first "
+    "increase in six years.</p><p>Shipping firms said the rise would be passed on to customers, while the "
+    "board said the money would pay for dredging the main channel.</p><p>The fee change still needs the "
+    "approval of the regional council, which meets in March.</p>"
+)
+
+
+def test_the_paid_part_of_a_story_marked_as_paywall_content_stays_the_story() -> None:
+    # Google's structured-data markup for subscription content wraps the paid paragraphs themselves.
+    html = (
+        "<html lang='en'><head><title>Port fees rise</title></head><body><article><h1>Port fees rise</h1>"
+        "<div class='non-paywall'><p>Harbor Point's fees will change.</p></div>"
+        f"<div class='paywall'>{STORY}</div>"
+        "</article></body></html>"
+    )
+    article = extract_article(html, "https://hbj.example/fees")
+    assert "regional council" in article.text and "dredging" in article.text
+
+
+def test_a_quoted_prompt_inside_the_last_paragraph_is_the_story_s_own_text() -> None:
+    ending = (
+        "<p>Readers now see a notice reading “Subscribe to continue reading.” after three stories, and the "
+        "publisher said it would review the change next month.</p>"
+    )
+    html = f"<html><body><article><h1>Paper adds a paywall</h1>{STORY}{ending}</article></body></html>"
+    article = extract_article(html, "https://media.example/paywall")
+    assert article.text.endswith("review the change next month.")
+
+
+@pytest.mark.parametrize(
+    ("glued", "kept"),
+    [
+        ("Council approves budget after a marathon session, members said.", "Council approves budget after"),
+        ("Council approves budget By Friday the state must also act, officials said.", "By Friday the"),
+        ("Council approves budget By Pat Probe The council voted 7 to 2.", "The council voted 7 to 2."),
+    ],
+)
+def test_only_a_headline_and_byline_glued_before_a_new_sentence_are_removed(glued: str, kept: str) -> None:
+    assert tidy([glued], ["Council approves budget"])[0].startswith(kept)
+
+
 def test_a_story_that_quotes_a_paywall_prompt_is_not_gated() -> None:
     quote = "<div>Readers who saw “Subscribe to continue reading” were counted as lost, it said.</div>"
     html = page("div-paragraphs.html").replace('<div class="story-text">', '<div class="story-text">' + quote)
