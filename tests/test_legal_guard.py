@@ -55,7 +55,7 @@ def guard() -> CitationGuard:
         "Cal. Civ. Code § 1954.50",
         "Foo v. Bar, 604 U.S. ___ (2025)",
         "Printz, 521 U.S. at 12",  # a pin cite before the first page
-        "42 USC 2000e-3",  # written without periods or a section sign
+        "42 USC § 2000e-3",  # written without periods
         "42 U.S.C. 2000e-3",
     ],
 )
@@ -125,8 +125,13 @@ def test_neighbouring_citations_are_judged_one_by_one(guard: CitationGuard) -> N
 
 
 def test_informal_code_citations_of_known_sections_are_kept(guard: CitationGuard) -> None:
-    for informal in ("42 USC 2000e-2", "42 U.S.C. 2000e-2", "8 USC § 1229a"):
+    for informal in ("42 USC § 2000e-2", "42 U.S.C. 2000e-2", "8 USC section 1229a"):
         assert guard.clean(f"Under {informal}, they sued.") == (f"Under {informal}, they sued.", ())
+
+
+def test_the_university_is_not_a_code(guard: CitationGuard) -> None:
+    for text in ("In 2023 USC 56 students were arrested.", "No. 9 USC beat No. 20 UCLA 28-17."):
+        assert guard.clean(text) == (text, ())
 
 
 def test_a_uk_act_named_without_a_section_is_checked_in_legal_notes_only() -> None:

@@ -35,7 +35,8 @@ _CONSTITUTION = re.compile(
     r"(?:,?\s*§+\s*(?P<sec>\d+))?(?:,?\s*cl(?:s)?\.\s*(?P<cl>\d+(?:\s*[-–]\s*\d+)?))?"
 )
 _USC = re.compile(
-    r"\b(?P<title>\d+)\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?|USCA?\b)\s*(?P<signs>§§?)?\s*"
+    # "42 U.S.C. § 1983", "42 U.S.C. 1983", "42 USC § 1983"; a bare "USC 56" is a university, not a code.
+    r"\b(?P<title>\d+)\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?\s*(?:§§?)?|USCA?\s*(?:§§?|[Ss]ec(?:tion|\.)))\s*"
     r"(?P<sec>\d+[A-Za-z]*(?:[-–.]\d+[A-Za-z]*)*)(?:\s*(?:\([A-Za-z0-9]+\))+)?"
 )
 _CFR = re.compile(
