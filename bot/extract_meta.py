@@ -48,7 +48,7 @@ class PageMeta:
     site: str
     byline: str | None
     published: str | None
-    language: str
+    language: str  # "" when the page does not say
     canonical_url: str | None
     description: str | None
     titles: tuple[str, ...]  # every title the page gives (h1, og:title, <title>…): copies are not body text
@@ -174,11 +174,12 @@ def _first_date(*values: str | None) -> str | None:
 
 
 def _language(*values: str | None) -> str:
+    """The first language code the page declares, or "" when it declares none."""
     for value in values:
         match = _LANGUAGE.match((value or "").strip())
         if match:
             return match.group(1).lower()
-    return "en"
+    return ""
 
 
 def _canonical(root: lxml.html.HtmlElement, meta: dict[str, str], ld: JsonLdArticle, url: str) -> str | None:

@@ -67,6 +67,7 @@ class Article(ArticleMeta):
     headline: str = ""
     social_title: str | None = None  # og:/twitter: title when it differs from the page's headline
     description: str | None = None
+    language_declared: bool = False  # the page said its language (otherwise `language` is a guess)
     partial_text: bool = False
     text: str = ""
 

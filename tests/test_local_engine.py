@@ -81,6 +81,7 @@ FRENCH = Article(
     url="https://exemple.test/lyon",
     title="Le maire de Lyon mis en examen",
     language="fr",
+    language_declared=True,
     text=(
         "Le maire de Lyon a été mis en examen mardi pour corruption, selon le parquet national financier. "
         "Son avocat a déclaré qu'il contesterait les accusations devant le tribunal. Des élus de "
@@ -95,6 +96,18 @@ def test_an_article_not_in_english_gets_its_opening_and_no_labels() -> None:
     assert analysis.statements == [] and analysis.legal == [] and analysis.flags == []
     assert analysis.summary.startswith("Le maire de Lyon a été mis en examen mardi pour corruption")
     assert analysis.usage.unreadable_language == "fr"
-    mislabelled = FRENCH.model_copy(update={"language": "en"})  # a site that declares the wrong language
-    assert LocalEngine().analyse_sync(mislabelled).usage.unreadable_language == "unknown"
+    undeclared = FRENCH.model_copy(update={"language": "en", "language_declared": False})
+    assert LocalEngine().analyse_sync(undeclared).usage.unreadable_language == "unknown"
     assert LocalEngine().analyse_sync(ARTICLE).usage.unreadable_language is None
+
+
+def test_a_page_that_declares_english_is_read_even_with_few_function_words() -> None:
+    scores = "\n\n".join(
+        f"Final: Rovers {n}, United {n + 1}. Goals: Alvarez 12', Brooks 58', Chen 77'. Attendance 41,{n:03d}."
+        for n in range(8)
+    )
+    live = Article(
+        url="https://news.example/scores", title="Scores", language="en", language_declared=True, text=scores
+    )
+    analysis = LocalEngine().analyse_sync(live)
+    assert analysis.usage.unreadable_language is None and analysis.statements

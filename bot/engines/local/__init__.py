@@ -46,7 +46,8 @@ class LocalEngine:
     def analyse_sync(self, article: Article) -> Analysis:
         """Explain one article on the calling thread (pure CPU work)."""
         sentences = body_sentences(article)
-        if not reads_as_english(article.text):
+        declared_english = article.language_declared and article.language.lower().startswith("en")
+        if not declared_english and not reads_as_english(article.text):
             return _opening_only(article, sentences)
         statements = classify_all(sentences)
         opinion_piece = is_opinion_piece(article, statements)
@@ -77,8 +78,7 @@ def _opening_only(article: Article, sentences: list[str]) -> Analysis:
 
     Sorting French or German sentences with English cues would call every one a fact.
     """
-    declared = (article.language or "").lower()
-    language = declared if declared and not declared.startswith("en") else "unknown"
+    language = article.language.lower() if article.language_declared else "unknown"
     return Analysis(
         article=article.meta(),
         summary=clip(" ".join(sentences[:2]), OPENING_WORDS),

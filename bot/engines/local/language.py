@@ -1,5 +1,8 @@
 """Whether a text is English: the offline engine's rules read English only.
 
+Asked only when the page does not declare English itself: lists, live blogs, scores and market
+tables are English with few function words, and a declared `lang="en"` is the better witness.
+
 A share of the commonest English function words is enough to tell English prose from French,
 German or Spanish prose (it is about a quarter of English running text and near zero of theirs);
 a language-identification model would be a heavy dependency for one yes-or-no question.
