@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
 from bot.config import Settings
@@ -59,9 +61,12 @@ class ProcessWorkers:
 
     def __init__(self, count: int) -> None:
         self.count = max(1, count)
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the bot process has threads (database, executors) a fork would copy mid-step.
-        self._pool = ProcessPoolExecutor(
-            self.count, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+        return ProcessPoolExecutor(
+            self.count, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start
         )
 
     async def start(self) -> None:
@@ -71,12 +76,26 @@ class ProcessWorkers:
         log.info("%d worker processes ready", self.count)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(*args)` in a worker process."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        """`fn(*args)` in a worker process; a pool that lost a worker (killed, crashed) is replaced once."""
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, fn, *args)
+        except BrokenProcessPool:
+            log.warning("a worker process died; starting new workers and retrying")
+            broken, self._pool = self._pool, self._new_pool()
+            broken.shutdown(wait=False)
+            return await loop.run_in_executor(self._pool, fn, *args)
 
     async def close(self) -> None:
         """Wait for running work, then stop the processes."""
         await asyncio.to_thread(self._pool.shutdown, True)
+
+
+def _worker_start() -> None:
+    """In each worker: leave stop signals to the bot process, which drains the work first; warm up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    warm_up()
 
 
 def _ready() -> bool:
