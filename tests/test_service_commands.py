@@ -115,16 +115,16 @@ async def test_changes_reply_with_old_and_new_and_show_in_settings(service):
 
 
 async def test_settings_can_be_overridden_for_one_channel(service):
-    news = Where(platform=HERE.platform, workspace=HERE.workspace, channel="C_NEWS")
+    news = Where(platform=HERE.platform, workspace=HERE.workspace, channel="C0NEWS")
     for text in (
-        "limits user 2 30 <#C_NEWS|news>",
-        "limits links 1 #C_NEWS",
-        "language de <#C_NEWS>",
+        "limits user 2 30 <#C0NEWS|news>",
+        "limits links 1 #C0NEWS",
+        "language de <#C0NEWS>",
         "reactions off here",  # the channel the command was typed in
-        "domains block tabloid.example <#C_NEWS|news>",
+        "domains block tabloid.example <#C0NEWS|news>",
     ):
         reply = await service.command(text, HERE, MOD)
-        assert reply.text.startswith("Done:") and ("<#C_NEWS>" in reply.text or "here" in text), reply.text
+        assert reply.text.startswith("Done:") and ("<#C0NEWS>" in reply.text or "here" in text), reply.text
     overridden = await service.command("settings", news, MOD)
     assert "2 per user per 30 min" in overridden.text and "Links per message: 1" in overridden.text
     assert "Blocked domains: tabloid.example" in overridden.text
@@ -135,6 +135,14 @@ async def test_settings_can_be_overridden_for_one_channel(service):
     assert (await service.channel(HERE)).reaction_requests is False
     assert not (await service.links_to_explain("https://tabloid.example/a", news))
     assert await service.links_to_explain("https://tabloid.example/a", HERE)
+
+
+async def test_a_channel_must_be_named_by_id_and_only_inside_a_workspace(service):
+    for text in ("limits links 2 #news", "auto on #news", "language de #general"):
+        assert (await service.command(text, HERE, MOD)).text.startswith("Usage:"), text
+    operator = Where(platform="cli", workspace="*", channel="")
+    assert (await service.command("reactions off <#C0123>", operator, MOD)).text.startswith("Usage:")
+    assert (await service.command("auto on here", HERE, MOD)).text.startswith("Done: auto-explain in <#C1>")
 
 
 async def test_bad_arguments_get_the_usage_line_and_change_nothing(service):

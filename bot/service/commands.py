@@ -40,6 +40,10 @@ from bot.service.types import CommandReply, ExplainResult, Where, Who
 DAY = 86_400.0
 
 
+# Discord ids are digits; Slack's are letters and digits (C0123ABCD). Names have no digits to show.
+_CHANNEL_ID = re.compile(r"[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*")
+
+
 class BadArguments(Exception):
     """The words after a command's name do not fit its usage."""
 
@@ -133,16 +137,23 @@ def _in_channel(args: list[str], ctx: CommandContext) -> tuple[list[str], str]:
     if not args:
         return args, ""
     last = args[-1]
-    if last.lower() == "here":
-        if not ctx.where.channel:
-            raise BadArguments
-        return args[:-1], ctx.where.channel
-    if last.startswith(("<#", "#")):
-        channel = channel_id(last)
-        if not channel:
-            raise BadArguments
-        return args[:-1], channel
-    return args, ""
+    if last.lower() != "here" and not last.startswith(("<#", "#")):
+        return args, ""
+    # The operator's global scope has no channels to override.
+    if ctx.where.workspace == GLOBAL:
+        raise BadArguments
+    return args[:-1], _channel_named(last, ctx)
+
+
+def _channel_named(word: str, ctx: CommandContext) -> str:
+    """The channel id a word names: `here`, a mention (`<#C1|news>`, `<#123>`) or an id (`#C0123`).
+
+    A bare name such as `#news` is refused: settings key on ids, and a name would silently match nothing.
+    """
+    channel = ctx.where.channel if word.lower() == "here" else channel_id(word)
+    if not channel or not _CHANNEL_ID.fullmatch(channel):
+        raise BadArguments
+    return channel
 
 
 async def cmd_explain(args: list[str], ctx: CommandContext) -> CommandReply:
@@ -180,7 +191,7 @@ async def cmd_auto(args: list[str], ctx: CommandContext) -> CommandReply:
     """Turn automatic explanations on or off for a channel."""
     if len(args) not in (1, 2):
         raise BadArguments
-    channel = channel_id(args[1]) if len(args) == 2 else ctx.where.channel
+    channel = _channel_named(args[1], ctx) if len(args) == 2 else ctx.where.channel
     if not channel:
         raise BadArguments
     return await _change(ctx, f"auto-explain in <#{channel}>", "auto_explain", _on_off(args[0]), channel)
