@@ -68,11 +68,25 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     return _parse_ipv4_loose(host.removesuffix("."))
 
 
-# Instance metadata endpoints (AWS/GCP/Azure/OpenStack, AWS ECS and IPv6, Alibaba Cloud): never
-# fetched, even where private networks are allowed.
-CLOUD_METADATA = frozenset(
-    ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200")
+# Where clouds hand out instance credentials: all of link-local (AWS, GCP, Azure, OpenStack metadata,
+# ECS and EKS credential agents), AWS and GCP's IPv6 metadata ranges, Azure's WireServer and Alibaba
+# Cloud's metadata. Never fetched, even where private networks are allowed.
+CLOUD_METADATA = tuple(
+    ip_network(n)
+    for n in (
+        "169.254.0.0/16",
+        "fe80::/10",
+        "fd00:ec2::/32",
+        "fd20:ce::/32",
+        "168.63.129.16/32",
+        "100.100.100.200/32",
+    )
 )
+
+
+def is_cloud_metadata(ip: IPAddress) -> bool:
+    """True for the addresses where cloud instances fetch their credentials."""
+    return any(ip.version == net.version and ip in net for net in CLOUD_METADATA)
 
 
 def embedded_ipv4(ip: IPv6Address) -> IPv4Address | None:
@@ -90,6 +104,7 @@ def embedded_ipv4(ip: IPv6Address) -> IPv4Address | None:
 
 def _is_public_ipv4(ip: IPv4Address) -> bool:
     special = ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip in _CGNAT
+    special = special or is_cloud_metadata(ip)  # Azure's WireServer is a public address
     return ip.is_global and not (special or ip.is_reserved or ip.is_unspecified)
 
 
@@ -109,7 +124,7 @@ def is_connectable_address(ip: IPAddress) -> bool:
     the cloud metadata services, which hand out credentials to whoever asks."""
     carried = embedded_ipv4(ip) if isinstance(ip, IPv6Address) else None
     return not any(
-        a.is_multicast or a.is_unspecified or a in CLOUD_METADATA for a in (ip, carried) if a is not None
+        a.is_multicast or a.is_unspecified or is_cloud_metadata(a) for a in (ip, carried) if a is not None
     )
 
 

@@ -89,13 +89,14 @@ def test_allowing_private_networks_still_refuses_multicast_unspecified_and_cloud
     permissive = address_check_for(Settings(_env_file=None, FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True))
     strict = address_check_for(Settings(_env_file=None, FOOTNOTE_ALLOW_PRIVATE_NETWORKS=False))
     assert permissive is is_connectable_address and strict is is_public_address
-    assert permissive(LOOPBACK) and permissive(ip_address("10.0.0.1")) and permissive(ip_address("fe80::1"))
-    assert permissive(ip_address("169.254.10.1"))  # link-local devices on an intranet are fine
+    assert permissive(LOOPBACK) and permissive(ip_address("10.0.0.1")) and permissive(ip_address("fd12::1"))
     for text in ("0.0.0.0", "::", "224.0.0.1", "ff02::1", "::ffff:224.0.0.1"):
         assert not permissive(ip_address(text))
-    for text in ("169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254", "169.254.170.2"):
+    for text in ("169.254.169.254", "::ffff:169.254.169.254", "169.254.170.2", "169.254.170.23", "fe80::1"):
         assert not permissive(ip_address(text)), text
-    assert not permissive(ip_address("100.100.100.200"))
+    for text in ("fd00:ec2::254", "fd00:ec2::23", "fd20:ce::254", "100.100.100.200", "168.63.129.16"):
+        assert not permissive(ip_address(text)), text
+    assert not strict(ip_address("168.63.129.16"))  # Azure's WireServer is a public address
 
 
 def test_one_internal_address_refuses_the_whole_name():
