@@ -263,3 +263,17 @@ def test_a_doubled_consonant_before_ed_or_ing_does_not_hide_a_trigger() -> None:
     cartel = _topic("price-fixing", "Price fixing", ["rig prices"])
     article = _news("Suppliers rigged prices, prosecutors say", "Suppliers rigging prices for years pleaded.")
     assert _names(article, [cartel]) == ["price-fixing"]
+
+
+def test_a_name_that_is_also_a_doctrine_brings_no_legal_note() -> None:
+    story = Article(
+        url="https://news.example/theatre",
+        headline="Lin-Manuel Miranda returns to Broadway",
+        title="Lin-Manuel Miranda returns to Broadway",
+        text=(
+            "Lin-Manuel Miranda will star in a revival next spring, producers said on Monday. Miranda, "
+            "who wrote Hamilton, said rehearsals start in January. Tickets go on sale Friday in New York."
+        ),
+    )
+    notes, _ = match_legal(story, [])
+    assert not any("miranda" in n.topic for n in notes)
