@@ -271,3 +271,38 @@ async def test_stopping_lets_running_handlers_finish_and_ignores_new_events():
     await client._guarded("message", new_event())
     assert not late.is_set()
     await handler
+
+
+async def test_slash_commands_and_buttons_are_drained_too_and_refused_once_stopping():
+    client = FootnoteClient(Settings(_env_file=None), service=None)
+    sent: list[dict] = []
+
+    async def send_message(content=None, **kwargs) -> None:
+        sent.append({"content": content, **kwargs})
+
+    interaction = SimpleNamespace(response=SimpleNamespace(send_message=send_message))
+    finished = asyncio.Event()
+    closed_after: list[bool] = []
+
+    async def slow_command() -> None:
+        await asyncio.sleep(0.1)
+        finished.set()
+
+    async def close() -> None:
+        closed_after.append(finished.is_set())
+
+    client.close = close
+    running = asyncio.create_task(client.run_interaction(interaction, slow_command()))
+    await asyncio.sleep(0.01)
+    await client.stop(drain_seconds=5)
+    assert closed_after == [True]
+    await running
+
+    late = asyncio.Event()
+
+    async def late_command() -> None:
+        late.set()
+
+    await client.run_interaction(interaction, late_command())
+    assert not late.is_set()
+    assert sent and sent[-1]["ephemeral"] is True and "restarting" in sent[-1]["content"]

@@ -117,7 +117,8 @@ def _footnote_group() -> app_commands.Group:
     )
 
     async def run(interaction: discord.Interaction[Any], text: str) -> None:
-        await footnote_command(interaction, interaction.client.service, text)
+        client = interaction.client
+        await client.run_interaction(interaction, footnote_command(interaction, client.service, text))
 
     @group.command(name="settings", description="Show the settings that apply in this channel")
     async def settings_(interaction: discord.Interaction[Any]) -> None:
@@ -214,11 +215,13 @@ def _footnote_group() -> app_commands.Group:
 
 
 async def _explain(interaction: discord.Interaction[Any], url: str, private: bool = False) -> None:
-    await explain_command(interaction, interaction.client.service, url, private)
+    client = interaction.client
+    await client.run_interaction(interaction, explain_command(interaction, client.service, url, private))
 
 
 async def _explain_links(interaction: discord.Interaction[Any], message: discord.Message) -> None:
-    await explain_links_menu(interaction, interaction.client.handlers, message)
+    client = interaction.client
+    await client.run_interaction(interaction, explain_links_menu(interaction, client.handlers, message))
 
 
 async def _on_error(interaction: discord.Interaction[Any], error: app_commands.AppCommandError) -> None:

@@ -18,6 +18,7 @@ from bot.adapters.discord.app_commands import build_tree
 from bot.adapters.discord.handlers import Handlers, on_button, tell_failure
 from bot.adapters.discord.views import AnswerButton
 from bot.config import Settings
+from bot.service import messages
 from bot.service.types import Service
 
 log = logging.getLogger("footnote.discord")
@@ -75,6 +76,17 @@ class FootnoteClient(discord.Client):
             except Exception:
                 log.exception("the %s handler failed", event)
 
+    async def run_interaction(self, interaction: Any, work: Coroutine[Any, Any, None]) -> None:
+        """A slash command, menu or button, counted like an event: refused while stopping, drained after."""
+        if self.stopping:
+            work.close()
+            await interaction.response.send_message(
+                messages.shutting_down(), ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+            return
+        async with self.handler_runs.track():
+            await work
+
     async def stop(self, drain_seconds: float) -> None:
         """Take no new events, give answers being written up to `drain_seconds`, then disconnect."""
         self.stopping = True
@@ -106,7 +118,7 @@ class FootnoteClient(discord.Client):
         if self.service is None:
             return
         try:
-            await on_button(action, interaction, self.service)
+            await self.run_interaction(interaction, on_button(action, interaction, self.service))
         except Exception:
             log.exception("the %s button handler failed", action)
             await tell_failure(interaction)
