@@ -45,13 +45,13 @@ async def _serve(settings: Settings) -> int:
     from bot.service.service import ExplainService
     from bot.service.workers import bot_workers
 
-    service = ExplainService(settings, workers=bot_workers(settings))
-    await service.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):  # docker stop and systemd send SIGTERM
         loop.add_signal_handler(sig, stop.set)
+    service = ExplainService(settings, workers=bot_workers(settings))
     try:
+        await service.start()  # inside: a failed start still closes the workers and the database
         return await connect(settings, service, stop)
     finally:
         log.info("stopping")

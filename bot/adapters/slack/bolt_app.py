@@ -27,6 +27,9 @@ def api_error(exc: SlackApiError) -> str:
     return f"HTTP {exc.response.status_code}"
 
 
+BOLT_APP_NAME = "footnote-slack-bolt"
+
+
 def web_client(settings: Settings) -> AsyncWebClient:
     """The Web API client, pointed at SLACK_API_URL when one is set."""
     if settings.slack_bot_token is None:
@@ -56,7 +59,8 @@ def build_app(settings: Settings) -> AsyncApp:
         )
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     return AsyncApp(
-        name="footnote",
+        # Bolt names loggers after the app and sets their level: "footnote" would silence footnote.*.
+        name=BOLT_APP_NAME,
         client=web_client(settings),
         signing_secret=secret,
         request_verification_enabled=http,

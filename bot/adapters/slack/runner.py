@@ -49,14 +49,14 @@ async def _serve(settings: Settings, app: AsyncApp) -> int:
         log.error("Slack rejected SLACK_BOT_TOKEN (%s); reinstall the app and copy the new token", error)
         return 1
     log.info("connected to Slack workspace %s as %s", identity.get("team"), identity.get("user"))
-    service = ExplainService(settings, workers=bot_workers(settings))
-    await service.start()
-    listeners = register_listeners(app, service, settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    service = ExplainService(settings, workers=bot_workers(settings))
+    listeners = register_listeners(app, service, settings)
     try:
+        await service.start()  # inside: a failed start still closes the workers and the database
         if settings.slack_mode == "http":
             await _serve_http(app, settings.slack_port, stop)
         else:
