@@ -83,9 +83,10 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
-        # Imports, the citation index and first-use set-up now, not while the first members wait.
+        # A bot warms up imports, the citation index and first-use set-up now, not while members wait.
         await self._workers.start()
-        await warm_up_fetch(self._settings)
+        if self._workers.warm:
+            await warm_up_fetch(self._settings)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()

@@ -28,6 +28,10 @@ T = TypeVar("T")
 class Workers(Protocol):
     """Runs a picklable function of picklable arguments off the event loop."""
 
+    # Whether these workers serve a long-running bot, which warms every step up at start; a one-shot
+    # command would only wait longer for its single answer.
+    warm: bool
+
     async def start(self) -> None:
         """Get ready (processes are started and warmed up here, not on the first article)."""
         ...
@@ -42,11 +46,15 @@ class Workers(Protocol):
 
 
 class ThreadWorkers:
-    """The default thread pool: for one-shot commands and tests."""
+    """The default thread pool: for one-shot commands and tests, or a bot told to use no processes."""
+
+    def __init__(self, warm: bool = False) -> None:
+        self.warm = warm
 
     async def start(self) -> None:
-        """Warm up the steps in this process."""
-        await asyncio.to_thread(warm_up)
+        """Warm up the steps in this process, when serving a bot."""
+        if self.warm:
+            await asyncio.to_thread(warm_up)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` on a worker thread."""
@@ -58,6 +66,8 @@ class ThreadWorkers:
 
 class ProcessWorkers:
     """A pool of `count` worker processes, started fresh (spawn) and warmed up before any article."""
+
+    warm = True  # processes are only worth starting for a running bot
 
     def __init__(self, count: int) -> None:
         self.count = max(1, count)
@@ -105,4 +115,6 @@ def _ready() -> bool:
 
 def bot_workers(settings: Settings) -> Workers:
     """What a running bot uses: `FOOTNOTE_WORKER_PROCESSES` processes, or threads when it is 0."""
-    return ProcessWorkers(settings.worker_processes) if settings.worker_processes else ThreadWorkers()
+    if settings.worker_processes:
+        return ProcessWorkers(settings.worker_processes)
+    return ThreadWorkers(warm=True)
