@@ -12,6 +12,7 @@ from bot.service.sqlite_store import SqliteStore
 from bot.service.store import Actor, RateCheck
 
 MOD = Actor(platform="discord", user_id="mod1")
+LEASE = 300.0
 NOW = 1_770_000_000.0
 
 
@@ -120,15 +121,41 @@ async def test_a_claim_is_granted_once_even_across_two_stores(tmp_path):
     await first.start()
     await second.start()
     claims = [
-        store.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/a", NOW)
+        store.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/a", NOW, LEASE)
         for store in (first, second, first, second)
     ]
     assert sorted(await asyncio.gather(*claims)) == [False, False, False, True]
     # Another link in the same message, or the same link in another message, is a new claim.
-    assert await first.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/b", NOW)
-    assert await second.claim("slack", "T1", "C1", "1700000000.0002", "https://news.example/a", NOW)
+    assert await first.claim("slack", "T1", "C1", "1700000000.0001", "https://news.example/b", NOW, LEASE)
+    assert await second.claim("slack", "T1", "C1", "1700000000.0002", "https://news.example/a", NOW, LEASE)
     await first.close()
     await second.close()
+
+
+CLAIM = ("slack", "T1", "C1", "1700000000.0001", "https://news.example/a")
+
+
+async def test_a_claim_whose_lease_ran_out_unanswered_is_granted_again_once(store):
+    assert await store.claim(*CLAIM, NOW, LEASE)
+    assert not await store.claim(*CLAIM, NOW + LEASE - 1, LEASE)  # the holder is still working
+    takeovers = [store.claim(*CLAIM, NOW + LEASE + 1, LEASE) for _ in range(3)]
+    assert sorted(await asyncio.gather(*takeovers)) == [False, False, True]
+    assert not await store.claim(*CLAIM, NOW + LEASE + 2, LEASE)  # the new lease runs from the takeover
+
+
+async def test_an_answered_claim_is_never_granted_again(store):
+    assert await store.claim(*CLAIM, NOW, LEASE)
+    await store.finish_claim(*CLAIM, NOW + 1)
+    assert not await store.claim(*CLAIM, NOW + 10 * LEASE, LEASE)
+
+
+async def test_a_released_claim_is_granted_at_once_but_an_answered_one_is_not_released(store):
+    assert await store.claim(*CLAIM, NOW, LEASE)
+    await store.release_claim(*CLAIM)
+    assert await store.claim(*CLAIM, NOW + 1, LEASE)
+    await store.finish_claim(*CLAIM, NOW + 2)
+    await store.release_claim(*CLAIM)
+    assert not await store.claim(*CLAIM, NOW + 3, LEASE)
 
 
 async def test_rate_slots_are_all_or_nothing(store):
@@ -197,10 +224,11 @@ async def test_cache_keeps_the_analysis_and_the_text_it_was_made_from(store):
 
 
 async def test_prune_drops_what_nobody_reads_again(store):
-    await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW - 8 * 86_400)
+    await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW - 8 * 86_400, LEASE)
+    await store.finish_claim("discord", "g1", "c1", "m1", "https://a.example/", NOW - 8 * 86_400)
     await store.remember_reply(
         "discord", "g1", "c1", "https://a.example/", "https://chat/p/1", NOW - 8 * 86_400
     )
     await store.prune(NOW, keep_cache=7 * 86_400)
-    assert await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW)
+    assert await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW, LEASE)
     assert await store.earlier_reply("discord", "g1", "c1", "https://a.example/", 0) is None

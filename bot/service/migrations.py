@@ -86,6 +86,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # v2: what each remote analysis cost, for `stats`
     ("ALTER TABLE usage ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0",),
+    # v3: a claim is a lease with a state; claims made before this were answered
+    (
+        "ALTER TABLE claims ADD COLUMN state TEXT NOT NULL DEFAULT 'answered'",
+        "ALTER TABLE claims ADD COLUMN lease_until REAL NOT NULL DEFAULT 0",
+    ),
 )
 
 

@@ -46,6 +46,7 @@ HOUR = 3600.0
 LINKS_SCANNED = 20
 FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
+CLAIM_LEASE = 5 * 60.0  # a claim whose holder has not answered by then is answered on redelivery
 
 
 class ExplainService:
@@ -175,7 +176,7 @@ class ExplainService:
         if now - self._pruned_at > HOUR:  # a bot may run for months: keep old rows from piling up
             await self._prune_now()
         if where.message_id is not None and not await self._store.claim(
-            where.platform, where.workspace, where.channel, where.message_id, url, now
+            where.platform, where.workspace, where.channel, where.message_id, url, now, CLAIM_LEASE
         ):
             return ExplainResult(status=Status.DUPLICATE, link=url)
         if not find_links(url, self._settings, limit=1):

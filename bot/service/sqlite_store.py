@@ -111,21 +111,52 @@ class SqliteStore:
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
 
-    # Exactly-once claims
+    # Exactly-once claims: leases with a state
 
     async def claim(
-        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float, lease: float
     ) -> bool:
-        """True only for the first caller ever to claim this message and link."""
-        return await self._call(self._claim, (platform, workspace, channel, message_id, url, now))
+        """True when this caller now holds the claim on this message and link for `lease` seconds."""
+        row = (platform, workspace, channel, message_id, url, now, now + lease)
+        return await self._call(self._claim, row, now)
 
-    def _claim(self, row: tuple[Any, ...]) -> bool:
+    def _claim(self, row: tuple[Any, ...], now: float) -> bool:
+        # Insert a working claim, or take over one whose claimant's lease ran out; one statement.
         cursor = self._db.execute(
-            "INSERT OR IGNORE INTO claims (platform, workspace, channel, message_id, url, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            row,
+            "INSERT INTO claims (platform, workspace, channel, message_id, url, at, state, lease_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'working', ?)"
+            " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE"
+            " SET at = excluded.at, lease_until = excluded.lease_until"
+            " WHERE claims.state = 'working' AND claims.lease_until <= ?",
+            (*row, now),
         )
         return cursor.rowcount == 1
+
+    async def finish_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+    ) -> None:
+        """Mark a claim answered: no later delivery of this message and link is answered again."""
+        await self._call(self._finish_claim, (now, platform, workspace, channel, message_id, url))
+
+    def _finish_claim(self, row: tuple[Any, ...]) -> None:
+        self._db.execute(
+            "UPDATE claims SET state = 'answered', at = ?"
+            " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ? AND url = ?",
+            row,
+        )
+
+    async def release_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> None:
+        """Drop a claim that is still working (nothing was posted), so a redelivery is answered."""
+        await self._call(self._release_claim, (platform, workspace, channel, message_id, url))
+
+    def _release_claim(self, row: tuple[Any, ...]) -> None:
+        self._db.execute(
+            "DELETE FROM claims WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
+            " AND url = ? AND state = 'working'",
+            row,
+        )
 
     # Settings and audit
 

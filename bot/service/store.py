@@ -5,8 +5,15 @@ implements this same Protocol and is passed as `ExplainService(settings, store=.
 not change (`FOOTNOTE_DB` accepts only SQLite until such a backend exists, and says so for any other
 URL). What each method must guarantee:
 
-- `claim` is an atomic insert-if-absent on (platform, workspace, channel, message, url): PostgreSQL
-  `INSERT ... ON CONFLICT DO NOTHING` and check the row count, or Redis `SET key 1 NX EX <ttl>`.
+- A claim is a lease with a state, keyed on (platform, workspace, channel, message, url). `claim`
+  grants it to exactly one caller at a time: when no row exists (insert as "working" with a lease),
+  or when the row is still "working" and its lease has expired (the claimant died: take it over by
+  an atomic conditional update). A row that is "answered" is never granted again, so a redelivered
+  event is answered once, and a crash never loses it. PostgreSQL: `INSERT ... ON CONFLICT DO UPDATE
+  ... WHERE state = 'working' AND lease_until <= now` and check the row count.
+- `finish_claim` marks the claim "answered" once the answer (or the failure notice) is posted;
+  `release_claim` drops a claim still "working" when this process gives up before posting anything,
+  so the next delivery is answered at once instead of after the lease.
 - `take_rate_slots` and `reserve_budget` check and record in one atomic step: a PostgreSQL transaction
   with `SELECT ... FOR UPDATE` on a per-key row (or SERIALIZABLE), or a Redis Lua script over a
   sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
@@ -90,9 +97,21 @@ class Store(Protocol):
         ...
 
     async def claim(
-        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float, lease: float
     ) -> bool:
-        """True only for the first caller ever to claim this message and link."""
+        """True when this caller now holds the claim on this message and link for `lease` seconds."""
+        ...
+
+    async def finish_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
+    ) -> None:
+        """Mark a claim answered: no later delivery of this message and link is answered again."""
+        ...
+
+    async def release_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> None:
+        """Drop a claim that is still working (nothing was posted), so a redelivery is answered."""
         ...
 
     async def settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:
