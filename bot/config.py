@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_api_url: str | None = Field(None, validation_alias="SLACK_API_URL")
     slack_mode: Literal["socket", "http"] = Field("socket", validation_alias="FOOTNOTE_SLACK_MODE")
+    # HTTP mode's listening address: all interfaces suit a container behind a load balancer;
+    # 127.0.0.1 keeps it to a reverse proxy on the same machine.
+    slack_host: str = Field("0.0.0.0", validation_alias="FOOTNOTE_SLACK_HOST")
     slack_port: int = Field(3000, validation_alias=AliasChoices("FOOTNOTE_SLACK_PORT", "PORT"))
     slack_moderators: str = Field("", validation_alias="FOOTNOTE_SLACK_MODERATORS")
 

@@ -166,7 +166,7 @@ async def bot(tmp_path):
         async with ExplainService(settings, engine=LocalEngine()) as service:
             app = build_app(settings)
             listeners = register_listeners(app, service, settings)
-            runner, port = await start_http(app, "127.0.0.1", 0)
+            runner, port = await start_http(app, settings, "127.0.0.1", 0)
             try:
                 async with aiohttp.ClientSession() as session:
                     yield Bot(f"http://127.0.0.1:{port}/slack/events", api, service, listeners, session)
@@ -473,3 +473,80 @@ def test_missing_tokens_stop_the_runner_with_a_message(tmp_path, caplog):
     assert runner.run(no_token) == 2 and "SLACK_BOT_TOKEN" in caplog.text
     assert runner.run(socket_without_app_token) == 2 and "SLACK_APP_TOKEN" in caplog.text
     assert runner.run(http_without_secret) == 2 and "SLACK_SIGNING_SECRET" in caplog.text
+
+
+async def test_requests_that_cannot_be_verified_get_401_with_one_short_log_line(bot, pages, caplog):
+    caplog.set_level("WARNING")
+    await bot.service.command("auto on", here(), MOD)
+    body = json.dumps({"type": "event_callback", "team_id": TEAM, "event": message(pages.url("/news/a"))})
+    good = signed_headers(body)
+    malformed = [
+        {**good, "X-Slack-Request-Timestamp": "abc"},
+        {**good, "X-Slack-Request-Timestamp": "9" * 400},
+        {**good, "X-Slack-Request-Timestamp": "١٧٠٠٠٠٠٠٠٠"},  # digits, but not ASCII ones
+        {**good, "X-Slack-Request-Timestamp": ""},
+        {**good, "X-Slack-Signature": "v0=zz"},
+        {**good, "X-Slack-Signature": "v1=" + good["X-Slack-Signature"][3:]},
+        {"X-Slack-Signature": good["X-Slack-Signature"]},
+        {},
+    ]
+    statuses = []
+    for _ in range(20):  # a flood: the log must not grow with it
+        for headers in malformed:
+            async with bot.session.post(
+                bot.url, data=body.encode(), headers={"Content-Type": "application/json", **headers}
+            ) as response:
+                statuses.append(response.status)
+    assert set(statuses) == {401} and len(statuses) == 160
+    lines = [r for r in caplog.records if "refused a Slack request" in r.getMessage()]
+    assert 1 <= len(lines) <= 4  # one per kind of refusal: malformed timestamp/signature, stale...
+    assert all(r.exc_info is None and len(r.getMessage()) < 120 for r in lines)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert bot.api.calls_to("chat.postMessage") == [] and pages.hits == {}
+
+
+async def test_signed_but_malformed_bodies_get_400(bot, caplog):
+    caplog.set_level("WARNING")
+    form = "application/x-www-form-urlencoded"
+    bodies = [
+        ("{not json", "application/json"),
+        ("[1, 2, 3]", "application/json"),
+        ('"text"', "application/json"),
+        ("[" * 100_000 + "]" * 100_000, "application/json"),
+        ("payload=%7Bnot+json", form),
+        ("payload=%5B%5D", form),
+        ("payload=1&payload=2", form),
+        ("a=b&&&&=", form),
+        ("<xml/>", "text/xml"),
+    ]
+    statuses = [(await bot.post(body, kind))[0] for body, kind in bodies]
+    raw = b"\xff\xfe{}"  # not UTF-8, signed over its bytes
+    stamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:".encode() + raw, hashlib.sha256).hexdigest()
+    headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+    async with bot.session.post(
+        bot.url, data=raw, headers={"Content-Type": "application/json", **headers}
+    ) as response:
+        statuses.append(response.status)
+    assert statuses == [400] * (len(bodies) + 1)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    ok, _ = await bot.post(json.dumps({"type": "url_verification", "challenge": "c"}), "application/json")
+    assert ok == 200  # the guard lets a well-formed signed request through
+
+
+async def test_http_mode_listens_on_the_configured_host(tmp_path):
+    settings = Settings(
+        FOOTNOTE_DB=f"sqlite:///{tmp_path / 'f.sqlite3'}",
+        SLACK_BOT_TOKEN="xoxb-x",
+        SLACK_SIGNING_SECRET=SECRET,
+        FOOTNOTE_SLACK_MODE="http",
+        FOOTNOTE_SLACK_HOST="127.0.0.1",
+    )
+    assert Settings().slack_host == "0.0.0.0"
+    app = build_app(settings)
+    served, port = await start_http(app, settings, settings.slack_host, 0)
+    try:
+        (site,) = served.sites
+        assert site.name == f"http://127.0.0.1:{port}"
+    finally:
+        await served.cleanup()

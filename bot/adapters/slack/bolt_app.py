@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.request_guard import guard
 from bot.config import Settings
 
 EVENTS_PATH = "/slack/events"  # events, the slash command and buttons all come here (slack-manifest.yml)
@@ -68,9 +69,12 @@ def build_app(settings: Settings) -> AsyncApp:
     )
 
 
-def web_app(app: AsyncApp) -> web.Application:
-    """The aiohttp application of HTTP mode: POST /slack/events, plus GET /healthz for load balancers."""
+def web_app(app: AsyncApp, signing_secret: str) -> web.Application:
+    """The aiohttp application of HTTP mode: POST /slack/events, plus GET /healthz for load balancers.
+
+    Every POST passes `request_guard` first: 401 unless signed, 400 unless shaped like Slack's."""
     application = app.web_app(path=EVENTS_PATH)
+    application.middlewares.append(guard(signing_secret))
 
     async def healthz(request: web.Request) -> web.Response:
         return web.Response(text="ok")
@@ -79,9 +83,14 @@ def web_app(app: AsyncApp) -> web.Application:
     return application
 
 
-async def start_http(app: AsyncApp, host: str, port: int) -> tuple[web.AppRunner, int]:
+async def start_http(
+    app: AsyncApp, settings: Settings, host: str, port: int
+) -> tuple[web.AppRunner, int]:
     """Serve HTTP mode on `host:port` (0 picks a free port); returns the runner and the bound port."""
-    runner = web.AppRunner(web_app(app), access_log=None)  # access logs would carry response_url paths
+    if settings.slack_signing_secret is None:
+        raise MissingSetting("SLACK_SIGNING_SECRET is not set: HTTP mode needs it")
+    application = web_app(app, settings.slack_signing_secret.get_secret_value())
+    runner = web.AppRunner(application, access_log=None)  # access logs would carry response_url paths
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

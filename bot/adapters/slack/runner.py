@@ -15,7 +15,6 @@ from bot.config import Settings
 
 log = logging.getLogger("footnote.slack")
 
-HTTP_HOST = "0.0.0.0"  # HTTP mode sits behind the operator's load balancer or tunnel
 DRAIN_SECONDS = 30.0  # on shutdown, answers being written get this long to finish
 
 
@@ -58,7 +57,7 @@ async def _serve(settings: Settings, app: AsyncApp) -> int:
     try:
         await service.start()  # inside: a failed start still closes the workers and the database
         if settings.slack_mode == "http":
-            await _serve_http(app, settings.slack_port, stop)
+            await _serve_http(app, settings, stop)
         else:
             await _serve_socket(app, settings, stop)
         log.info("stopping")
@@ -71,9 +70,9 @@ async def _serve(settings: Settings, app: AsyncApp) -> int:
         await service.close()
 
 
-async def _serve_http(app: AsyncApp, port: int, stop: asyncio.Event) -> None:
-    runner, bound = await start_http(app, HTTP_HOST, port)
-    log.info("HTTP mode: listening on port %s at %s", bound, EVENTS_PATH)
+async def _serve_http(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
+    runner, bound = await start_http(app, settings, settings.slack_host, settings.slack_port)
+    log.info("HTTP mode: listening on %s port %s at %s", settings.slack_host, bound, EVENTS_PATH)
     try:
         await stop.wait()
     finally:
