@@ -78,3 +78,8 @@ class FileNotReadable(FootnoteError):
 class EngineFailed(FootnoteError):
     kind = "engine_failed"
     default_message = "The analysis failed. Please try again later."
+
+
+class TookTooLong(FootnoteError):
+    kind = "took_too_long"
+    default_message = "That page took too long to read, so I stopped. Try another link."
