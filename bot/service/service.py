@@ -1,10 +1,17 @@
 """`ExplainService`: the one implementation of `Service` that every chat adapter and the CLI use.
 
-One explain request goes: claim (exactly one answer per message and link, recorded before any
-work) → domain rules → "already explained here" → rate limits → cache → daily budget →
-single-flight analysis (fetch → extract → engine → citation guard, under a global concurrency
-limit, CPU work off the event loop) → store. Single-flight is per process; across processes the
-claim and the cache keep answers unique and work mostly shared.
+One explain request goes: claim (a lease on this message and link, taken before any work) →
+domain rules → this link's turn in the channel → "already explained here" → rate limits → cache →
+daily budget → single-flight analysis (fetch → extract → engine → citation guard, under a global
+concurrency limit, CPU work off the event loop, each job within its deadline) → store.
+
+The adapter that posts the result then settles the claim: `answered` once anything is posted
+(an answer or a notice), so no redelivery is ever answered again; `release` when nothing was, so
+the next delivery is answered at once; a claim whose holder died is answered on redelivery once
+its lease runs out. One request per link and channel holds the link's turn until its answer is
+posted (`remember_reply`) or given up; requests for the same link meanwhile wait and then get the
+pointer to that answer instead of a second one. Single-flight and turns are per process; across
+processes the claim and the cache keep answers unique and work mostly shared.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import asyncio
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from types import TracebackType
 from typing import Literal
@@ -30,6 +38,7 @@ from bot.service import messages
 from bot.service.commands import CommandContext, run_command
 from bot.service.policy import (
     Policy,
+    RateLimit,
     default_policy,
     effective_policy,
     seconds_to_midnight_utc,
@@ -47,6 +56,12 @@ LINKS_SCANNED = 20
 FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
 CLAIM_LEASE = 5 * 60.0  # a claim whose holder has not answered by then is answered on redelivery
+TURN_WAIT = 3 * 60.0  # longest wait for another request's answer to the same link (its work is bounded)
+DRAIN_SECONDS = 30.0  # on close, requests under way get this long before their work is cancelled
+ANSWERED_KEPT = 10_000  # answered claims remembered in memory, for when the database cannot be reached
+
+ClaimKey = tuple[str, str, str, str, str]  # platform, workspace, channel, message, url
+TurnKey = tuple[str, str, str, str]  # platform, workspace, channel, url
 
 
 class ExplainService:
@@ -70,6 +85,8 @@ class ExplainService:
         self._ttl = settings.cache_ttl_hours * HOUR
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent_analyses))
         self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
+        self._turns: dict[TurnKey, tuple[str, asyncio.Event]] = {}  # link in channel → holder's message
+        self._answered: OrderedDict[ClaimKey, None] = OrderedDict()
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -93,11 +110,18 @@ class ExplainService:
         self._pruned_at = self._clock()
         await self._store.prune(self._pruned_at, max(self._ttl, CACHE_KEPT_AT_LEAST))
 
-    async def close(self) -> None:
-        """Refuse new work, let in-flight requests and analyses finish, then close the store."""
+    async def close(self, drain: float = DRAIN_SECONDS) -> None:
+        """Refuse new work, give requests under way `drain` seconds, cancel what is left, close the store."""
         self._closing = True
-        await self._idle.wait()
+        try:
+            await asyncio.wait_for(self._idle.wait(), drain)
+        except TimeoutError:
+            log.warning("stopping with %d requests still under way; cancelling their work", self._active)
+        for flight in self._flights.values():
+            flight.cancel()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        for _, turn in self._turns.values():
+            turn.set()
         if self._engine is not None:
             await self._engine.aclose()
         await self._workers.close()
@@ -175,8 +199,9 @@ class ExplainService:
         now = self._clock()
         if now - self._pruned_at > HOUR:  # a bot may run for months: keep old rows from piling up
             await self._prune_now()
-        if where.message_id is not None and not await self._store.claim(
-            where.platform, where.workspace, where.channel, where.message_id, url, now, CLAIM_LEASE
+        claim = self._claim_key(where, url)
+        if claim is not None and (
+            claim in self._answered or not await self._store.claim(*claim, now, CLAIM_LEASE)
         ):
             return ExplainResult(status=Status.DUPLICATE, link=url)
         if not find_links(url, self._settings, limit=1):
@@ -187,6 +212,15 @@ class ExplainService:
             return ExplainResult(
                 status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
             )
+        if where.message_id is not None:
+            await self._take_turn(where, url)
+        result = await self._explain_in_turn(url, where, who, policy)
+        if result.analysis is None:
+            self.end_turn(where, url)  # nothing will be remembered: the next request goes on at once
+        return result
+
+    async def _explain_in_turn(self, url: str, where: Where, who: Who, policy: Policy) -> ExplainResult:
+        now = self._clock()
         permalink = await self._store.earlier_reply(
             where.platform, where.workspace, where.channel, url, now - self._ttl
         )
@@ -199,19 +233,80 @@ class ExplainService:
             )
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
-            key, wait = refusal
-            text = (
-                messages.user_rate_limited(wait)
-                if key.startswith("user:")
-                else messages.channel_rate_limited(wait)
-            )
-            return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
+            return await self._rate_limited(url, where, who, policy, refusal, now)
         key = self._cache_key(url, policy.language)
         cached = await self._store.cached_analysis(key, now - self._ttl)
         if cached is not None:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
         return await self._analyse_shared(url, key, where, policy, now)
+
+    async def _rate_limited(
+        self, url: str, where: Where, who: Who, policy: Policy, refusal: tuple[str, float], now: float
+    ) -> ExplainResult:
+        """One notice per member and window; later refusals in the window are silent."""
+        key, wait = refusal
+        by_user = key.startswith("user:")
+        window = policy.user_limit if by_user else policy.channel_limit
+        told = RateCheck(
+            key=f"notice:{where.platform}:{where.workspace}:{who.user_id}",
+            limit=RateLimit(count=1, minutes=window.minutes),
+        )
+        if await self._store.take_rate_slots([told], now) is not None:
+            return ExplainResult(status=Status.QUIET, link=url)
+        text = messages.user_rate_limited(wait) if by_user else messages.channel_rate_limited(wait)
+        return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
+
+    # Claims and turns
+
+    @staticmethod
+    def _claim_key(where: Where, url: str) -> ClaimKey | None:
+        if where.message_id is None:
+            return None
+        return (where.platform, where.workspace, where.channel, where.message_id, url)
+
+    async def _take_turn(self, where: Where, url: str) -> None:
+        """Wait while another message's request answers this link here, then hold the turn."""
+        assert where.message_id is not None
+        key = (where.platform, where.workspace, where.channel, url)
+        while (holder := self._turns.get(key)) is not None and holder[0] != where.message_id:
+            try:
+                await asyncio.wait_for(holder[1].wait(), TURN_WAIT)
+            except TimeoutError:
+                log.warning("an answer to %s took over %.0f s; answering again", url, TURN_WAIT)
+                break
+        self._turns[key] = (where.message_id, asyncio.Event())
+
+    def end_turn(self, where: Where, link: str) -> None:
+        """This message's request for the link is posted or given up: the next one for it here goes on."""
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError:
+            return
+        key = (where.platform, where.workspace, where.channel, url)
+        holder = self._turns.get(key)
+        if holder is not None and holder[0] == where.message_id:
+            del self._turns[key]
+            holder[1].set()
+
+    async def answered(self, where: Where, link: str) -> None:
+        """Something was posted for this message and link: no later delivery of it is answered again."""
+        claim = self._claim_key(where, canonical_url(link))
+        if claim is None:
+            return
+        # Remembered here first: a database that cannot be reached right now must not let a retry
+        # of the same event post a second answer after a failure notice.
+        self._answered[claim] = None
+        while len(self._answered) > ANSWERED_KEPT:
+            self._answered.popitem(last=False)
+        await self._store.finish_claim(*claim, self._clock())
+
+    async def release(self, where: Where, link: str) -> None:
+        """Nothing was posted for this message and link: the next delivery of it is answered."""
+        claim = self._claim_key(where, canonical_url(link))
+        self.end_turn(where, link)
+        if claim is not None and claim not in self._answered:
+            await self._store.release_claim(*claim)
 
     def _rate_checks(self, policy: Policy, where: Where, who: Who) -> list[RateCheck]:
         scope = f"{where.platform}:{where.workspace}"
@@ -328,10 +423,13 @@ class ExplainService:
     # Replies, feedback, commands
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
-        """Record where the answer was posted, for "already explained here" pointers."""
-        await self._store.remember_reply(
-            where.platform, where.workspace, where.channel, canonical_url(link), permalink, self._clock()
-        )
+        """Record where the answer was posted, for "already explained here" pointers; ends the turn."""
+        try:
+            await self._store.remember_reply(
+                where.platform, where.workspace, where.channel, canonical_url(link), permalink, self._clock()
+            )
+        finally:
+            self.end_turn(where, link)
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
         """Record 👍/👎 on a reply; returns a short thank-you line."""

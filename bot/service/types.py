@@ -34,7 +34,8 @@ class Status(StrEnum):
     CACHED = "cached"
     ALREADY_HERE = "already_here"
     DUPLICATE = "duplicate"  # this message+link was already claimed: send nothing
-    RATE_LIMITED = "rate_limited"
+    RATE_LIMITED = "rate_limited"  # the member's one notice in this window (ephemeral where possible)
+    QUIET = "quiet"  # refused again within the window the member was told about: send nothing
     BUDGET_SPENT = "budget_spent"
     DOMAIN_BLOCKED = "domain_blocked"
     NOT_ARTICLE = "not_article"
@@ -87,11 +88,23 @@ class Service(Protocol):
         ...
 
     async def explain(self, link: str, where: Where, who: Who) -> ExplainResult:
-        """Policy → claim → cache → fetch → extract → engine → store, for one link."""
+        """Claim → policy → turn → cache → fetch → extract → engine → store, for one link."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
-        """Record where the answer was posted, for "already explained here" pointers."""
+        """Record where the answer was posted, for "already explained here" pointers; ends the turn."""
+        ...
+
+    async def answered(self, where: Where, link: str) -> None:
+        """Something was posted for this message and link: no later delivery of it is answered again."""
+        ...
+
+    async def release(self, where: Where, link: str) -> None:
+        """Nothing was posted for this message and link: the next delivery of it is answered."""
+        ...
+
+    def end_turn(self, where: Where, link: str) -> None:
+        """This message's request for the link is posted or given up: the next one for it here goes on."""
         ...
 
     async def command(self, text: str, where: Where, who: Who) -> CommandReply:

@@ -28,14 +28,15 @@ from bot.adapters.discord.permissions import (
 )
 from bot.adapters.discord.safety import clip
 from bot.adapters.discord.views import answer_view
+from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Status, Where, Who
+from bot.service.types import ExplainResult, Service, Where, Who
 
 log = logging.getLogger("footnote.discord")
 
 FetchMessage = Callable[[int, int], Awaitable[Any]]  # (channel id, message id) → message
 
-WORKING, DONE, PROBLEM = "⏳", "✅", "⚠️"
+WORKING_MARK, DONE_MARK, PROBLEM_MARK = "⏳", "✅", "⚠️"
 NO_MENTIONS = discord.AllowedMentions.none()
 HUMAN_MESSAGE_TYPES = frozenset({discord.MessageType.default, discord.MessageType.reply})
 THREAD_NAME_LIMIT = 100
@@ -122,40 +123,57 @@ class Handlers:
 
         Returns whether anything was posted (nothing is when every link was already claimed).
         """
-        where = where_of(message)
-        await self._react(message, WORKING)
-        place = None
-        outcomes: list[bool] = []
-        try:
-            for link in links:
-                result = await self._explain(link, where, who)
-                if result.status is Status.DUPLICATE:
-                    continue  # another request already claimed this message and link
-                try:
-                    if place is None:
-                        place = await self._thread_for(message, result)
-                        if place is not message.channel:
-                            where = where.model_copy(update={"thread": str(place.id)})
-                    outcomes.append(await self._post(place, result, where))
-                except Exception:
-                    # One bad answer must not silence the others; the ⚠️ tells the asker.
-                    log.exception("posting the answer to message %s failed", message.id)
-                    outcomes.append(False)
-        finally:
-            await self._unreact(message, WORKING)
-        if outcomes:
-            await self._react(message, DONE if all(outcomes) else PROBLEM)
-        return bool(outcomes)
+        place = DiscordPlace(message, self.bot_user_id)
+        return await explain_message(self.service, place, where_of(message), links, who)
 
-    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
-        try:
-            return await self.service.explain(link, where, who)
-        except Exception:
-            log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
-            return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
 
-    async def _thread_for(self, message: Any, result: ExplainResult) -> Any:
+class DiscordPlace:
+    """A message's reactions and its thread (created on the first post), for the shared explain flow."""
+
+    MARKS = {WORKING: WORKING_MARK, DONE: DONE_MARK, PROBLEM: PROBLEM_MARK}
+
+    def __init__(self, message: Any, bot_user_id: int) -> None:
+        self.message = message
+        self.bot_user_id = bot_user_id
+        self.place: Any = None
+
+    async def add_mark(self, mark: str) -> bool:
+        """Add a reaction; False when Discord refused it."""
+        try:
+            await self.message.add_reaction(self.MARKS[mark])
+        except discord.HTTPException as exc:
+            log.debug("couldn't react %s on message %s (HTTP %s)", mark, self.message.id, exc.status)
+            return False
+        return True
+
+    async def remove_mark(self, mark: str) -> None:
+        """Take our reaction away (best effort)."""
+        try:
+            await self.message.remove_reaction(self.MARKS[mark], discord.Object(id=self.bot_user_id))
+        except discord.HTTPException as exc:
+            log.debug("couldn't remove %s on message %s (HTTP %s)", mark, self.message.id, exc.status)
+
+    async def post(self, result: ExplainResult, who: Who) -> Any:
+        """Send one result in the message's thread; message events have no private replies on Discord."""
+        try:
+            if self.place is None:
+                self.place = await self._thread_for(result)
+            if result.analysis is None:
+                return await self.place.send(render_notice(result), allowed_mentions=NO_MENTIONS)
+            answer = render_answer(result.analysis, result.link)
+            return await self.place.send(
+                embeds=answer.embeds, view=answer_view(answer.more), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as exc:
+            raise PostFailed(f"HTTP {exc.status}, code {exc.code}") from exc
+
+    async def permalink(self, sent: Any) -> str | None:
+        """The sent answer's jump URL."""
+        return getattr(sent, "jump_url", None)
+
+    async def _thread_for(self, result: ExplainResult) -> Any:
         """The message's own thread (created once), or the channel when threads are not possible."""
+        message = self.message
         channel = message.channel
         if is_thread(channel):
             return channel
@@ -173,39 +191,6 @@ class Handlers:
                     pass
             log.warning("no thread on message %s (HTTP %s); answering in the channel", message.id, exc.status)
             return channel
-
-    async def _post(self, place: Any, result: ExplainResult, where: Where) -> bool:
-        """Send one result; True when the reader got what they asked for."""
-        try:
-            if result.analysis is None:
-                await place.send(render_notice(result), allowed_mentions=NO_MENTIONS)
-                return result.status is Status.ALREADY_HERE
-            answer = render_answer(result.analysis, result.link)
-            sent = await place.send(
-                embeds=answer.embeds, view=answer_view(answer.more), allowed_mentions=NO_MENTIONS
-            )
-        except discord.HTTPException as exc:
-            log.warning(
-                "couldn't post in channel %s (HTTP %s, code %s)",
-                getattr(place, "id", "?"),
-                exc.status,
-                exc.code,
-            )
-            return False
-        await self.service.remember_reply(where, result.link, sent.jump_url)
-        return True
-
-    async def _react(self, message: Any, emoji: str) -> None:
-        try:
-            await message.add_reaction(emoji)
-        except discord.HTTPException as exc:
-            log.debug("couldn't react %s on message %s (HTTP %s)", emoji, message.id, exc.status)
-
-    async def _unreact(self, message: Any, emoji: str) -> None:
-        try:
-            await message.remove_reaction(emoji, discord.Object(id=self.bot_user_id))
-        except discord.HTTPException as exc:
-            log.debug("couldn't remove %s on message %s (HTTP %s)", emoji, message.id, exc.status)
 
 
 def answer_link(message: Any) -> str | None:

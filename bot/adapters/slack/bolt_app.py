@@ -83,9 +83,7 @@ def web_app(app: AsyncApp, signing_secret: str) -> web.Application:
     return application
 
 
-async def start_http(
-    app: AsyncApp, settings: Settings, host: str, port: int
-) -> tuple[web.AppRunner, int]:
+async def start_http(app: AsyncApp, settings: Settings, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Serve HTTP mode on `host:port` (0 picks a free port); returns the runner and the bound port."""
     if settings.slack_signing_secret is None:
         raise MissingSetting("SLACK_SIGNING_SECRET is not set: HTTP mode needs it")

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.activity import Activity
+from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
 from bot.adapters.slack.blocks import (
     ACTION_ALL,
     ACTION_DOWN,
@@ -38,7 +39,7 @@ from bot.service.types import ExplainResult, Service, Status, Where, Who
 
 log = logging.getLogger("footnote.slack")
 
-WORKING, DONE, PROBLEM = "hourglass_flowing_sand", "white_check_mark", "warning"
+WORKING_MARK, DONE_MARK, PROBLEM_MARK = "hourglass_flowing_sand", "white_check_mark", "warning"
 REQUEST_REACTION = "newspaper"
 COMMAND = "/footnote"
 # Subtypes that are a person's message; joins, deletions, topics and bot posts are not.
@@ -166,110 +167,9 @@ class SlackListeners:
     async def explain_message(
         self, client: AsyncWebClient, where: Where, message: dict[str, Any], links: list[str], who: Who
     ) -> bool:
-        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳.
-
-        Returns whether anything was posted (nothing is when every link was already claimed, as when
-        Slack delivers an event again).
-        """
-        channel, ts, thread = where.channel, str(message["ts"]), reply_thread(message)
-        added = await self._react(client, channel, ts, WORKING)
-        outcomes: list[bool] = []
-        try:
-            for link in links:
-                try:
-                    outcome = await self._answer(client, where, thread, link, who)
-                except Exception:
-                    # One bad answer must not silence the others; the ⚠️ tells the asker.
-                    log.exception("answering a link of message %s failed", ts)
-                    await self._apologise(client, where, thread, link)
-                    outcome = False
-                if outcome is not None:
-                    outcomes.append(outcome)
-        finally:
-            # A ⏳ put there by a concurrent delivery of the same event is that delivery's to remove.
-            if outcomes or added:
-                await self._unreact(client, channel, ts, WORKING)
-        if outcomes:
-            await self._react(client, channel, ts, DONE if all(outcomes) else PROBLEM)
-        return bool(outcomes)
-
-    async def _answer(
-        self, client: AsyncWebClient, where: Where, thread: str, link: str, who: Who
-    ) -> bool | None:
-        """Explain one link and post the result; None when another delivery already claimed it."""
-        result = await self._explain(link, where, who)
-        if result.status is Status.DUPLICATE:
-            return None
-        return await self._post(client, where, thread, result)
-
-    async def _apologise(self, client: AsyncWebClient, where: Where, thread: str, link: str) -> None:
-        """Tell the thread an answer failed; if even that cannot be sent, the ⚠️ has to say it."""
-        failed = ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
-        try:
-            await self._post(client, where, thread, failed)
-        except Exception as exc:
-            log.warning("couldn't post the failure notice in %s (%s)", where.channel, type(exc).__name__)
-
-    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
-        try:
-            return await self.service.explain(link, where, who)
-        except Exception:
-            log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
-            return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
-
-    async def _post(self, client: AsyncWebClient, where: Where, thread: str, result: ExplainResult) -> bool:
-        """Send one result in the thread; True when the reader got what they asked for."""
-        if result.analysis is None:
-            reply = render_notice(result)
-            success = result.status is Status.ALREADY_HERE
-        else:
-            reply = render_answer(result.analysis, result.link)
-            success = True
-        try:
-            sent = await client.chat_postMessage(
-                channel=where.channel,
-                thread_ts=thread,
-                unfurl_links=False,
-                unfurl_media=False,
-                link_names=False,
-                **reply.payload(),
-            )
-        except SlackApiError as exc:
-            log.warning("couldn't post in %s (%s)", where.channel, api_error(exc))
-            return False
-        if result.analysis is not None:
-            await self._remember(client, where, result.link, str(sent.get("ts") or ""))
-        return success
-
-    async def _remember(self, client: AsyncWebClient, where: Where, link: str, ts: str) -> None:
-        """Record the answer's permalink, so the next paste of this link can point to it.
-
-        Best effort: the answer is already out, so a failure here is logged and nothing more.
-        """
-        try:
-            found = await client.chat_getPermalink(channel=where.channel, message_ts=ts)
-            permalink = found.get("permalink")
-            if permalink:
-                await self.service.remember_reply(where, link, str(permalink))
-        except SlackApiError as exc:
-            log.info("no permalink for %s in %s (%s)", ts, where.channel, api_error(exc))
-        except Exception:
-            log.exception("recording the answer %s in %s failed", ts, where.channel)
-
-    async def _react(self, client: AsyncWebClient, channel: str, ts: str, name: str) -> bool:
-        """Add a reaction; False when it could not be added (or was there already)."""
-        try:
-            await client.reactions_add(channel=channel, timestamp=ts, name=name)
-        except SlackApiError as exc:
-            log.debug("couldn't react %s on %s (%s)", name, ts, api_error(exc))
-            return False
-        return True
-
-    async def _unreact(self, client: AsyncWebClient, channel: str, ts: str, name: str) -> None:
-        try:
-            await client.reactions_remove(channel=channel, timestamp=ts, name=name)
-        except SlackApiError as exc:
-            log.debug("couldn't remove %s on %s (%s)", name, ts, api_error(exc))
+        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳."""
+        place = SlackPlace(client, where.channel, str(message["ts"]), reply_thread(message))
+        return await explain_message(self.service, place, where, links, who)
 
     # /footnote
 
@@ -357,6 +257,64 @@ class SlackListeners:
     async def on_error(self, error: Exception) -> None:
         """Bolt's last resort: log the failure (never the request body, which carries tokens)."""
         log.error("unhandled error in a Slack listener: %s", type(error).__name__, exc_info=error)
+
+
+class SlackPlace:
+    """A message's reactions and thread, for the shared explain flow."""
+
+    MARKS = {WORKING: WORKING_MARK, DONE: DONE_MARK, PROBLEM: PROBLEM_MARK}
+
+    def __init__(self, client: AsyncWebClient, channel: str, ts: str, thread: str) -> None:
+        self.client, self.channel, self.ts, self.thread = client, channel, ts, thread
+
+    async def add_mark(self, mark: str) -> bool:
+        """Add a reaction; False when it could not be added (or was there already)."""
+        try:
+            await self.client.reactions_add(channel=self.channel, timestamp=self.ts, name=self.MARKS[mark])
+        except SlackApiError as exc:
+            log.debug("couldn't react %s on %s (%s)", mark, self.ts, api_error(exc))
+            return False
+        return True
+
+    async def remove_mark(self, mark: str) -> None:
+        """Take our reaction away (best effort)."""
+        try:
+            await self.client.reactions_remove(channel=self.channel, timestamp=self.ts, name=self.MARKS[mark])
+        except SlackApiError as exc:
+            log.debug("couldn't remove %s on %s (%s)", mark, self.ts, api_error(exc))
+
+    async def post(self, result: ExplainResult, who: Who) -> str:
+        """Send one result in the thread (a rate-limit notice only to the asker); the sent ts."""
+        reply = (
+            render_notice(result) if result.analysis is None else render_answer(result.analysis, result.link)
+        )
+        try:
+            if result.status is Status.RATE_LIMITED:
+                sent = await self.client.chat_postEphemeral(
+                    channel=self.channel, user=who.user_id, thread_ts=self.thread, **reply.payload()
+                )
+                return str(sent.get("message_ts") or "")
+            sent = await self.client.chat_postMessage(
+                channel=self.channel,
+                thread_ts=self.thread,
+                unfurl_links=False,
+                unfurl_media=False,
+                link_names=False,
+                **reply.payload(),
+            )
+        except SlackApiError as exc:
+            raise PostFailed(api_error(exc)) from exc
+        return str(sent.get("ts") or "")
+
+    async def permalink(self, sent: object) -> str | None:
+        """The answer's permalink; None when Slack has none for it (the answer is out either way)."""
+        try:
+            found = await self.client.chat_getPermalink(channel=self.channel, message_ts=str(sent))
+        except SlackApiError as exc:
+            log.info("no permalink for %s in %s (%s)", sent, self.channel, api_error(exc))
+            return None
+        permalink = found.get("permalink")
+        return str(permalink) if permalink else None
 
 
 def _message_at(found: list[dict[str, Any]] | None, ts: str) -> dict[str, Any] | None:
