@@ -6,7 +6,9 @@ import hashlib
 import hmac
 import json
 import logging
+import sqlite3
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,6 +26,7 @@ from bot.config import Settings
 from bot.engines.local import LocalEngine
 from bot.service import messages
 from bot.service.service import ExplainService
+from bot.service.sqlite_store import SqliteStore
 from bot.service.types import Where, Who
 
 SECRET = "test-signing-secret"
@@ -145,8 +148,9 @@ async def pages():
         yield server
 
 
-@pytest.fixture
-async def bot(tmp_path):
+@asynccontextmanager
+async def serving(tmp_path, store=None):
+    """The Bolt app in HTTP mode on loopback, over the real service, with the fake Web API."""
     async with FakeSlackApi() as api:
         api.users = {
             MEMBER: {"id": MEMBER, "is_admin": False, "is_owner": False},
@@ -163,7 +167,7 @@ async def bot(tmp_path):
             FOOTNOTE_SLACK_MODE="http",
             FOOTNOTE_SLACK_MODERATORS=f" {LISTED} ,",
         )
-        async with ExplainService(settings, engine=LocalEngine()) as service:
+        async with ExplainService(settings, engine=LocalEngine(), store=store) as service:
             app = build_app(settings)
             listeners = register_listeners(app, service, settings)
             runner, port = await start_http(app, settings, "127.0.0.1", 0)
@@ -173,6 +177,12 @@ async def bot(tmp_path):
                     await listeners.activity.idle()
             finally:
                 await runner.cleanup()
+
+
+@pytest.fixture
+async def bot(tmp_path):
+    async with serving(tmp_path) as served:
+        yield served
 
 
 def here(channel: str = CHANNEL) -> Where:
@@ -550,3 +560,84 @@ async def test_http_mode_listens_on_the_configured_host(tmp_path):
         assert site.name == f"http://127.0.0.1:{port}"
     finally:
         await served.cleanup()
+
+
+async def test_fifty_members_pasting_one_link_get_one_answer_and_pointers_to_it(bot, pages):
+    await bot.service.command("auto on", here(), MOD)
+    link = f"<{pages.url('/news/flood')}>"
+    events = [{**message(link, ts=f"1700000100.{n:06d}"), "user": f"U0M{n:03d}"} for n in range(50)]
+    statuses = await asyncio.gather(*(bot.event(e, event_id=f"Ev{n}") for n, e in enumerate(events)))
+    assert set(statuses) == {200}
+    await bot.settle(50)
+    posts = bot.api.calls_to("chat.postMessage") + bot.api.calls_to("chat.postEphemeral")
+    answers = [p for p in posts if "blocks" in p]
+    pointers = [p for p in posts if p.get("text", "").startswith("I explained this link here recently")]
+    assert len(answers) == 1 and len(pointers) == 49 and len(posts) == 50
+    (permalink,) = {p["text"].split(": ", 1)[1] for p in pointers}
+    assert permalink.startswith(f"<https://footnote-test.slack.com/archives/{CHANNEL}/p")
+    assert len({p["thread_ts"] for p in posts}) == 50  # one reply in each member's thread, no more
+    assert pages.hits["/news/flood"] == 1
+
+
+async def test_one_member_sending_thirty_links_gets_five_answers_and_one_private_notice(bot, pages):
+    await bot.service.command("auto on", here(), MOD)
+    events = [message(f"<{pages.url(f'/news/item-{n}')}>", ts=f"1700000200.{n:06d}") for n in range(30)]
+    for n, event in enumerate(events):  # one after another, as a person pastes
+        await bot.event(event, event_id=f"Ev{n}")
+    await bot.settle(30)
+    answers = bot.api.calls_to("chat.postMessage")
+    notices = bot.api.calls_to("chat.postEphemeral")
+    assert len(answers) == 5 and all("blocks" in a for a in answers)
+    (notice,) = notices
+    assert notice["user"] == MEMBER and notice["text"].startswith("⚠️ You've asked for quite a few")
+    assert notice["thread_ts"] == events[5]["ts"]
+    assert sum(pages.hits.values()) == 5
+
+
+async def test_a_failure_notice_is_never_followed_by_an_answer_when_slack_retries(tmp_path, pages):
+    store = SqliteStore(tmp_path / "footnote.sqlite3", busy_timeout=0.3)
+    async with serving(tmp_path, store=store) as bot:
+        await bot.service.command("auto on", here(), MOD)
+        blocker = sqlite3.connect(tmp_path / "footnote.sqlite3", isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the database's write lock
+        event = message(f"<{pages.url('/news/locked')}>", ts="1700000300.000001")
+        await bot.event(event)
+        await bot.settle(1)
+        (notice,) = bot.api.calls_to("chat.postMessage")
+        assert notice["text"] == f"⚠️ {messages.unexpected_failure()}"
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        await bot.event(event, retry=1)  # Slack's retry, now that the database is free again
+        await bot.settle(2)
+        assert len(bot.api.calls_to("chat.postMessage")) == 1 and pages.hits == {}
+
+
+async def test_a_retry_after_a_crash_between_posting_and_recording_posts_nothing_more(bot, pages):
+    await bot.service.command("auto on", here(), MOD)
+    link = pages.url("/news/crash")
+    event = message(f"<{link}>", ts="1700000400.000001")
+    # What a bot killed right after posting leaves: its reply in the thread, no answered claim.
+    earlier = {
+        "ts": "1700000400.000002",
+        "thread_ts": event["ts"],
+        "user": "U0BOT",
+        "text": "the answer",
+        "metadata": {"event_type": "footnote_reply", "event_payload": {"message": event["ts"], "link": link}},
+    }
+    bot.api.history[CHANNEL] = [event, earlier]
+    await bot.event(event, retry=1)
+    await bot.settle(1)
+    assert bot.api.calls_to("chat.postMessage") == []
+    (lookup,) = bot.api.calls_to("conversations.replies")
+    assert lookup["ts"] == event["ts"] and lookup["include_all_metadata"] in (True, "true", "1", 1)
+    await bot.event(event, retry=2)  # and the claim is now answered: no lookup, no post
+    await bot.settle(2)
+    assert bot.api.calls_to("chat.postMessage") == [] and len(bot.api.calls_to("conversations.replies")) == 1
+
+    other = message(f"<{pages.url('/news/fresh')}>", ts="1700000400.000100")
+    bot.api.history[CHANNEL].append(other)
+    await bot.event(other, retry=1)  # a retry of an event nobody answered yet is answered
+    await bot.settle(3)
+    (post,) = bot.api.calls_to("chat.postMessage")
+    assert post["thread_ts"] == other["ts"]
+    assert post["metadata"]["event_payload"] == {"message": other["ts"], "link": pages.url("/news/fresh")}

@@ -36,6 +36,11 @@ class Place(Protocol):
         """Take a reaction of ours away again (best effort)."""
         ...
 
+    async def posted_before(self, link: str) -> bool:
+        """Whether an earlier delivery of this message already posted about `link` (a bot killed
+        between posting and recording it); only platforms that redeliver events look."""
+        ...
+
     async def post(self, result: ExplainResult, who: Who) -> object:
         """Post one result in the thread (a rate-limit notice only to `who` where the platform can);
         returns a handle of the sent message; raises `PostFailed` when it could not be sent."""
@@ -77,8 +82,8 @@ async def answer_link(service: Service, place: Place, where: Where, link: str, w
         return None
     posted = False
     try:
-        if result.status is Status.QUIET:
-            posted = True  # nothing to say, and nothing may be said on a redelivery either
+        if result.status is Status.QUIET or await place.posted_before(result.link):
+            posted = True  # nothing (more) to say, and nothing may be said on a redelivery either
             return None
         sent, outcome = await _post_or_apologise(place, result, who, where)
         posted = sent is not None

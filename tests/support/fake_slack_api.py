@@ -5,7 +5,8 @@ checked against Slack's Block Kit limits and refused the way Slack refuses them 
 `msg_too_long`), so a renderer bug shows up as a failed post. `limit_problems` is written apart from
 the renderer on purpose: the tests check the renderer against it, not against its own constants.
 `conversations.history` and `conversations.replies` read `history` as Slack reads a channel: history
-leaves thread replies out, replies lists the thread's parent first, whatever the window.
+leaves thread replies out, replies lists the thread's parent first, whatever the window, and message
+metadata only when asked for. Messages the bot posts join `history`.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class FakeSlackApi:
             params.update(await request.json())
         elif request.method == "POST":
             params.update(dict(await request.post()))
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "metadata"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
@@ -184,7 +185,14 @@ class FakeSlackApi:
             if problems:
                 error = "msg_too_long" if any("characters" in p for p in problems) else "invalid_blocks"
                 return {"ok": False, "error": error, "problems": problems}
-            return {"ok": True, "channel": params.get("channel"), "ts": f"1800000000.{next(self._ts):06d}"}
+            ts = f"1800000000.{next(self._ts):06d}"
+            if method == "chat.postMessage":  # it is in the channel now, as conversations.* shows it
+                posted = {"ts": ts, "user": BOT_USER, "bot_id": BOT_ID, "text": params.get("text")}
+                for key in ("thread_ts", "blocks", "metadata"):
+                    if params.get(key):
+                        posted[key] = params[key]
+                self.history.setdefault(str(params.get("channel")), []).append(posted)
+            return {"ok": True, "channel": params.get("channel"), "ts": ts}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {
@@ -213,6 +221,8 @@ class FakeSlackApi:
             thread = thread_replies(messages, params)
             if thread is None:
                 return {"ok": False, "error": "thread_not_found"}
+            if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
+                thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
             return {"ok": True, "messages": thread, "has_more": False}
         return {"ok": False, "error": "unknown_method"}
 

@@ -153,6 +153,10 @@ class DiscordPlace:
         except discord.HTTPException as exc:
             log.debug("couldn't remove %s on message %s (HTTP %s)", mark, self.message.id, exc.status)
 
+    async def posted_before(self, link: str) -> bool:
+        """Discord never redelivers a message event: nothing to look up."""
+        return False
+
     async def post(self, result: ExplainResult, who: Who) -> Any:
         """Send one result in the message's thread; message events have no private replies on Discord."""
         try:

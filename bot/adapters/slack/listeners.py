@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -41,6 +42,8 @@ log = logging.getLogger("footnote.slack")
 
 WORKING_MARK, DONE_MARK, PROBLEM_MARK = "hourglass_flowing_sand", "white_check_mark", "warning"
 REQUEST_REACTION = "newspaper"
+REPLY_EVENT = "footnote_reply"  # message metadata on every reply: which message and link it answers
+RETRY_HEADER = "x-slack-retry-num"
 COMMAND = "/footnote"
 # Subtypes that are a person's message; joins, deletions, topics and bot posts are not.
 HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
@@ -87,15 +90,23 @@ class SlackListeners:
 
     # Auto mode and 📰 requests
 
-    async def on_message(self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_message(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest | None = None,
+    ) -> None:
         """Auto mode: explain a new message's article links (or the links an edit added)."""
         async with self.activity.track():
             try:
-                await self._on_message(event, str(body.get("team_id") or ""), client)
+                await self._on_message(event, str(body.get("team_id") or ""), client, _retried(request))
             except Exception:
                 log.exception("a message event failed (channel %s)", event.get("channel"))
 
-    async def _on_message(self, event: dict[str, Any], team: str, client: AsyncWebClient) -> None:
+    async def _on_message(
+        self, event: dict[str, Any], team: str, client: AsyncWebClient, retried: bool
+    ) -> None:
         channel = str(event.get("channel") or "")
         subtype = event.get("subtype")
         if subtype == "message_changed":
@@ -115,18 +126,27 @@ class SlackListeners:
             old = set(await self.service.links_to_explain(str(before.get("text") or ""), where))
             links = [link for link in links if link not in old]
         if links:
-            await self.explain_message(client, where, message, links, Who(user_id=str(message["user"])))
+            who = Who(user_id=str(message["user"]))
+            await self.explain_message(client, where, message, links, who, retried)
 
-    async def on_reaction(self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_reaction(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest | None = None,
+    ) -> None:
         """A 📰 reaction asks for the message's links to be explained, even where auto mode is off."""
         async with self.activity.track():
             try:
-                await self._on_reaction(event, str(body.get("team_id") or ""), client)
+                await self._on_reaction(event, str(body.get("team_id") or ""), client, _retried(request))
             except Exception:
                 channel = (event.get("item") or {}).get("channel")
                 log.exception("a reaction event failed (channel %s)", channel)
 
-    async def _on_reaction(self, event: dict[str, Any], team: str, client: AsyncWebClient) -> None:
+    async def _on_reaction(
+        self, event: dict[str, Any], team: str, client: AsyncWebClient, retried: bool
+    ) -> None:
         item = event.get("item") or {}
         if event.get("reaction") != REQUEST_REACTION or item.get("type") != "message":
             return
@@ -141,7 +161,9 @@ class SlackListeners:
         where = where_of_message(team, channel, message)
         links = await self.service.links_to_explain(str(message.get("text") or ""), where)
         if links:
-            await self.explain_message(client, where, message, links, Who(user_id=str(event["user"])))
+            await self.explain_message(
+                client, where, message, links, Who(user_id=str(event["user"])), retried
+            )
 
     async def _fetch_message(self, client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
         """The message at `ts`: from the channel's history, else from the thread it was posted in.
@@ -165,10 +187,19 @@ class SlackListeners:
         return message
 
     async def explain_message(
-        self, client: AsyncWebClient, where: Where, message: dict[str, Any], links: list[str], who: Who
+        self,
+        client: AsyncWebClient,
+        where: Where,
+        message: dict[str, Any],
+        links: list[str],
+        who: Who,
+        retried: bool = False,
     ) -> bool:
-        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳."""
-        place = SlackPlace(client, where.channel, str(message["ts"]), reply_thread(message))
+        """⏳ at once, one answer per link in the message's thread, then ✅ or ⚠️ in place of ⏳.
+
+        On Slack's retry of an event, the thread is read first: a reply the killed predecessor
+        posted (but had not recorded) is not posted again."""
+        place = SlackPlace(client, where.channel, str(message["ts"]), reply_thread(message), retried)
         return await explain_message(self.service, place, where, links, who)
 
     # /footnote
@@ -264,8 +295,29 @@ class SlackPlace:
 
     MARKS = {WORKING: WORKING_MARK, DONE: DONE_MARK, PROBLEM: PROBLEM_MARK}
 
-    def __init__(self, client: AsyncWebClient, channel: str, ts: str, thread: str) -> None:
+    def __init__(
+        self, client: AsyncWebClient, channel: str, ts: str, thread: str, redelivered: bool = False
+    ) -> None:
         self.client, self.channel, self.ts, self.thread = client, channel, ts, thread
+        self.redelivered = redelivered
+
+    def _metadata(self, link: str) -> dict[str, Any]:
+        """What marks a reply as ours, about this message and link (read back by `posted_before`)."""
+        return {"event_type": REPLY_EVENT, "event_payload": {"message": self.ts, "link": link}}
+
+    async def posted_before(self, link: str) -> bool:
+        """On Slack's retry: whether the thread already holds our reply to this message about `link`."""
+        if not self.redelivered:
+            return False
+        try:
+            found = await self.client.conversations_replies(
+                channel=self.channel, ts=self.thread, oldest=self.ts, include_all_metadata=True, limit=100
+            )
+        except SlackApiError as exc:
+            log.info("couldn't read thread %s in %s (%s)", self.thread, self.channel, api_error(exc))
+            return False
+        wanted = self._metadata(link)
+        return any(m.get("metadata") == wanted for m in found.get("messages") or [])
 
     async def add_mark(self, mark: str) -> bool:
         """Add a reaction; False when it could not be added (or was there already)."""
@@ -300,6 +352,7 @@ class SlackPlace:
                 unfurl_links=False,
                 unfurl_media=False,
                 link_names=False,
+                metadata=self._metadata(result.link),
                 **reply.payload(),
             )
         except SlackApiError as exc:
@@ -315,6 +368,11 @@ class SlackPlace:
             return None
         permalink = found.get("permalink")
         return str(permalink) if permalink else None
+
+
+def _retried(request: AsyncBoltRequest | None) -> bool:
+    """Whether Slack marked this delivery as a retry of one it thinks was lost."""
+    return request is not None and bool(request.headers.get(RETRY_HEADER))
 
 
 def _message_at(found: list[dict[str, Any]] | None, ts: str) -> dict[str, Any] | None:

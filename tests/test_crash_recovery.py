@@ -1,0 +1,248 @@
+"""A bot killed with SIGKILL in the middle of a burst loses nothing and repeats nothing.
+
+The Slack HTTP app runs as a real `footnote run slack` subprocess (one worker process) against the
+fake Slack Web API and a local page server. Each run sends 60 messages, kills the bot at a random
+moment of the burst, checks that its worker died with it, restarts it on the same database and
+redelivers every event, as Slack retries them: every message is answered exactly once.
+"""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+import pytest
+from support.fake_slack_api import TEAM, FakeSlackApi
+from support.page_server import PageServer
+
+from bot.config import Settings
+from bot.service.service import ExplainService
+from bot.service.types import Where, Who
+
+SECRET = "crash-test-signing-secret"
+MESSAGES = 60
+RUNS = 3
+LEASE = 4.0  # seconds; a real bot holds a claim for minutes, which a test cannot wait out
+ADMIN = Who(user_id="U0ADMIN", is_moderator=True)
+
+# The bot as `footnote run slack` runs it, with a claim lease short enough to wait out here.
+LAUNCH = """
+import sys
+import bot.service.service
+bot.service.service.CLAIM_LEASE = float(sys.argv[1])
+from bot.cli import main
+sys.exit(main(["run", "slack"]))
+"""
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (the bot's workers and multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+class BotProcess:
+    """`footnote run slack` in HTTP mode on loopback, as a subprocess."""
+
+    def __init__(self, workdir: Path, env: dict[str, str], port: int) -> None:
+        self.workdir, self.env, self.port = workdir, env, port
+        self.process: subprocess.Popen | None = None
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+
+    async def start(self, session: aiohttp.ClientSession) -> None:
+        log = open(self.workdir / "bot.log", "a")  # noqa: SIM115 - kept open by the child
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", LAUNCH, str(LEASE)],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        began = time.monotonic()
+        while time.monotonic() - began < 90:
+            assert self.process.poll() is None, (self.workdir / "bot.log").read_text()[-2000:]
+            try:
+                async with session.get(f"http://127.0.0.1:{self.port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError("the bot did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def member_message(channel: str, ts: str, link: str) -> dict:
+    return {"type": "message", "channel": channel, "user": f"U0{ts[-3:]}", "text": f"<{link}>", "ts": ts}
+
+
+def event_body(event: dict) -> str:
+    ts = event["ts"]
+    return json.dumps(
+        {
+            "team_id": TEAM,
+            "api_app_id": "A0APP",
+            "type": "event_callback",
+            "event_id": f"Ev{ts}",
+            "event": event,
+        }
+    )
+
+
+async def deliver(session: aiohttp.ClientSession, url: str, body: str, retry: int = 0) -> None:
+    """One signed delivery, as Slack sends it; a bot killed meanwhile simply never answers it."""
+    stamp = str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    if retry:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    try:
+        async with session.post(url, data=body.encode(), headers=headers) as response:
+            await response.read()
+    except aiohttp.ClientError:
+        pass
+
+
+def answers(api: FakeSlackApi, channel: str) -> Counter:
+    """Answers posted in a channel, per thread (each message is its own thread)."""
+    return Counter(p["thread_ts"] for p in api.calls_to("chat.postMessage") if p["channel"] == channel)
+
+
+async def quiet(count, at_least: int, still: float = 1.5, limit: float = 60.0) -> int:
+    """Wait until `count()` reaches `at_least` and then stops changing for `still` seconds."""
+    began = time.monotonic()
+    last, since = count(), time.monotonic()
+    while time.monotonic() - began < limit:
+        await asyncio.sleep(0.1)
+        now = count()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif now >= at_least and time.monotonic() - since >= still:
+            break
+    return last
+
+
+async def test_a_bot_killed_mid_burst_answers_every_message_exactly_once(tmp_path):
+    seed = random.randrange(1 << 30)
+    chance = random.Random(seed)
+    figures = []
+    async with PageServer() as pages, FakeSlackApi() as api, aiohttp.ClientSession() as session:
+        for run in range(RUNS):
+            workdir = tmp_path / f"run{run}"
+            workdir.mkdir()
+            channel = f"C0RUN{run}"
+            db = f"sqlite:///{workdir / 'footnote.sqlite3'}"
+            settings = Settings(FOOTNOTE_DB=db, FOOTNOTE_ENGINE="local")
+            here = Where(platform="slack", workspace=TEAM, channel=channel)
+            async with ExplainService(settings) as service:  # a moderator sets the channel up first
+                for command in ("auto on", "limits user 1000 10", "limits channel 1000 10"):
+                    assert (await service.command(command, here, ADMIN)).done
+            port = free_port()
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": str(workdir),
+                "FOOTNOTE_DB": db,
+                "FOOTNOTE_ENGINE": "local",
+                "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
+                "FOOTNOTE_WORKER_PROCESSES": "1",
+                "SLACK_BOT_TOKEN": "xoxb-crash-test",
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": api.api_url,
+                "FOOTNOTE_SLACK_MODE": "http",
+                "FOOTNOTE_SLACK_HOST": "127.0.0.1",
+                "FOOTNOTE_SLACK_PORT": str(port),
+            }
+            bot = BotProcess(workdir, env, port)
+            sent = [
+                member_message(channel, f"1700000000.{run}{n:05d}", pages.url(f"/news/run{run}-story-{n}"))
+                for n in range(MESSAGES)
+            ]
+            api.history[channel] = list(sent)  # the members' messages are in the channel, as on Slack
+            bodies = [event_body(event) for event in sent]
+
+            try:
+                await bot.start(session)
+                assert bot.process is not None
+                workers = children_of(bot.process.pid)
+                assert workers  # the worker process (and multiprocessing's resource tracker)
+                kill_after = chance.randrange(0, MESSAGES)  # answers posted before the kill
+                burst = asyncio.gather(*(deliver(session, bot.url, body) for body in bodies))
+                while sum(answers(api, channel).values()) < kill_after:
+                    await asyncio.sleep(0.002)
+                await asyncio.sleep(chance.uniform(0, 0.05))
+                bot.kill()
+                killed_at = time.monotonic()
+                await burst
+                before = sum(answers(api, channel).values())
+                await asyncio.sleep(1.0)
+                orphans = [pid for pid in workers if running(pid)]
+                assert orphans == [], "workers outlived the killed bot"
+
+                await bot.start(session)
+                for retry in (1, 2):  # Slack retries: at once, and again later (after the lease here)
+                    if retry == 2:
+                        await asyncio.sleep(max(0.0, killed_at + LEASE + 0.5 - time.monotonic()))
+                    await asyncio.gather(*(deliver(session, bot.url, body, retry) for body in bodies))
+                    await quiet(
+                        lambda channel=channel: sum(answers(api, channel).values()),
+                        MESSAGES if retry == 2 else 0,
+                    )
+                await asyncio.gather(*(deliver(session, bot.url, body, 3) for body in bodies))
+                await quiet(lambda channel=channel: sum(answers(api, channel).values()), MESSAGES)
+            finally:
+                bot.stop()
+            counts = answers(api, channel)
+            figures.append((kill_after, before, sum(counts.values()), len(counts)))
+            assert len(counts) == MESSAGES and set(counts.values()) == {1}, (seed, run, counts)
+    print(f"seed {seed}; per run (answers wanted before kill, posted before kill, total, threads): {figures}")
