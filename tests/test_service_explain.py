@@ -12,7 +12,7 @@ from support.page_server import PageServer
 from bot.config import Settings
 from bot.engines.local import LocalEngine
 from bot.models import Analysis, Article, Usage
-from bot.service.service import ExplainService
+from bot.service.service import CLAIM_LEASE, ExplainService
 from bot.service.types import Status, Where, Who
 from bot.service.workers import ProcessWorkers
 
@@ -372,3 +372,67 @@ async def test_feedback_keeps_each_users_last_vote(tmp_path, pages):
         await service.feedback(where(), Who(user_id="u2"), link, 1)
         stats = await service.command("stats", where(), MOD)
     assert "👍 1 · 👎 1" in stats.text
+
+
+async def test_a_claim_is_answered_once_released_when_nothing_was_posted_and_taken_over_after_its_lease(
+    tmp_path, pages
+):
+    clock = Clock(EVENING)
+    settings = settings_for(tmp_path)
+    link = pages.url("/news/claims")
+    asker = Who(user_id="u1")
+    async with ExplainService(settings, engine=CountingEngine(), clock=clock) as service:
+        assert (await service.explain(link, where(message="m1"), asker)).ok
+        assert (await service.explain(link, where(message="m1"), asker)).status == Status.DUPLICATE
+        await service.release(where(message="m1"), link)  # nothing could be posted
+        again = await service.explain(link, where(message="m1"), asker)
+        assert again.status == Status.CACHED
+        await service.answered(where(message="m1"), link)
+        clock.now += CLAIM_LEASE + 1
+        assert (await service.explain(link, where(message="m1"), asker)).status == Status.DUPLICATE
+        await service.release(where(message="m1"), link)  # an answered claim is never dropped
+        assert (await service.explain(link, where(message="m1"), asker)).status == Status.DUPLICATE
+        assert (await service.explain(link, where(message="m2"), asker)).ok  # m2's holder then dies
+    async with ExplainService(settings, engine=CountingEngine(), clock=clock) as restarted:
+        assert (await restarted.explain(link, where(message="m2"), asker)).status == Status.DUPLICATE
+        clock.now += CLAIM_LEASE + 1  # the lease of the dead holder runs out: the redelivery is answered
+        assert (await restarted.explain(link, where(message="m2"), asker)).ok
+        assert (await restarted.explain(link, where(message="m1"), asker)).status == Status.DUPLICATE
+
+
+async def test_requests_for_a_link_being_answered_here_wait_for_it_and_get_the_pointer(tmp_path, pages):
+    engine = CountingEngine(delay=0.2)
+    async with ExplainService(settings_for(tmp_path), engine=engine) as service:
+        link = pages.url("/news/wave")
+        first = asyncio.create_task(service.explain(link, where(message="m0"), Who(user_id="u0")))
+        while pages.hits["/news/wave"] == 0:
+            await asyncio.sleep(0.01)
+        later = [
+            asyncio.create_task(service.explain(link, where(message=f"m{n}"), Who(user_id=f"u{n}")))
+            for n in range(1, 6)
+        ]
+        elsewhere = await service.explain(link, where("c2", message="x1"), Who(user_id="u9"))
+        assert (await first).status == Status.OK and elsewhere.ok  # another channel has its own turn
+        await asyncio.sleep(0.1)
+        assert not any(task.done() for task in later)  # they wait until the answer is posted
+        await service.remember_reply(where(message="m0"), link, "https://chat.example/r0")
+        results = await asyncio.gather(*later)
+        assert {r.status for r in results} == {Status.ALREADY_HERE}
+        assert {r.permalink for r in results} == {"https://chat.example/r0"}
+        assert engine.calls == 1
+
+
+async def test_a_rate_limited_member_is_told_once_per_window(tmp_path, pages):
+    clock = Clock(EVENING)
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine(), clock=clock) as service:
+        await service.command("limits user 1 10", where(), MOD)
+        asker = Who(user_id="u1")
+        assert (await service.explain(pages.url("/news/a"), where(), asker)).ok
+        told = await service.explain(pages.url("/news/b"), where(), asker)
+        assert told.status == Status.RATE_LIMITED and told.message
+        quiet = [await service.explain(pages.url(f"/news/q{n}"), where(), asker) for n in range(5)]
+        assert {r.status for r in quiet} == {Status.QUIET} and all(r.message is None for r in quiet)
+        other = await service.explain(pages.url("/news/c"), where(), Who(user_id="u2"))
+        assert other.ok
+        clock.now += 600
+        assert (await service.explain(pages.url("/news/d"), where(), asker)).ok
