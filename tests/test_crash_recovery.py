@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,9 +23,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from support.fake_slack_api import TEAM, FakeSlackApi
 from support.page_server import PageServer
 
+from bot.adapters.activity import CANCEL_GRACE
 from bot.config import Settings
 from bot.service.service import ExplainService
 from bot.service.types import Where, Who
@@ -35,11 +38,15 @@ RUNS = 3
 LEASE = 4.0  # seconds; a real bot holds a claim for minutes, which a test cannot wait out
 ADMIN = Who(user_id="U0ADMIN", is_moderator=True)
 
-# The bot as `footnote run slack` runs it, with a claim lease short enough to wait out here.
+DRAIN = 2.0  # seconds a stopping bot gives answers being written (30 in a real bot)
+
+# The bot as `footnote run slack` runs it, with a claim lease and a drain short enough to wait out here.
 LAUNCH = """
 import sys
+import bot.adapters.slack.runner
 import bot.service.service
 bot.service.service.CLAIM_LEASE = float(sys.argv[1])
+bot.adapters.slack.runner.DRAIN_SECONDS = float(sys.argv[2])
 from bot.cli import main
 sys.exit(main(["run", "slack"]))
 """
@@ -75,6 +82,16 @@ def running(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+async def gone(pids: list[int], limit: float = 5.0) -> bool:
+    """Whether every process in `pids` ends within `limit` seconds."""
+    began = time.monotonic()
+    while any(running(pid) for pid in pids):
+        if time.monotonic() - began > limit:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 class BotProcess:
     """`footnote run slack` in HTTP mode on loopback, as a subprocess."""
 
@@ -86,7 +103,7 @@ class BotProcess:
     async def start(self, session: aiohttp.ClientSession) -> None:
         log = open(self.workdir / "bot.log", "a")  # noqa: SIM115 - kept open by the child
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(LEASE)],
+            [sys.executable, "-c", LAUNCH, str(LEASE), str(DRAIN)],
             cwd=self.workdir,
             env=self.env,
             stdout=log,
@@ -173,37 +190,40 @@ async def quiet(count, at_least: int, still: float = 1.5, limit: float = 60.0) -
     return last
 
 
+async def prepare(workdir: Path, api: FakeSlackApi, channel: str) -> BotProcess:
+    """A database where a moderator turned auto mode on in `channel`, and a bot process to serve it."""
+    workdir.mkdir()
+    db = f"sqlite:///{workdir / 'footnote.sqlite3'}"
+    here = Where(platform="slack", workspace=TEAM, channel=channel)
+    async with ExplainService(Settings(FOOTNOTE_DB=db, FOOTNOTE_ENGINE="local")) as service:
+        for command in ("auto on", "limits user 1000 10", "limits channel 1000 10"):
+            assert (await service.command(command, here, ADMIN)).done
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(workdir),
+        "FOOTNOTE_DB": db,
+        "FOOTNOTE_ENGINE": "local",
+        "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
+        "FOOTNOTE_WORKER_PROCESSES": "1",
+        "SLACK_BOT_TOKEN": "xoxb-crash-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.api_url,
+        "FOOTNOTE_SLACK_MODE": "http",
+        "FOOTNOTE_SLACK_HOST": "127.0.0.1",
+        "FOOTNOTE_SLACK_PORT": str(port),
+    }
+    return BotProcess(workdir, env, port)
+
+
 async def test_a_bot_killed_mid_burst_answers_every_message_exactly_once(tmp_path):
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
     figures = []
     async with PageServer() as pages, FakeSlackApi() as api, aiohttp.ClientSession() as session:
         for run in range(RUNS):
-            workdir = tmp_path / f"run{run}"
-            workdir.mkdir()
             channel = f"C0RUN{run}"
-            db = f"sqlite:///{workdir / 'footnote.sqlite3'}"
-            settings = Settings(FOOTNOTE_DB=db, FOOTNOTE_ENGINE="local")
-            here = Where(platform="slack", workspace=TEAM, channel=channel)
-            async with ExplainService(settings) as service:  # a moderator sets the channel up first
-                for command in ("auto on", "limits user 1000 10", "limits channel 1000 10"):
-                    assert (await service.command(command, here, ADMIN)).done
-            port = free_port()
-            env = {
-                "PATH": os.environ.get("PATH", ""),
-                "HOME": str(workdir),
-                "FOOTNOTE_DB": db,
-                "FOOTNOTE_ENGINE": "local",
-                "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
-                "FOOTNOTE_WORKER_PROCESSES": "1",
-                "SLACK_BOT_TOKEN": "xoxb-crash-test",
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": api.api_url,
-                "FOOTNOTE_SLACK_MODE": "http",
-                "FOOTNOTE_SLACK_HOST": "127.0.0.1",
-                "FOOTNOTE_SLACK_PORT": str(port),
-            }
-            bot = BotProcess(workdir, env, port)
+            bot = await prepare(tmp_path / f"run{run}", api, channel)
             sent = [
                 member_message(channel, f"1700000000.{run}{n:05d}", pages.url(f"/news/run{run}-story-{n}"))
                 for n in range(MESSAGES)
@@ -225,9 +245,7 @@ async def test_a_bot_killed_mid_burst_answers_every_message_exactly_once(tmp_pat
                 killed_at = time.monotonic()
                 await burst
                 before = sum(answers(api, channel).values())
-                await asyncio.sleep(1.0)
-                orphans = [pid for pid in workers if running(pid)]
-                assert orphans == [], "workers outlived the killed bot"
+                assert await gone(workers), "workers outlived the killed bot"
 
                 await bot.start(session)
                 for retry in (1, 2):  # Slack retries: at once, and again later (after the lease here)
@@ -246,3 +264,54 @@ async def test_a_bot_killed_mid_burst_answers_every_message_exactly_once(tmp_pat
             figures.append((kill_after, before, sum(counts.values()), len(counts)))
             assert len(counts) == MESSAGES and set(counts.values()) == {1}, (seed, run, counts)
     print(f"seed {seed}; per run (answers wanted before kill, posted before kill, total, threads): {figures}")
+
+
+class StuckPages:
+    """A page server whose pages never finish loading: work behind it is still running when the bot stops."""
+
+    def __init__(self) -> None:
+        self.requested = asyncio.Event()
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    async def _page(self, request: web.Request) -> web.Response:
+        self.requested.set()
+        await asyncio.sleep(120)
+        return web.Response(text="too late")
+
+    async def __aenter__(self) -> "StuckPages":
+        app = web.Application()
+        app.router.add_get("/news/{slug}", self._page)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+async def test_sigterm_stops_a_bot_whose_work_is_stuck_within_its_drain_deadline(tmp_path):
+    async with StuckPages() as stuck, FakeSlackApi() as api, aiohttp.ClientSession() as session:
+        bot = await prepare(tmp_path / "stop", api, "C0STOP")
+        await bot.start(session)
+        assert bot.process is not None
+        workers = children_of(bot.process.pid)
+        event = member_message("C0STOP", "1700000000.900001", f"http://127.0.0.1:{stuck.port}/news/stuck")
+        api.history["C0STOP"] = [event]
+        await deliver(session, bot.url, event_body(event))
+        await asyncio.wait_for(stuck.requested.wait(), 30)
+        began = time.monotonic()
+        bot.process.send_signal(signal.SIGTERM)
+        status = await asyncio.to_thread(bot.process.wait, 60)
+        took = time.monotonic() - began
+        print(f"stopped {took:.2f} s after SIGTERM (drain {DRAIN} s)")
+        assert status == 0 and DRAIN <= took < DRAIN + CANCEL_GRACE
+        assert await gone(workers)
+        assert api.calls_to("chat.postMessage") == []  # nothing half-done was posted
+        with sqlite3.connect(tmp_path / "stop" / "footnote.sqlite3") as db:
+            claims = db.execute("SELECT state FROM claims WHERE message_id = ?", (event["ts"],)).fetchall()
+        assert claims == []  # released: Slack's next delivery is answered at once, not after the lease

@@ -9,6 +9,7 @@ posted the claim is released, so a redelivery is answered at once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from typing import Protocol
@@ -77,7 +78,11 @@ async def answer_link(service: Service, place: Place, where: Where, link: str, w
 
     True when the reader got what they asked for, False for a notice or a failure, None when
     nothing was posted on purpose (claimed by another delivery, or a member already told to wait)."""
-    result = await _explain(service, link, where, who)
+    try:
+        result = await _explain(service, link, where, who)
+    except asyncio.CancelledError:  # the bot is stopping: the claim goes back for the next delivery
+        await _settle(service.release(where, link), "release", where)
+        raise
     if result.status is Status.DUPLICATE:
         return None
     posted = False

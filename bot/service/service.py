@@ -120,7 +120,8 @@ class ExplainService:
         for flight in self._flights.values():
             flight.cancel()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
-        for _, turn in self._turns.values():
+        turns, self._turns = list(self._turns.values()), {}
+        for _, turn in turns:
             turn.set()
         if self._engine is not None:
             await self._engine.aclose()
@@ -303,7 +304,11 @@ class ExplainService:
 
     async def release(self, where: Where, link: str) -> None:
         """Nothing was posted for this message and link: the next delivery of it is answered."""
-        claim = self._claim_key(where, canonical_url(link))
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError:
+            return  # never claimed
+        claim = self._claim_key(where, url)
         self.end_turn(where, link)
         if claim is not None and claim not in self._answered:
             await self._store.release_claim(*claim)

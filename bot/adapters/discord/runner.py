@@ -8,6 +8,7 @@ import signal
 
 import discord
 
+from bot.adapters.activity import CANCEL_GRACE
 from bot.adapters.discord.client import FootnoteClient
 from bot.config import Settings
 from bot.service.types import Service
@@ -55,7 +56,7 @@ async def _serve(settings: Settings) -> int:
         return await connect(settings, service, stop)
     finally:
         log.info("stopping")
-        await service.close()
+        await service.close(CANCEL_GRACE)
 
 
 async def connect(settings: Settings, service: Service, stop: asyncio.Event) -> int:
@@ -87,5 +88,6 @@ async def _until_stopped(client: FootnoteClient, token: str, stop: asyncio.Event
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     if stopping.done():
         await client.stop(DRAIN_SECONDS)
+        await client.handler_runs.drain(0)  # cancel what the drain left, so the bot stops on time
     stopping.cancel()
     await running  # re-raises a refused login or intent

@@ -29,6 +29,7 @@ def api_error(exc: SlackApiError) -> str:
 
 
 BOLT_APP_NAME = "footnote-slack-bolt"
+SHUTDOWN_SECONDS = 5.0
 
 
 def web_client(settings: Settings) -> AsyncWebClient:
@@ -88,7 +89,9 @@ async def start_http(app: AsyncApp, settings: Settings, host: str, port: int) ->
     if settings.slack_signing_secret is None:
         raise MissingSetting("SLACK_SIGNING_SECRET is not set: HTTP mode needs it")
     application = web_app(app, settings.slack_signing_secret.get_secret_value())
-    runner = web.AppRunner(application, access_log=None)  # access logs would carry response_url paths
+    # No access log: it would carry response_url paths. No request is slow (events are acknowledged
+    # at once), so stopping never waits long for one.
+    runner = web.AppRunner(application, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

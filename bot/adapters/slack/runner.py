@@ -9,13 +9,14 @@ import signal
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.activity import CANCEL_GRACE
 from bot.adapters.slack.bolt_app import EVENTS_PATH, MissingSetting, api_error, build_app, start_http
 from bot.adapters.slack.listeners import register_listeners
 from bot.config import Settings
 
 log = logging.getLogger("footnote.slack")
 
-DRAIN_SECONDS = 30.0  # on shutdown, answers being written get this long to finish
+DRAIN_SECONDS = 30.0  # on shutdown, answers being written get this long to finish, then are cancelled
 
 
 def run(settings: Settings) -> int:
@@ -63,11 +64,8 @@ async def _serve(settings: Settings, app: AsyncApp) -> int:
         log.info("stopping")
         return 0
     finally:
-        try:
-            await asyncio.wait_for(listeners.activity.idle(), DRAIN_SECONDS)
-        except TimeoutError:
-            log.warning("stopping with answers still being written")
-        await service.close()
+        await listeners.activity.drain(DRAIN_SECONDS)
+        await service.close(CANCEL_GRACE)
 
 
 async def _serve_http(app: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
