@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from bot import errors
@@ -32,14 +31,16 @@ def read_local_page(path: Path) -> str:
 
 
 async def load_article(source: str, settings: Settings) -> Article:
-    """Fetch (or read) and extract one source."""
+    """Fetch (or read) and extract one source, within the job deadline, on a thread Ctrl-C never waits for."""
+    from bot.service.workers import ThreadWorkers  # imports this module for `warm_up`
+
     if is_url(source):
         page = await fetch_page(canonical_url(source), settings)
-        return await asyncio.to_thread(extract_article, page.html, page.final_url)
+        return await ThreadWorkers().run(extract_article, page.html, page.final_url)
     if "://" in source:
         raise errors.InvalidLink()
     html = read_local_page(Path(source))
-    return await asyncio.to_thread(extract_article, html, "")
+    return await ThreadWorkers().run(extract_article, html, "")
 
 
 async def analyse_article(article: Article, engine: Engine, language: str = "en") -> Analysis:
