@@ -6,7 +6,6 @@ gateway loop carries on.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -88,12 +87,10 @@ class FootnoteClient(discord.Client):
             await work
 
     async def stop(self, drain_seconds: float) -> None:
-        """Take no new events, give answers being written up to `drain_seconds`, then disconnect."""
+        """Take no new events, give answers being written up to `drain_seconds` (then cancel them, which
+        releases their claims), then disconnect."""
         self.stopping = True
-        try:
-            await asyncio.wait_for(self.handler_runs.idle(), drain_seconds)
-        except TimeoutError:
-            log.warning("stopping with answers still being written")
+        await self.handler_runs.drain(drain_seconds)
         await self.close()
 
     async def on_message(self, message: discord.Message) -> None:
