@@ -404,14 +404,18 @@ async def test_requests_for_a_link_being_answered_here_wait_for_it_and_get_the_p
     engine = CountingEngine(delay=0.2)
     async with ExplainService(settings_for(tmp_path), engine=engine) as service:
         link = pages.url("/news/wave")
-        first = asyncio.create_task(service.explain(link, where(message="m0"), Who(user_id="u0")))
+        first = asyncio.create_task(
+            service.explain(link, where(message="m0"), Who(user_id="u0"), in_thread=True)
+        )
         while pages.hits["/news/wave"] == 0:
             await asyncio.sleep(0.01)
         later = [
-            asyncio.create_task(service.explain(link, where(message=f"m{n}"), Who(user_id=f"u{n}")))
+            asyncio.create_task(
+                service.explain(link, where(message=f"m{n}"), Who(user_id=f"u{n}"), in_thread=True)
+            )
             for n in range(1, 6)
         ]
-        elsewhere = await service.explain(link, where("c2", message="x1"), Who(user_id="u9"))
+        elsewhere = await service.explain(link, where("c2", message="x1"), Who(user_id="u9"), in_thread=True)
         assert (await first).status == Status.OK and elsewhere.ok  # another channel has its own turn
         await asyncio.sleep(0.1)
         assert not any(task.done() for task in later)  # they wait until the answer is posted
@@ -428,10 +432,18 @@ async def test_a_rate_limited_member_is_told_once_per_window(tmp_path, pages):
         await service.command("limits user 1 10", where(), MOD)
         asker = Who(user_id="u1")
         assert (await service.explain(pages.url("/news/a"), where(), asker)).ok
-        told = await service.explain(pages.url("/news/b"), where(), asker)
+        answered = await service.explain(pages.url("/news/b"), where(), asker)  # a command: no thread
+        assert answered.status == Status.RATE_LIMITED
+        in_threads = [where(message=f"m{n}") for n in range(8)]
+        told = await service.explain(pages.url("/news/b"), in_threads[0], asker, in_thread=True)
         assert told.status == Status.RATE_LIMITED and told.message
-        quiet = [await service.explain(pages.url(f"/news/q{n}"), where(), asker) for n in range(5)]
+        quiet = [
+            await service.explain(pages.url(f"/news/q{n}"), in_threads[n + 1], asker, in_thread=True)
+            for n in range(5)
+        ]
         assert {r.status for r in quiet} == {Status.QUIET} and all(r.message is None for r in quiet)
+        again = await service.explain(pages.url("/news/e"), where(), asker)  # commands are still told
+        assert again.status == Status.RATE_LIMITED and again.message
         other = await service.explain(pages.url("/news/c"), where(), Who(user_id="u2"))
         assert other.ok
         clock.now += 600

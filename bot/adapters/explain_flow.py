@@ -107,7 +107,7 @@ async def answer_link(service: Service, place: Place, where: Where, link: str, w
 
 async def _explain(service: Service, link: str, where: Where, who: Who) -> ExplainResult:
     try:
-        return await service.explain(link, where, who)
+        return await service.explain(link, where, who, in_thread=True)
     except Exception:
         log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
         return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())

@@ -172,10 +172,13 @@ class ExplainService:
 
     # Explaining
 
-    async def explain(self, link: str, where: Where, who: Who) -> ExplainResult:
-        """Claim → policy → cache → fetch → extract → engine → store, for one link.
+    async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
+        """Claim → policy → turn → cache → fetch → extract → engine → store, for one link.
 
         The claim comes first so that even a refusal is answered once per message and link.
+        `in_thread`: the result is posted publicly in the message's thread by the shared explain flow,
+        which settles the claim and ends the link's turn; such requests take turns per link and
+        channel, and a member already told about a rate limit gets QUIET instead of another notice.
         """
         if self._closing:
             return ExplainResult(
@@ -184,13 +187,13 @@ class ExplainService:
         self._active += 1
         self._idle.clear()
         try:
-            return await self._explain(link, where, who)
+            return await self._explain(link, where, who, in_thread and where.message_id is not None)
         finally:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
 
-    async def _explain(self, link: str, where: Where, who: Who) -> ExplainResult:
+    async def _explain(self, link: str, where: Where, who: Who, in_thread: bool) -> ExplainResult:
         try:
             url = canonical_url(link)
         except errors.FootnoteError as exc:
@@ -213,14 +216,17 @@ class ExplainService:
             return ExplainResult(
                 status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
             )
-        if where.message_id is not None:
-            await self._take_turn(where, url)
-        result = await self._explain_in_turn(url, where, who, policy)
+        if not in_thread:
+            return await self._explain_in_turn(url, where, who, policy, quiet_repeats=False)
+        await self._take_turn(where, url)
+        result = await self._explain_in_turn(url, where, who, policy, quiet_repeats=True)
         if result.analysis is None:
             self.end_turn(where, url)  # nothing will be remembered: the next request goes on at once
         return result
 
-    async def _explain_in_turn(self, url: str, where: Where, who: Who, policy: Policy) -> ExplainResult:
+    async def _explain_in_turn(
+        self, url: str, where: Where, who: Who, policy: Policy, quiet_repeats: bool
+    ) -> ExplainResult:
         now = self._clock()
         permalink = await self._store.earlier_reply(
             where.platform, where.workspace, where.channel, url, now - self._ttl
@@ -234,7 +240,7 @@ class ExplainService:
             )
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
-            return await self._rate_limited(url, where, who, policy, refusal, now)
+            return await self._rate_limited(url, where, who, policy, refusal, now, quiet_repeats)
         key = self._cache_key(url, policy.language)
         cached = await self._store.cached_analysis(key, now - self._ttl)
         if cached is not None:
@@ -243,11 +249,21 @@ class ExplainService:
         return await self._analyse_shared(url, key, where, policy, now)
 
     async def _rate_limited(
-        self, url: str, where: Where, who: Who, policy: Policy, refusal: tuple[str, float], now: float
+        self,
+        url: str,
+        where: Where,
+        who: Who,
+        policy: Policy,
+        refusal: tuple[str, float],
+        now: float,
+        quiet_repeats: bool,
     ) -> ExplainResult:
-        """One notice per member and window; later refusals in the window are silent."""
+        """The refusal; in threads, one notice per member and window and silence for the repeats."""
         key, wait = refusal
         by_user = key.startswith("user:")
+        text = messages.user_rate_limited(wait) if by_user else messages.channel_rate_limited(wait)
+        if not quiet_repeats:  # a reply only the asker sees (a command's answer) amplifies nothing
+            return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
         window = policy.user_limit if by_user else policy.channel_limit
         told = RateCheck(
             key=f"notice:{where.platform}:{where.workspace}:{who.user_id}",
@@ -255,7 +271,6 @@ class ExplainService:
         )
         if await self._store.take_rate_slots([told], now) is not None:
             return ExplainResult(status=Status.QUIET, link=url)
-        text = messages.user_rate_limited(wait) if by_user else messages.channel_rate_limited(wait)
         return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
 
     # Claims and turns
@@ -268,7 +283,6 @@ class ExplainService:
 
     async def _take_turn(self, where: Where, url: str) -> None:
         """Wait while another message's request answers this link here, then hold the turn."""
-        assert where.message_id is not None
         key = (where.platform, where.workspace, where.channel, url)
         while (holder := self._turns.get(key)) is not None and holder[0] != where.message_id:
             try:
@@ -276,7 +290,7 @@ class ExplainService:
             except TimeoutError:
                 log.warning("an answer to %s took over %.0f s; answering again", url, TURN_WAIT)
                 break
-        self._turns[key] = (where.message_id, asyncio.Event())
+        self._turns[key] = (str(where.message_id), asyncio.Event())
 
     def end_turn(self, where: Where, link: str) -> None:
         """This message's request for the link is posted or given up: the next one for it here goes on."""

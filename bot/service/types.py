@@ -87,8 +87,9 @@ class Service(Protocol):
         """Effective settings for a channel (guild/workspace defaults plus overrides)."""
         ...
 
-    async def explain(self, link: str, where: Where, who: Who) -> ExplainResult:
-        """Claim → policy → turn → cache → fetch → extract → engine → store, for one link."""
+    async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
+        """Claim → policy → turn → cache → fetch → extract → engine → store, for one link; `in_thread`
+        when the shared explain flow posts the result in the message's thread and settles its claim."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
