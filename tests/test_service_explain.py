@@ -14,7 +14,7 @@ from bot.engines.local import LocalEngine
 from bot.models import Analysis, Article, Usage
 from bot.service.service import CLAIM_LEASE, ExplainService
 from bot.service.types import Status, Where, Who
-from bot.service.workers import ProcessWorkers
+from bot.service.workers import ProcessWorkers, ThreadWorkers
 
 MOD = Who(user_id="mod", is_moderator=True)
 EVENING = datetime(2026, 3, 2, 18, 0, tzinfo=UTC).timestamp()
@@ -448,3 +448,16 @@ async def test_a_rate_limited_member_is_told_once_per_window(tmp_path, pages):
         assert other.ok
         clock.now += 600
         assert (await service.explain(pages.url("/news/d"), where(), asker)).ok
+
+
+async def test_a_step_past_its_deadline_gets_the_one_line_took_too_long_answer(tmp_path, pages):
+    slow = CountingEngine(delay=3.0)
+    workers = ThreadWorkers(deadline=0.3)
+    async with ExplainService(settings_for(tmp_path), engine=slow, workers=workers) as service:
+        began = time.monotonic()
+        result = await service.explain(pages.url("/news/slow"), where(), Who(user_id="u1"))
+        assert time.monotonic() - began < 2.5
+        assert result.status == Status.FAILED and result.error_kind == "took_too_long"
+        assert result.message == "That page took too long to read, so I stopped. Try another link."
+        figures = await service.command("stats", where(), MOD)
+        assert "1 failures" in figures.text  # counted as a failure, not lost
