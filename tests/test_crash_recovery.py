@@ -23,7 +23,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 from support.fake_slack_api import TEAM, FakeSlackApi
 from support.page_server import PageServer
 
@@ -266,44 +265,20 @@ async def test_a_bot_killed_mid_burst_answers_every_message_exactly_once(tmp_pat
     print(f"seed {seed}; per run (answers wanted before kill, posted before kill, total, threads): {figures}")
 
 
-class StuckPages:
-    """A page server whose pages never finish loading: work behind it is still running when the bot stops."""
-
-    def __init__(self) -> None:
-        self.requested = asyncio.Event()
-        self.port = 0
-        self._runner: web.AppRunner | None = None
-
-    async def _page(self, request: web.Request) -> web.Response:
-        self.requested.set()
-        await asyncio.sleep(120)
-        return web.Response(text="too late")
-
-    async def __aenter__(self) -> "StuckPages":
-        app = web.Application()
-        app.router.add_get("/news/{slug}", self._page)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-
 async def test_sigterm_stops_a_bot_whose_work_is_stuck_within_its_drain_deadline(tmp_path):
-    async with StuckPages() as stuck, FakeSlackApi() as api, aiohttp.ClientSession() as session:
+    async with PageServer() as pages, FakeSlackApi() as api, aiohttp.ClientSession() as session:
         bot = await prepare(tmp_path / "stop", api, "C0STOP")
         await bot.start(session)
         assert bot.process is not None
         workers = children_of(bot.process.pid)
-        event = member_message("C0STOP", "1700000000.900001", f"http://127.0.0.1:{stuck.port}/news/stuck")
+        event = member_message("C0STOP", "1700000000.900001", pages.url("/stuck/story"))
         api.history["C0STOP"] = [event]
         await deliver(session, bot.url, event_body(event))
-        await asyncio.wait_for(stuck.requested.wait(), 30)
+        for _ in range(600):  # until the bot is reading the page, which never comes
+            if pages.hits["/stuck/story"]:
+                break
+            await asyncio.sleep(0.05)
+        assert pages.hits["/stuck/story"] == 1
         began = time.monotonic()
         bot.process.send_signal(signal.SIGTERM)
         status = await asyncio.to_thread(bot.process.wait, 60)

@@ -1,16 +1,20 @@
 """A local HTTP server of news-like article pages that counts every request, for tests and benches.
 
 Routes: `/news/<slug>` an article page (its text depends on the slug), `/file/<slug>` a PDF,
-`/missing/<slug>` a 404, `/page/<slug>` the HTML stored in `pages[slug]`. `hits[path]` counts
+`/missing/<slug>` a 404, `/page/<slug>` the HTML stored in `pages[slug]`, `/stuck/<slug>` a page
+that never finishes loading (work behind it is still running when a test stops the bot). `hits[path]` counts
 requests per path.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from html import escape
 
 from aiohttp import web
+
+STUCK_SECONDS = 120.0
 
 _PARAGRAPHS = (
     "The city council voted 7 to 2 on Tuesday to approve a new budget for the {topic} programme, "
@@ -78,6 +82,11 @@ class PageServer:
         self.hits[request.path] += 1
         return web.Response(body=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", content_type="application/pdf")
 
+    async def _stuck(self, request: web.Request) -> web.Response:
+        self.hits[request.path] += 1
+        await asyncio.sleep(STUCK_SECONDS)
+        return web.Response(text="too late", content_type="text/html")
+
     async def _missing(self, request: web.Request) -> web.Response:
         self.hits[request.path] += 1
         return web.Response(status=404, text="<html><body>Not found</body></html>", content_type="text/html")
@@ -88,7 +97,9 @@ class PageServer:
         app.router.add_get("/file/{slug}", self._file)
         app.router.add_get("/missing/{slug}", self._missing)
         app.router.add_get("/page/{slug}", self._page)
-        self._runner = web.AppRunner(app, access_log=None)
+        app.router.add_get("/stuck/{slug}", self._stuck)
+        # A stuck page's request is cut off when the server stops, not waited for.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
