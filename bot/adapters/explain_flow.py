@@ -87,8 +87,10 @@ async def answer_link(service: Service, place: Place, where: Where, link: str, w
         return None
     posted = False
     try:
-        if result.status is Status.QUIET or await place.posted_before(result.link):
-            posted = True  # nothing (more) to say, and nothing may be said on a redelivery either
+        if result.status is Status.QUIET or await _posted_before(place, result.link, where):
+            # Nothing (more) to say, and nothing may be said on a redelivery either.
+            posted = True
+            await _settle(service.answered(where, result.link), "mark answered", where)
             return None
         sent, outcome = await _post_or_apologise(place, result, who, where)
         posted = sent is not None
@@ -111,6 +113,15 @@ async def _explain(service: Service, link: str, where: Where, who: Who) -> Expla
     except Exception:
         log.exception("explaining a link failed unexpectedly (message %s)", where.message_id)
         return ExplainResult(status=Status.FAILED, link=link, message=messages.unexpected_failure())
+
+
+async def _posted_before(place: Place, link: str, where: Where) -> bool:
+    """The place's look-up; when it fails, post (a rare second reply beats a lost answer)."""
+    try:
+        return await place.posted_before(link)
+    except Exception as exc:
+        log.warning("couldn't check message %s for an earlier reply (%s)", where.message_id, _why(exc))
+        return False
 
 
 async def _post_or_apologise(

@@ -306,7 +306,10 @@ class ExplainService:
 
     async def answered(self, where: Where, link: str) -> None:
         """Something was posted for this message and link: no later delivery of it is answered again."""
-        claim = self._claim_key(where, canonical_url(link))
+        try:
+            claim = self._claim_key(where, canonical_url(link))
+        except errors.FootnoteError:
+            return  # not a link: never claimed
         if claim is None:
             return
         # Remembered here first: a database that cannot be reached right now must not let a retry
@@ -321,7 +324,7 @@ class ExplainService:
         try:
             url = canonical_url(link)
         except errors.FootnoteError:
-            return  # never claimed
+            return  # not a link: never claimed
         claim = self._claim_key(where, url)
         self.end_turn(where, link)
         if claim is not None and claim not in self._answered:
