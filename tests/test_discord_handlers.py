@@ -1,6 +1,7 @@
 """The Discord adapter end to end: small fakes of Discord's message/channel/interaction objects, the real
 ExplainService on a SQLite file, real fetch/extract/local engine against a local page server."""
 
+import asyncio
 import itertools
 from types import SimpleNamespace
 
@@ -480,3 +481,28 @@ async def test_the_explain_links_menu_answers_in_the_thread_and_confirms_private
     assert interaction.response.deferred["ephemeral"] is True
     assert len(answers(message.thread)) == 1
     assert interaction.followup.sent[0]["content"].startswith("Done")
+
+
+async def test_members_pasting_one_link_at_once_get_one_answer_and_pointers(handlers, auto_on, pages):
+    channel = Place(CHANNEL)
+    burst = [Message(pages.url("/news/crowd"), channel, Person(id=100 + n)) for n in range(12)]
+    await asyncio.gather(*(handlers.on_message(message) for message in burst))
+    replies = [record for message in burst for record in message.thread.sent]
+    full = [r for r in replies if r.get("embeds")]
+    pointers = [
+        r for r in replies if (r.get("content") or "").startswith("I explained this link here recently")
+    ]
+    assert len(full) == 1 and len(pointers) == 11 and len(replies) == 12
+    assert pages.hits["/news/crowd"] == 1
+
+
+async def test_a_member_over_the_rate_limit_is_told_once(handlers, service, auto_on, pages):
+    await service.command("limits user 2 10", here(), MOD)
+    channel, member = Place(CHANNEL), Person(id=55)
+    sent = [Message(pages.url(f"/news/many-{n}"), channel, member) for n in range(6)]
+    for message in sent:
+        await handlers.on_message(message)
+    replies = [record for message in sent if message.thread for record in message.thread.sent]
+    notices = [r for r in replies if (r.get("content") or "").startswith("⚠️ You've asked")]
+    assert len([r for r in replies if r.get("embeds")]) == 2 and len(notices) == 1 and len(replies) == 3
+    assert sent[5].reactions == [("+", "⏳"), ("-", "⏳")]  # a quiet repeat: nothing posted
