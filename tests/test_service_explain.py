@@ -451,12 +451,12 @@ async def test_a_rate_limited_member_is_told_once_per_window(tmp_path, pages):
 
 
 async def test_a_step_past_its_deadline_gets_the_one_line_took_too_long_answer(tmp_path, pages):
-    slow = CountingEngine(delay=3.0)
+    slow = CountingEngine(delay=30.0)
     workers = ThreadWorkers(deadline=0.3)
     async with ExplainService(settings_for(tmp_path), engine=slow, workers=workers) as service:
         began = time.monotonic()
         result = await service.explain(pages.url("/news/slow"), where(), Who(user_id="u1"))
-        assert time.monotonic() - began < 2.5
+        assert time.monotonic() - began < 15  # answered at the deadline, not after the 30 s analysis
         assert result.status == Status.FAILED and result.error_kind == "took_too_long"
         assert result.message == "That page took too long to read, so I stopped. Try another link."
         figures = await service.command("stats", where(), MOD)

@@ -57,7 +57,7 @@ async def test_a_job_past_its_deadline_kills_its_worker_and_the_other_workers_ca
         with pytest.raises(errors.TookTooLong):
             await slow
         took = time.monotonic() - began
-        assert quick == 6 and 3.0 <= took < 5.0
+        assert quick == 6 and 3.0 <= took < 30  # killed at its deadline, long before its 60 s were up
         await asyncio.sleep(0.5)
         killed = [pid for pid in pids if _gone(pid)]
         assert len(killed) == 1  # the slow job's worker, and only it
@@ -74,8 +74,8 @@ async def test_a_thread_job_past_its_deadline_is_answered_as_too_long():
     workers = ThreadWorkers(deadline=0.2)
     began = time.monotonic()
     with pytest.raises(errors.TookTooLong):
-        await workers.run(time.sleep, 5)
-    assert time.monotonic() - began < 1.0
+        await workers.run(time.sleep, 30)
+    assert time.monotonic() - began < 15  # answered at the deadline, not when the job ends
     assert await workers.run(sum, [1, 2]) == 3
     with pytest.raises(ZeroDivisionError):  # a job's own failure is the caller's to see
         await workers.run(divmod, 1, 0)
