@@ -63,7 +63,7 @@ class ExplainService:
     ) -> None:
         self._settings = settings
         self._engine = engine
-        self._store: Store = store or SqliteStore(settings.db_path())
+        self._store: Store = store or SqliteStore(settings.db_path(), settings.db_busy_timeout)
         self._workers: Workers = workers or ThreadWorkers()
         self._clock = clock
         self._defaults = default_policy(settings)
@@ -184,6 +184,8 @@ class ExplainService:
         policy = await self._policy(where)
         host = host_of(url)
         if not policy.allows_domain(host):
+            blocked = not Policy(blocked_domains=policy.blocked_domains).allows_domain(host)
+            await self._refused(where, "domain_blocked" if blocked else "not_allowed", now)
             return ExplainResult(
                 status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
             )
@@ -200,6 +202,7 @@ class ExplainService:
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
             key, wait = refusal
+            await self._refused(where, "rate_limited", now)
             text = (
                 messages.user_rate_limited(wait)
                 if key.startswith("user:")
@@ -212,6 +215,10 @@ class ExplainService:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
         return await self._analyse_shared(url, key, where, policy, now)
+
+    async def _refused(self, where: Where, reason: str, now: float) -> None:
+        """Count a request turned away, by reason, for `stats`."""
+        await self._store.record_event(where.workspace, where.channel, f"refused:{reason}", now)
 
     def _rate_checks(self, policy: Policy, where: Where, who: Who) -> list[RateCheck]:
         scope = f"{where.platform}:{where.workspace}"
@@ -254,6 +261,7 @@ class ExplainService:
                 now,
             )
             if ticket is None:
+                await self._refused(where, "budget_spent", now)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
                     link=url,

@@ -22,6 +22,10 @@ from aiohttp import web
 TEAM, BOT_USER, BOT_ID = "T0TEST", "U0BOT", "B0BOT"
 MESSAGE_CHARS = 4000
 DEFAULT_LIMIT = 100
+# The bot scopes slack-manifest.yml asks for, as auth.test reports them for a token installed from it.
+MANIFEST_SCOPES = (
+    "channels:history", "groups:history", "chat:write", "reactions:read", "reactions:write", "commands", "users:read"
+)
 
 Message = dict[str, Any]
 
@@ -120,6 +124,9 @@ class FakeSlackApi:
         self.reactions: dict[tuple[str, str], set[str]] = {}
         # A call this returns True for is recorded, then its connection dropped, as by a network fault.
         self.cut_off: Callable[[str, dict[str, Any]], bool] = lambda method, params: False
+        # What auth.test reports: the token's scopes (X-OAuth-Scopes header), or an error such as invalid_auth.
+        self.scopes = list(MANIFEST_SCOPES)
+        self.auth_error: str | None = None
         self.port = 0
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -174,6 +181,10 @@ class FakeSlackApi:
             return web.Response()  # never arrives: the client sees the server disconnect
         answer = self._answer(method, params)
         await self._record("api", method, params)
+        if method == "auth.test":
+            if self.auth_error:
+                answer = {"ok": False, "error": self.auth_error}
+            return web.json_response(answer, headers={"X-OAuth-Scopes": ",".join(self.scopes)})
         return web.json_response(answer)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
