@@ -179,7 +179,7 @@ async def test_language_codes_are_checked_against_the_language_registry(service)
 
 
 async def test_domain_rules_that_can_never_match_are_refused(service):
-    for word in ("evil.example)", "a.b<@123>", "exa_mple.com", "-bad.example", "1.2.3.4", "x..com"):
+    for word in ("evil.example)", "a.b<@123>", "exa_mple.com", "-bad.example", "1.2.3", "x..com"):
         reply = (await service.command(f"domains block {word}", HERE, MOD)).text
         assert "is not a domain name" in reply and not reply.startswith("Done"), word
     assert (await service.command("domains list", HERE, MOD)).text.endswith("Blocked domains: none")

@@ -55,7 +55,9 @@ def _reason(exc: BaseException) -> str:
         return "the TLS handshake failed"
     if isinstance(exc, TimeoutError) or "timeout" in type(exc).__name__.lower():
         return "the connection timed out"
-    if isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+    if isinstance(exc, ConnectionRefusedError) or isinstance(
+        getattr(exc, "os_error", None), ConnectionRefusedError
+    ):
         return "the connection was refused"
     return "the connection failed"
 

@@ -12,6 +12,7 @@ command), followed by the usage line.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -132,6 +133,10 @@ def language_problem(code: str) -> str | None:
 def valid_domain(word: str) -> str:
     """A domain rule as stored (`https://www.Example.com/x` → `example.com`), or BadArguments saying why."""
     domain = normalise_domain(word)
+    try:
+        return str(ipaddress.IPv4Address(domain))  # links to an address are matched by that address
+    except ValueError:
+        pass
     try:
         ascii_domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
     except UnicodeError:

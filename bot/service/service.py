@@ -75,6 +75,7 @@ class ExplainService:
         self._idle.set()
         self._closing = False
         self._pruned_at = 0.0
+        self._warming: asyncio.Task[None] | None = None
 
     # Life cycle
 
@@ -84,10 +85,23 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
-        # A bot warms up imports, the citation index and first-use set-up now, not while members wait.
-        await self._workers.start()
-        if self._workers.warm:
-            await warm_up_fetch(self._settings)
+        # A bot warms up imports, the citation index and first-use set-up while it connects, so it is
+        # online within seconds; the first analysis waits for the warm-up (`_warmed`).
+        self._warming = asyncio.create_task(self._warm_up(), name="warm up")
+
+    async def _warm_up(self) -> None:
+        try:
+            await self._workers.start()
+            if self._workers.warm:
+                await warm_up_fetch(self._settings)
+        except Exception:
+            log.exception("warming up the workers failed; analyses will fail until the bot is restarted")
+            raise
+
+    async def _warmed(self) -> None:
+        """Wait for the start-up warm-up; shielded, so that one requester giving up does not cancel it."""
+        if self._warming is not None:
+            await asyncio.shield(self._warming)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()
@@ -98,6 +112,8 @@ class ExplainService:
         self._closing = True
         await self._idle.wait()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         if self._engine is not None:
             await self._engine.aclose()
         await self._workers.close()
@@ -302,6 +318,7 @@ class ExplainService:
             return cached.analysis, False
         try:
             async with self._slots:
+                await self._warmed()
                 page = await fetch_page(url, self._settings)
                 article = await self._workers.run(extract_article, page.html, page.final_url)
                 analysis = await self._run_engine(article, language)

@@ -35,6 +35,8 @@ class FootnoteClient(discord.Client):
     """Footnote on Discord; `service` is None only for `footnote discord sync`, which handles no events."""
 
     def __init__(self, settings: Settings, service: Service | None, *, message_content: bool = True) -> None:
+        if settings.discord_api_url:  # a proxy, or a loopback fake in tests; discord.py keeps it class-wide
+            discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
         super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none())
         self.settings = settings
         self.service = service
