@@ -66,7 +66,8 @@ async def test_members_cannot_change_settings_but_can_read_them(service):
         reply = await service.command(text, HERE, MEMBER)
         assert reply.text == "Only moderators can change Footnote's settings.", text
     # Reading figures is not changing settings: the refusal says what it is about.
-    assert (await service.command("stats", HERE, MEMBER)).text == "Only moderators can see Footnote's usage figures."
+    stats = (await service.command("stats", HERE, MEMBER)).text
+    assert stats == "Only moderators can see Footnote's usage figures."
     assert (await service.command("audit", HERE, MEMBER)).text == "Only moderators can see the audit log."
     assert (await service.channel(HERE)).auto_explain is False
     assert "Auto-explain in this channel: off" in (await service.command("settings", HERE, MEMBER)).text
@@ -153,10 +154,10 @@ async def test_a_channel_must_be_named_by_id_and_only_inside_a_workspace(service
 async def test_each_bad_value_gets_its_own_reason_with_the_allowed_range(service):
     for text, reason, usage in (
         ("auto maybe", "`maybe` is not on or off.", "auto on|off [channel]"),
-        ("limits user five 10", "The count must be a whole number from 1 to 10,000; got `five`.", "limits user"),
+        ("limits user five 10", "The count must be a whole number from 1 to 10,000; got `five`.", "limits"),
         ("limits user 0 10", "The count must be a whole number from 1 to 10,000; got `0`.", "limits user"),
         ("limits user 5 2000", "The window must be a whole number from 1 to 1,440; got `2000`.", "limits"),
-        ("limits links 50", "Links per message must be a whole number from 1 to 10; got `50`.", "limits links"),
+        ("limits links 50", "Links per message must be a whole number from 1 to 10; got `50`.", "limits"),
         ("budget coins 5", "Say requests or tokens.", "budget requests N"),
         ("budget requests -1", "The daily requests budget must be a whole number from 0 to", "budget"),
         ("domains block localhost", "`localhost` is not a domain name", "domains allow|block"),
@@ -199,13 +200,15 @@ async def test_domains_allow_says_it_turns_on_allow_list_mode_and_how_to_undo_it
 async def test_a_budget_of_zero_is_confirmed_as_off(service):
     reply = (await service.command("budget requests 0", HERE, MOD)).text
     assert "A budget of 0 means off: no new analyses" in reply and "budget requests 200" in reply
-    assert "Daily budget: 0 analyses (off: no new analyses)" in (await service.command("settings", HERE, MOD)).text
+    shown = (await service.command("settings", HERE, MOD)).text
+    assert "Daily budget: 0 analyses (off: no new analyses)" in shown
 
 
 async def test_channel_ids_are_accepted_bare_as_documented(service):
     for text in ("limits links 2 C0123ABCD", "language de 123456789012345678", "reactions off C0123ABCD"):
         reply = (await service.command(text, HERE, MOD)).text
-        assert reply.startswith("Done:") and ("<#C0123ABCD>" in reply or "<#123456789012345678>" in reply), text
+        assert reply.startswith("Done:"), text
+        assert "<#C0123ABCD>" in reply or "<#123456789012345678>" in reply, text
     view = await service.channel(HERE.model_copy(update={"channel": "C0123ABCD"}))
     assert (view.max_links, view.reaction_requests) == (2, False)
     assert (await service.channel(HERE.model_copy(update={"channel": "123456789012345678"}))).language == "de"

@@ -24,7 +24,13 @@ MESSAGE_CHARS = 4000
 DEFAULT_LIMIT = 100
 # The bot scopes slack-manifest.yml asks for, as auth.test reports them for a token installed from it.
 MANIFEST_SCOPES = (
-    "channels:history", "groups:history", "chat:write", "reactions:read", "reactions:write", "commands", "users:read"
+    "channels:history",
+    "groups:history",
+    "chat:write",
+    "reactions:read",
+    "reactions:write",
+    "commands",
+    "users:read",
 )
 
 Message = dict[str, Any]
@@ -124,7 +130,7 @@ class FakeSlackApi:
         self.reactions: dict[tuple[str, str], set[str]] = {}
         # A call this returns True for is recorded, then its connection dropped, as by a network fault.
         self.cut_off: Callable[[str, dict[str, Any]], bool] = lambda method, params: False
-        # What auth.test reports: the token's scopes (X-OAuth-Scopes header), or an error such as invalid_auth.
+        # What auth.test reports: the token's scopes (X-OAuth-Scopes header), or an error (invalid_auth).
         self.scopes = list(MANIFEST_SCOPES)
         self.auth_error: str | None = None
         self.port = 0

@@ -60,7 +60,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     client_id = args.client_id or application_id_from_token(settings.discord_token)
     if client_id is None and settings.discord_token is not None:
         print(
-            "DISCORD_TOKEN is set but is not a bot token (it should start with the application id in base64); "
+            "DISCORD_TOKEN is set but is not a bot token (it starts with the application id in base64); "
             "copy it again (Developer Portal → Bot → Reset Token) or pass --client-id.",
             file=sys.stderr,
         )
