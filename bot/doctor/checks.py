@@ -96,7 +96,7 @@ async def check_openai(settings: Settings, client: httpx.AsyncClient) -> list[Li
     try:
         response = await client.get(f"{base}/models", headers=headers)
     except httpx.HTTPError as exc:
-        return [_unreachable(f"OpenAI-compatible server at {base}", exc)]
+        return [_unreachable("OpenAI-compatible server", exc)]
     if response.status_code in (401, 403):
         return [Line(False, f"{base} refused OPENAI_API_KEY (HTTP {response.status_code}); check the key")]
     if response.status_code != 200:

@@ -44,7 +44,13 @@ def _where(exc: BaseException) -> str:
     return ""
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(chain: list[BaseException]) -> str:
+    """What went wrong, from the most telling error in the chain."""
+    reasons = [_reason_of(error) for error in chain]
+    return next((reason for reason in reasons if reason != "the connection failed"), reasons[0])
+
+
+def _reason_of(exc: BaseException) -> str:
     if (
         isinstance(exc, socket.gaierror)
         or "name resolution" in str(exc).lower()
@@ -65,9 +71,9 @@ def _reason(exc: BaseException) -> str:
 def network_problem(exc: BaseException) -> str | None:
     """One line for a failure to reach a server, or None when the error is something else."""
     classes = _network_classes()
-    for error in _chain(exc):
+    chain = _chain(exc)
+    for index, error in enumerate(chain):
         if isinstance(error, classes):
-            where = _where(error)
-            target = f" {where}" if where else " the server"
-            return f"Could not reach{target}: {_reason(error)}; {CHECK}."
+            where = next((w for w in map(_where, chain) if w), "the server")
+            return f"Could not reach {where}: {_reason(chain[index:])}; {CHECK}."
     return None
