@@ -35,7 +35,8 @@ def good_database(path: Path) -> Path:
     conn = sqlite3.connect(path)
     with conn:
         conn.executemany(
-            "INSERT INTO audit (at, platform, user_id, workspace, channel, key) VALUES (0, 'cli', 'x', '*', '', ?)",
+            "INSERT INTO audit (at, platform, user_id, workspace, channel, key)"
+            " VALUES (0, 'cli', 'x', '*', '', ?)",
             [(f"key {i} " + "x" * 200,) for i in range(200)],
         )
     conn.close()  # the last connection checkpoints the journal into the file

@@ -91,7 +91,7 @@ async def test_all_green_against_the_fakes(fakes, capsys, tmp_path):
         ("scope", "✗ Slack: the token lacks the scopes reactions:write"),
         ("server", "✗ OpenAI-compatible server: Could not reach 127.0.0.1:"),
         ("openai_key", "refused OPENAI_API_KEY (HTTP 401)"),
-        ("database", f"not migrated yet"),
+        ("database", "not migrated yet"),
     ],
 )
 async def test_each_fault_gets_its_own_line_and_a_non_zero_exit(

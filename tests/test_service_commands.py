@@ -271,3 +271,20 @@ def test_admin_cli_runs_the_same_commands_as_an_operator(tmp_path, monkeypatch, 
     audit = capsys.readouterr().out
     assert "cli:operator · budget_requests: default → 10" in audit
     assert "cli:operator · auto_explain (channel C1): default → on" in audit
+
+
+async def test_stats_counts_every_refusal_by_reason(service):
+    member = Who(user_id="m2")
+    for text in ("budget requests 0", "limits user 1 10", "domains block blocked.example"):
+        assert (await service.command(text, HERE, MOD)).text.startswith("Done:"), text
+    # Each is refused before any page is fetched.
+    assert (await service.explain("https://news.example/a", HERE, member)).status == "budget_spent"
+    assert (await service.explain("https://news.example/b", HERE, member)).status == "rate_limited"
+    assert (await service.explain("https://blocked.example/c", HERE, member)).status == "domain_blocked"
+    await service.command("domains allow only.example", HERE, MOD)
+    assert (await service.explain("https://other.example/d", HERE, member)).status == "domain_blocked"
+    stats = (await service.command("stats", HERE, MOD)).text.splitlines()
+    refused = "refused: blocked domain 1, budget spent 1, not on the allow list 1, rate-limited 1"
+    assert len(stats) == 2 and all(refused in line for line in stats), stats
+    elsewhere = Where(platform="slack", workspace="T2", channel="C1")
+    assert "refused: none" in (await service.command("stats", elsewhere, MOD)).text

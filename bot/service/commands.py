@@ -365,7 +365,7 @@ REFUSAL_NAMES = {
 
 
 def _counted(refusals: dict[str, int]) -> str:
-    shown = [f"{REFUSAL_NAMES.get(reason, reason)} {count:,}" for reason, count in sorted(refusals.items())]
+    shown = sorted(f"{REFUSAL_NAMES.get(reason, reason)} {count:,}" for reason, count in refusals.items())
     return ", ".join(shown) or "none"
 
 

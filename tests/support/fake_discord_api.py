@@ -13,7 +13,7 @@ MESSAGE_CONTENT = 1 << 18
 
 
 class FakeDiscordApi:
-    """Answers /users/@me, /applications/@me and /gateway/bot for one accepted token; records what was asked."""
+    """Answers /users/@me, /applications/@me and /gateway/bot for one token; records what was asked."""
 
     def __init__(self, token: str) -> None:
         self.token = token
