@@ -9,7 +9,6 @@ failure ends the command with one line (never a traceback).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import difflib
 import importlib
 import json
@@ -30,13 +29,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("footnote")
 
-# Modules that add their own sub-commands with `register(subparsers)`: add a line to add a group.
-COMMAND_MODULES: tuple[str, ...] = (
-    "bot.legal.commands",
-    "bot.service.admin_cli",
-    "bot.adapters.discord.commands_cli",
-    "bot.doctor.command",
-)
+# Command groups that add themselves with `register(subparsers)`: the command word → its module.
+# Add a line to add a group. Only the group named on the command line is imported (every group for
+# `--help` or an unknown word), so that a quick command does not pay for the others' imports.
+COMMAND_MODULES: dict[str, str] = {
+    "legal": "bot.legal.commands",
+    "admin": "bot.service.admin_cli",
+    "discord": "bot.adapters.discord.commands_cli",
+    "doctor": "bot.doctor.command",
+}
+BUILT_IN = ("explain", "extract", "run")
 
 
 class Parser(argparse.ArgumentParser):
@@ -85,6 +87,8 @@ def _language_code(value: str) -> str:
 
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     """Explain one URL or saved page."""
+    import asyncio
+
     from bot.engines import make_engine
     from bot.pipeline import explain_source
     from bot.render.markdown import render_markdown
@@ -111,6 +115,8 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract_one(source: str, settings: Settings) -> Article:
+    import asyncio
+
     from bot.pipeline import load_article
 
     return asyncio.run(load_article(source, settings))
@@ -147,8 +153,19 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return int(module.run(settings) or 0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree."""
+def _command_word(argv: list[str]) -> str | None:
+    """The first word after the global options (`footnote --log-level INFO admin …` → admin)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--log-level":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command tree: every group, or (given the command line) only the group it names."""
     parser = Parser(prog="footnote", description="Explain news links: facts, claims, legal context.")
     parser.add_argument(
         "--log-level",
@@ -186,8 +203,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("platform", choices=["discord", "slack"])
     run.set_defaults(func=cmd_run, uses_db=True)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    word = None if argv is None else _command_word(argv)
+    if word in BUILT_IN:
+        groups = []
+    elif word in COMMAND_MODULES:
+        groups = [COMMAND_MODULES[word]]
+    else:
+        groups = list(COMMAND_MODULES.values())
+    for module in groups:
+        importlib.import_module(module).register(sub)
     return parser
 
 
@@ -235,7 +259,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `footnote` console script."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     loaded = _configuration()
     if isinstance(loaded, int):
         return loaded

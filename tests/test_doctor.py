@@ -77,7 +77,7 @@ async def test_all_green_against_the_fakes(fakes, capsys, tmp_path):
     assert "Slack: every scope the manifest asks for is granted" in text
     assert "tiktoken: o200k_base present offline" in text
     assert "answers (1 models)" in text
-    assert {path for _, path in discord.requests} == {"/users/@me", "/applications/@me"}
+    assert [path for _, path in discord.requests] == ["/users/@me", "/applications/@me"]
     assert slack.calls_to("auth.test")
     assert DISCORD_TOKEN not in text and "sk-local" not in text
 

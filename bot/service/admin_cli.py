@@ -8,15 +8,16 @@ command needs just the store, so that `footnote admin help` or `settings` answer
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.service.policy import GLOBAL
-from bot.service.types import CommandReply, ExplainResult, Where, Who
 
-OPERATOR = Who(user_id="operator", is_moderator=True)
+if TYPE_CHECKING:
+    from bot.service.types import CommandReply, ExplainResult
+
 NEEDS_WORKSPACE = (
     "--channel needs --workspace: the bot reads a channel's settings inside its workspace "
     "(e.g. footnote admin --workspace T0123ABCD --channel C0123ABCD auto on)"
@@ -43,14 +44,16 @@ async def run_admin(words: list[str], workspace: str, channel: str, settings: Se
     """One command as the operator, with the store (or, for `explain`, the service) opened around it."""
     from bot.service.commands import CommandContext, parse, run_command
     from bot.service.policy import default_policy
+    from bot.service.types import Where, Who
 
+    operator = Who(user_id="operator", is_moderator=True)
     where = Where(platform="cli", workspace=workspace, channel=channel)
     text = " ".join(words)
     if parse(text)[0] == "explain":
         from bot.service.service import ExplainService
 
         async with ExplainService(settings) as service:
-            return await service.command(text, where, OPERATOR)
+            return await service.command(text, where, operator)
     from bot.service.sqlite_store import SqliteStore
 
     async def no_explain(link: str) -> ExplainResult:
@@ -62,7 +65,7 @@ async def run_admin(words: list[str], workspace: str, channel: str, settings: Se
         context = CommandContext(
             store=store,
             where=where,
-            who=OPERATOR,
+            who=operator,
             now=time.time(),
             defaults=default_policy(settings),
             explain=no_explain,
@@ -83,6 +86,8 @@ def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
     if name == "help":  # needs no database
         print(help_text(True))
         return 0
+    import asyncio
+
     reply = asyncio.run(run_admin(args.words, args.workspace, args.channel, settings))
     if reply.text:
         print(reply.text)

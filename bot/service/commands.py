@@ -23,7 +23,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot import errors
-from bot.links import canonical_url
 from bot.models import LANGUAGE_CODE
 from bot.service import messages
 from bot.service.policy import (
@@ -393,6 +392,8 @@ async def cmd_forget(args: list[str], ctx: CommandContext) -> CommandReply:
     """Drop a link's cached analysis, so the next request reads it afresh."""
     if len(args) != 1:
         raise BadArguments("Give one link.")
+    from bot.links import canonical_url  # its address tables are only needed here
+
     try:
         url = canonical_url(args[0].strip("<>"))
     except errors.FootnoteError as exc:

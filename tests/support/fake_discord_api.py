@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from typing import Any
 
@@ -10,15 +12,33 @@ from aiohttp import web
 APP_ID = "123456789012345678"
 # The Message Content intent, as Discord reports it in the application's flags (GATEWAY_MESSAGE_CONTENT).
 MESSAGE_CONTENT = 1 << 18
+USER = {
+    "id": APP_ID,
+    "username": "Footnote",
+    "discriminator": "0",
+    "global_name": None,
+    "bot": True,
+    "avatar": None,
+}
+
+
+def _json(body: dict[str, Any], status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when the content type is exactly application/json.
+    return web.Response(
+        body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json"}
+    )
 
 
 class FakeDiscordApi:
-    """Answers /users/@me, /applications/@me and /gateway/bot for one token; records what was asked."""
+    """Answers /users/@me and the application for one token, as doctor and a bot's login ask; records it."""
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.flags = MESSAGE_CONTENT  # 0: the intent is off in the Developer Portal
         self.requests: list[tuple[float, str]] = []  # (monotonic time, path)
+        # When set, discord.py's last login call is never answered: the bot stops just before the gateway.
+        self.hold_login = False
+        self._release = asyncio.Event()
         self.port = 0
         self._runner: web.AppRunner | None = None
 
@@ -35,18 +55,27 @@ class FakeDiscordApi:
         path = "/" + request.match_info["path"]
         self.requests.append((time.monotonic(), path))
         if request.headers.get("Authorization") != f"Bot {self.token}":
-            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         body: dict[str, Any]
         if path == "/users/@me":
-            body = {"id": APP_ID, "username": "Footnote", "discriminator": "0", "bot": True, "avatar": None}
-        elif path == "/applications/@me":
-            body = {"id": APP_ID, "name": "Footnote", "flags": self.flags}
-        elif path == "/gateway/bot":
-            # No gateway to give: a bot that asks for one has finished starting and is ready to connect.
-            return web.json_response({"message": "unavailable in tests"}, status=503)
+            body = USER
+        elif path in ("/applications/@me", "/oauth2/applications/@me"):  # doctor's, then discord.py's
+            if path.startswith("/oauth2") and self.hold_login:
+                await self._release.wait()
+            body = {
+                "id": APP_ID,
+                "name": "Footnote",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": {**USER, "id": "1", "username": "owner", "bot": False},
+                "verify_key": "0" * 64,
+                "flags": self.flags,
+            }
         else:
-            return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
-        return web.json_response(body)
+            return _json({"message": "404: Not Found", "code": 0}, status=404)
+        return _json(body)
 
     async def __aenter__(self) -> FakeDiscordApi:
         app = web.Application()
@@ -59,5 +88,6 @@ class FakeDiscordApi:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._release.set()
         if self._runner is not None:
             await self._runner.cleanup()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import binascii
 import sys
@@ -80,6 +79,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token is None:
         print("Set DISCORD_TOKEN first (Developer Portal → Bot → Reset Token).", file=sys.stderr)
         return 2
+    import asyncio
+
     return asyncio.run(_sync(settings, args.guild))
 
 
