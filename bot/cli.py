@@ -97,7 +97,7 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     as_json = args.json or args.format == "json"
     try:
         engine = make_engine(settings, args.engine)
-        analysis = asyncio.run(explain_source(args.source, settings, engine, args.language))
+        analysis = asyncio.run(explain_source(args.source, settings, engine, args.language or "en"))
     except errors.FootnoteError as exc:
         _print_error(exc, as_json)
         return 1
@@ -183,7 +183,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     explain.add_argument(
         "--language",
         type=_language_code,
-        default="en",
+        default=None,  # English; not "en", which argparse would check (loading the registry) on every run
         help="reply language code, e.g. de or pt-br (the openai engine writes in it; local writes English)",
     )
     explain.set_defaults(func=cmd_explain)

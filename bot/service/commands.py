@@ -49,7 +49,7 @@ _CHANNEL_ID = re.compile(r"[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*")
 _BARE_CHANNEL_ID = re.compile(r"\d{15,21}|[CG][A-Z0-9]{6,}")
 # One DNS label: letters, digits and inner hyphens (IDNs are compared in their xn-- form).
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
-MAX_NUMBER = 999_999_999
+MAX_NUMBER = 1_000_000_000  # as the Discord slash command allows
 NO_WORKSPACE = (
     "A channel setting needs a workspace: the bot reads channel settings inside their workspace "
     "(from the terminal: footnote admin --workspace ID …)"
