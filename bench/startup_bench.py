@@ -126,10 +126,16 @@ def main() -> None:
             print(f"  {name:<36} {median:6.3f} s  {ratio}")
         for platform in ("discord", "slack"):
             ready = sorted(asyncio.run(ready_seconds(platform, home)) for _ in range(max(1, runs // 2)))
+            median = statistics.median(ready)
             print(
-                f"  footnote run {platform:<23} ready to connect after {statistics.median(ready):5.2f} s"
+                f"  footnote run {platform:<23} ready to connect after {median:5.2f} s"
+                f" = {median / baseline:4.2f}×"
                 f" (median; worst {ready[-1]:.2f} s; target ≤ {READY_WITHIN} s)"
             )
+        print(
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            " (seconds grow with it; ratios much less)"
+        )
 
 
 if __name__ == "__main__":

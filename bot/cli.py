@@ -235,7 +235,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.doctor.database import database_problem, explain_database_error
     from bot.doctor.network import network_problem
 
-    if getattr(args, "uses_db", False):
+    if getattr(args, "uses_db", False) and settings.db_is_file():
         problem = database_problem(settings.db_path())
         if problem:
             print(problem, file=sys.stderr)

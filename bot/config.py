@@ -169,6 +169,11 @@ class Settings(BaseSettings):
             return "openai" if self.openai_api_key else "local"
         return self.engine
 
+    def db_is_file(self) -> bool:
+        """Whether FOOTNOTE_DB names an SQLite file (not `:memory:` or a server URL)."""
+        scheme = self.db.split("://", 1)[0].lower() if "://" in self.db else ""
+        return scheme in ("", "sqlite") and self.db.removeprefix("sqlite://").strip("/") != ":memory:"
+
     def db_path(self) -> Path:
         """The SQLite file, from a path or a `sqlite:///` URL; unset means `default_db_path()`."""
         value = self.db.removeprefix("sqlite:///").removeprefix("sqlite://")
@@ -184,6 +189,8 @@ def load_settings() -> tuple[Settings, Path | None]:
     """
     env_file = find_env_file()
     settings = Settings(_env_file=env_file) if env_file else Settings()  # type: ignore[call-arg]
+    if not settings.db_is_file():
+        return settings, env_file
     db = settings.db_path()
     if env_file and not db.is_absolute() and "FOOTNOTE_DB" not in os.environ:
         db = env_file.parent / db
