@@ -3,20 +3,17 @@
 import asyncio
 import socket
 import sqlite3
-from pathlib import Path
 
 import pytest
-import yaml
 from support.fake_discord_api import FakeDiscordApi
 from support.fake_openai import FakeOpenAI
-from support.fake_slack_api import FakeSlackApi
+from support.fake_slack_api import MANIFEST_SCOPES, FakeSlackApi
 
 from bot.cli import main
 from bot.doctor.checks import SLACK_SCOPES
 from bot.service.migrations import MIGRATIONS, migrate
 
 DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def closed_port() -> int:
@@ -154,5 +151,4 @@ async def test_unset_platforms_are_skipped_not_failed(fakes, capsys, monkeypatch
 
 
 def test_the_scopes_doctor_asks_for_are_the_manifests():
-    manifest = yaml.safe_load((ROOT / "slack-manifest.yml").read_text())
-    assert set(SLACK_SCOPES) == set(manifest["oauth_config"]["scopes"]["bot"])
+    assert set(SLACK_SCOPES) == set(MANIFEST_SCOPES)

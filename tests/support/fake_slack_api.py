@@ -15,23 +15,18 @@ import itertools
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import yaml
 from aiohttp import web
 
 TEAM, BOT_USER, BOT_ID = "T0TEST", "U0BOT", "B0BOT"
 MESSAGE_CHARS = 4000
 DEFAULT_LIMIT = 100
 # The bot scopes slack-manifest.yml asks for, as auth.test reports them for a token installed from it.
-MANIFEST_SCOPES = (
-    "channels:history",
-    "groups:history",
-    "chat:write",
-    "reactions:read",
-    "reactions:write",
-    "commands",
-    "users:read",
-)
+MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
+MANIFEST_SCOPES = tuple(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
 
 Message = dict[str, Any]
 
