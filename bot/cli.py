@@ -14,6 +14,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,20 +42,24 @@ COMMAND_MODULES: dict[str, str] = {
 BUILT_IN = ("explain", "extract", "run")
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '(.*?)' \(choose from (.*)\)")
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, except that an unknown command names itself and the closest known one."""
 
     def error(self, message: str) -> NoReturn:
-        """Exit 2 with one line; for a mistyped command, a suggestion instead of the whole choice list."""
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction) and "invalid choice" in message:
-                wrong = message.split("invalid choice: ", 1)[1].split(" (choose", 1)[0].strip("'\"")
-                close = difflib.get_close_matches(wrong, list(action.choices), n=1, cutoff=0.5)
-                hint = f"did you mean `{self.prog} {close[0]}`? " if close else ""
-                self.exit(
-                    2, f"{self.prog}: unknown command `{wrong}`; {hint}(`{self.prog} --help` lists them)\n"
-                )
-        self.exit(2, f"{self.prog}: {message}\n")
+        """Exit 2 with one line; for a mistyped word, the closest choice instead of the whole list."""
+        wrong = _INVALID_CHOICE.search(message)
+        if wrong is None:
+            self.exit(2, f"{self.prog}: {message}\n")
+        word, choices = wrong.group(1), re.findall(r"'([^']*)'", wrong.group(2))
+        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+        if any(isinstance(action, argparse._SubParsersAction) for action in self._actions):
+            hint = f"did you mean `{self.prog} {close[0]}`? " if close else ""
+            self.exit(2, f"{self.prog}: unknown command `{word}`; {hint}(`{self.prog} --help` lists them)\n")
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        self.exit(2, f"{self.prog}: `{word}` is not one of {', '.join(choices)}{hint}\n")
 
 
 # What `footnote run … --help` tells an operator before the first start.

@@ -235,6 +235,12 @@ def test_an_unknown_command_names_itself_and_the_closest_one(capsys):
     with pytest.raises(SystemExit):
         main(["discord", "synk"])
     assert "did you mean `footnote discord sync`?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "discrod"])
+    assert (
+        capsys.readouterr().err
+        == "footnote run: `discrod` is not one of discord, slack; did you mean `discord`?\n"
+    )
 
 
 def test_explain_checks_the_language_against_the_registry(capsys):

@@ -510,7 +510,7 @@ def parse(text: str) -> tuple[str, list[str]]:
 
 def unknown_command(name: str) -> str:
     """One line naming an unknown command and the closest known one."""
-    close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return f"There is no `{name[:40]}` command.{hint} `help` lists them all."
 
