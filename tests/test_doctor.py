@@ -72,6 +72,7 @@ async def test_all_green_against_the_fakes(fakes, capsys, tmp_path):
     )
     assert "Discord: Message Content intent on" in text
     assert "Slack: every scope the manifest asks for is granted" in text
+    assert "Slack: SLACK_APP_TOKEN opens Socket Mode connections" in text
     assert "tiktoken: o200k_base present offline" in text
     assert "answers (1 models)" in text
     assert [path for _, path in discord.requests] == ["/users/@me", "/applications/@me"]
@@ -86,6 +87,7 @@ async def test_all_green_against_the_fakes(fakes, capsys, tmp_path):
         ("slack_token", "✗ Slack rejected SLACK_BOT_TOKEN (invalid_auth)"),
         ("intent", "✗ Discord: the Message Content intent is off"),
         ("scope", "✗ Slack: the token lacks the scopes reactions:write"),
+        ("app_token", "✗ Slack rejected SLACK_APP_TOKEN (invalid_auth)"),
         ("server", "✗ OpenAI-compatible server: Could not reach 127.0.0.1:"),
         ("openai_key", "refused OPENAI_API_KEY (HTTP 401)"),
         ("database", "not migrated yet"),
@@ -103,6 +105,8 @@ async def test_each_fault_gets_its_own_line_and_a_non_zero_exit(
         discord.flags = 0
     elif fault == "scope":
         slack.scopes.remove("reactions:write")
+    elif fault == "app_token":
+        slack.app_token_error = "invalid_auth"
     elif fault == "server":
         monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
     elif fault == "openai_key":

@@ -214,7 +214,34 @@ async def check_slack(settings: Settings, client: httpx.AsyncClient) -> list[Lin
         )
     else:
         lines.append(Line(True, "Slack: every scope the manifest asks for is granted"))
+    if (
+        settings.slack_mode == "socket"
+        and settings.slack_app_token is not None
+        and all(line.ok for line in lines)
+    ):
+        lines.append(await _socket_mode_line(settings.slack_app_token.get_secret_value(), base, client))
     return lines
+
+
+async def _socket_mode_line(app_token: str, base: str, client: httpx.AsyncClient) -> Line:
+    """Whether Slack opens a Socket Mode connection for SLACK_APP_TOKEN (the URL is not dialled)."""
+    try:
+        response = await client.post(
+            f"{base.rstrip('/')}/apps.connections.open", headers={"Authorization": f"Bearer {app_token}"}
+        )
+        response.raise_for_status()
+        answer = response.json()
+    except httpx.HTTPStatusError as exc:
+        return Line(False, f"Slack answered HTTP {exc.response.status_code}; try again later")
+    except httpx.HTTPError as exc:
+        return _unreachable("Slack", exc)
+    if not answer.get("ok"):
+        return Line(
+            False,
+            f"Slack rejected SLACK_APP_TOKEN ({answer.get('error', 'unknown error')}); make an app-level "
+            "token with connections:write (Basic Information → App-Level Tokens)",
+        )
+    return Line(True, "Slack: SLACK_APP_TOKEN opens Socket Mode connections")
 
 
 CHECKS: tuple[Check, ...] = (check_tiktoken, check_openai, check_discord, check_slack)

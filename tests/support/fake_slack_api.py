@@ -128,6 +128,7 @@ class FakeSlackApi:
         # What auth.test reports: the token's scopes (X-OAuth-Scopes header), or an error (invalid_auth).
         self.scopes = list(MANIFEST_SCOPES)
         self.auth_error: str | None = None
+        self.app_token_error: str | None = None  # what apps.connections.open answers, e.g. invalid_auth
         self.port = 0
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -182,6 +183,16 @@ class FakeSlackApi:
             return web.Response()  # never arrives: the client sees the server disconnect
         answer = self._answer(method, params)
         await self._record("api", method, params)
+        if method == "apps.connections.open":
+            bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not bearer.startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+            if self.app_token_error:
+                return web.json_response({"ok": False, "error": self.app_token_error})
+            # A Socket Mode URL nothing serves: a client that dials it retries, as when Slack is unreachable.
+            return web.json_response(
+                {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode-not-served"}
+            )
         if method == "auth.test":
             if self.auth_error:
                 answer = {"ok": False, "error": self.auth_error}
