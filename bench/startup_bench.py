@@ -38,6 +38,11 @@ COMMANDS = {
 }
 TARGETS = {"footnote explain (example, local)": 3.0, "footnote admin help": 1.5}
 READY_WITHIN = 3.0
+# The citation guard's index over the knowledge base, built by `explain` on first use: its share of the time.
+GUARD_BUILD = (
+    "import time; from bot.legal.guard import default_guard, warm_up; import bot.legal.citations;"
+    " start = time.perf_counter(); warm_up(); print(time.perf_counter() - start)"
+)
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -103,6 +108,19 @@ async def ready_seconds(platform: str, home: Path) -> float:
                     await process.wait()
 
 
+def guard_seconds(env: dict[str, str], cwd: Path) -> float | None:
+    """Median seconds of the citation guard's first use in a fresh process, or None if it cannot be timed."""
+    times = []
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", GUARD_BUILD], env=env, cwd=cwd, capture_output=True, text=True
+        )
+        if done.returncode:
+            return None
+        times.append(float(done.stdout))
+    return statistics.median(times)
+
+
 def main() -> None:
     """Print the medians, the ratios and the bot start-up times."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,6 +142,13 @@ def main() -> None:
             target = TARGETS.get(name)
             ratio = f"{median / baseline:4.2f}×" + (f" (target ≤ {target}×)" if target else " (baseline)")
             print(f"  {name:<36} {median:6.3f} s  {ratio}")
+        guard = guard_seconds(env, home)
+        if guard is not None:  # the guard's entry points may change; the rest of the bench does not need them
+            explain = medians["footnote explain (example, local)"]
+            print(
+                f"  of which the citation guard's first use   {guard:6.3f} s; explain without it "
+                f"{(explain - guard) / baseline:4.2f}×"
+            )
         for platform in ("discord", "slack"):
             ready = sorted(asyncio.run(ready_seconds(platform, home)) for _ in range(max(1, runs // 2)))
             median = statistics.median(ready)
