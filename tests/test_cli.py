@@ -284,3 +284,24 @@ def test_an_unreachable_network_is_one_line_naming_what_to_check(tmp_path, args,
         first = done.stderr.splitlines()[0]
         assert f"footnote {args[1]}: database {tmp_path / 'data' / 'footnote' / 'footnote.sqlite3'}" in first
         assert "no .env file" in first
+
+
+def test_quick_commands_import_only_what_they_use(tmp_path):
+    # Start-up time is measured by bench/startup_bench.py; this keeps the heavy imports out of quick commands.
+    probe = (
+        "import sys; from bot.cli import main; status = main(sys.argv[1:]);"
+        " heavy = sorted(m for m in ('trafilatura', 'eyecite', 'bot.service.service', 'discord', 'openai',"
+        " 'langcodes') if m in sys.modules); print(status, heavy, file=sys.stderr)"
+    )
+    for args in (["admin", "help"], ["admin", "settings"], ["legal", "topics"]):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTE_")}
+        env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.stderr.strip().splitlines()[-1] == "0 []", (args, done.stderr)
