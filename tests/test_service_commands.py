@@ -193,8 +193,10 @@ async def test_domains_allow_says_it_turns_on_allow_list_mode_and_how_to_undo_it
     reply = (await service.command("domains allow news.example", HERE, MOD)).text
     assert reply.startswith("Done: news.example is now allow")
     assert "Allow-list mode is on in this workspace" in reply and "every other site is refused" in reply
-    assert "`domains remove news.example` undoes this" in reply
+    assert reply.endswith("`domains remove news.example` turns it off again.")
     assert "Allow-list" not in (await service.command("domains block bad.example", HERE, MOD)).text
+    second = (await service.command("domains allow wire.example", HERE, MOD)).text
+    assert "(news.example, wire.example)" in second and "It stays on while any domain is allowed" in second
 
 
 async def test_a_budget_of_zero_is_confirmed_as_off(service):

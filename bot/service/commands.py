@@ -296,10 +296,15 @@ async def cmd_domains(args: list[str], ctx: CommandContext) -> CommandReply:
     where = f" in {_scope_name(ctx, channel)}" if channel else ""
     text = f"Done: {domain} is now {rule or 'unlisted'}{where} (was {old or 'unlisted'})."
     if rule == ALLOW:
-        listed = ", ".join((await ctx.policy(channel or None)).allowed_domains)
+        allowed = (await ctx.policy(channel or None)).allowed_domains
+        undo = (
+            f"`domains remove {domain}` turns it off again."
+            if allowed == [domain]
+            else f"It stays on while any domain is allowed; `domains remove {domain}` drops this one."
+        )
         text += (
             f"\nAllow-list mode is on in {_scope_name(ctx, channel)}: only links to allowed domains"
-            f" ({listed}) are explained; every other site is refused. `domains remove {domain}` undoes this."
+            f" ({', '.join(allowed)}) are explained; every other site is refused. {undo}"
         )
     return CommandReply(text=text)
 
