@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 from pydantic import ValidationError
 
 from bot import errors
-from bot.config import EnvFileMissing, Settings, files_in_use, load_settings
+from bot.config import EnvFileMissing, Settings, files_in_use, left_behind_db, load_settings
 
 if TYPE_CHECKING:
     from bot.models import Article
@@ -277,6 +277,15 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    old = left_behind_db(settings) if getattr(args, "uses_db", False) else None
+    if old is not None:
+        log.warning(
+            "%s is not used any more: the database is now %s. To keep the old one, move it there or set "
+            "FOOTNOTE_DB=%s",
+            old,
+            settings.db_path(),
+            old,
+        )
     try:
         return _run(args, settings)
     except BrokenPipeError:

@@ -136,8 +136,16 @@ class Settings(BaseSettings):
     slack_moderators: str = Field("", validation_alias="FOOTNOTE_SLACK_MODERATORS")
 
     @field_validator(
-        "openai_api_key", "openai_base_url", "price_table", "discord_token", "slack_bot_token",
-        "slack_app_token", "slack_signing_secret", "slack_api_url", "discord_api_url", mode="before",
+        "openai_api_key",
+        "openai_base_url",
+        "price_table",
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_api_url",
+        "discord_api_url",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -195,6 +203,15 @@ def load_settings() -> tuple[Settings, Path | None]:
     if env_file and not db.is_absolute() and "FOOTNOTE_DB" not in os.environ:
         db = env_file.parent / db
     return settings.model_copy(update={"db": str(db.absolute())}), env_file
+
+
+def left_behind_db(settings: Settings) -> Path | None:
+    """A `footnote.sqlite3` in the current folder (the old default) that the default database now replaces."""
+    old = Path.cwd() / DB_FILE
+    new = settings.db_path()
+    if new == default_db_path() and not new.exists() and old.is_file() and old.resolve() != new.resolve():
+        return old
+    return None
 
 
 def files_in_use(settings: Settings, env_file: Path | None) -> str:

@@ -305,3 +305,16 @@ def test_quick_commands_import_only_what_they_use(tmp_path):
             timeout=60,
         )
         assert done.stderr.strip().splitlines()[-1] == "0 []", (args, done.stderr)
+
+
+def test_a_database_left_in_the_current_folder_is_pointed_out(data_home, monkeypatch, caplog):
+    old = data_home / "footnote.sqlite3"
+    old.write_bytes(b"")  # the default before the data folder: ./footnote.sqlite3
+    monkeypatch.chdir(data_home)
+    assert main(["admin", "settings"]) == 0
+    new = data_home / "data" / "footnote" / "footnote.sqlite3"
+    assert f"{old} is not used any more: the database is now {new}" in caplog.text
+    assert f"FOOTNOTE_DB={old}" in caplog.text
+    caplog.clear()
+    assert main(["admin", "settings"]) == 0  # once the new one exists, nothing more is said
+    assert "not used any more" not in caplog.text
