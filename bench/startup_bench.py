@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -86,6 +88,7 @@ async def ready_seconds(platform: str, home: Path) -> float:
             cwd=home,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the bot, its workers and their resource tracker
         )
         try:
             while True:
@@ -99,13 +102,22 @@ async def ready_seconds(platform: str, home: Path) -> float:
                     raise RuntimeError(f"footnote run {platform} stopped before asking to connect")
                 await asyncio.sleep(0.01)
         finally:
-            if process.returncode is None:
-                process.terminate()  # the bot drains and stops its workers
-                try:
-                    await asyncio.wait_for(process.wait(), 60)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+            await stop_group(process)
+
+
+async def stop_group(process: asyncio.subprocess.Process) -> None:
+    """SIGTERM the bot's process group; SIGKILL it when the bot has not stopped within 15 s.
+
+    A bot stopped while it is still connecting may not stop by itself (the fakes never let it connect),
+    and killing only the bot would leave its worker processes behind.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(process.wait(), 15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    await process.wait()
 
 
 def guard_seconds(env: dict[str, str], cwd: Path) -> float | None:
