@@ -91,6 +91,7 @@ def legal_notes(
                 explanation=topic.explanation or topic.one_line,
                 relevance=one_line(pick.relevance) or relevance_sentence(topic, article, statements),
                 authorities=[authority.citation for authority in topic.authorities],
+                cautions=[authority.note for authority in topic.authorities if authority.note],
             )
         )
     return notes[:LEGAL_NOTES]

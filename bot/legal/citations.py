@@ -86,8 +86,19 @@ _EXEC_ORDER = re.compile(
     r"\bExec(?:utive|\.)\s+Order\s+(?:No\.\s*)?(?P<num>\d{4,5})"
     r"(?:,\s*\d+\s+Fed\.\s?Reg\.\s+\d+(?:\s*\([A-Z][a-z]{2}\.?\s+\d{1,2},\s+\d{4}\))?)?"
 )
-# "604 U.S. ___": the page is not assigned yet, so the parties identify the case.
-_BLANK_PAGE = re.compile(r"\b(?P<vol>\d+)\s+U\.\s?S\.\s+_{2,}(?:\s*\((?:[^()]*\s)?\d{4}\))?")
+# "604 U.S. ___" (or "604 U.S. —"): the page is not assigned yet, so the parties identify the case.
+_BLANK_PAGE = re.compile(
+    r"\b(?P<vol>\d+)\s+U\.\s?S\.\s+(?:_{2,}|[—–](?![\w—–]))(?:\s*\((?:[^()]*\s)?\d{4}\))?"
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+# "Trump v. Barbara, No. 25-365 (U.S. June 30, 2026)": a ruling cited by docket number and date, before
+# any reporter has it; "Trump v. Cook (U.S. June 29, 2026)": by date alone. The court and year in
+# brackets are what make the number a citation rather than a docket mentioned in passing.
+_DOCKET = re.compile(
+    r"\bNo\.\s*(?P<num>\d{1,2}(?:[-–]|A)\d{1,6}(?:[-–]\d+)?)(?:\s*\([A-Z]{1,4}\))?,?\s*"
+    r"\((?P<court>(?:[A-Z0-9][\w.]*\.?\s?)*?)\s*(?:" + _MONTH + r"\s+\d{1,2},\s*)?(?P<year>\d{4})\)"
+)
+_DATED = re.compile(r"\s\((?P<court>U\.\s?S\.)\s+(?P<date>" + _MONTH + r"\s+\d{1,2},\s*\d{4})\)")
 _US_CASE_NAME = re.compile(
     r"(?:(?:In re|Ex parte)\s+)?(?:[A-Z0-9][\w'.&-]*,?\s+(?:(?:of|and|the|for|&)\s+)*){1,8}v\.\s+"
     r"(?P<defendant>(?:[\w'.&-]+,?\s+){0,8}?[\w'.&-]+),\s*$"
@@ -155,6 +166,17 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
         start = m.start() - len(name.group()) if name else m.start()
         key = ("blank", m["vol"], _squash(name["defendant"]) if name else "")
         found.append(Citation(start, m.end(), "case", key, text[start : m.end()]))
+    dockets = list(_DOCKET.finditer(text))
+    for m in dockets:
+        found.append(
+            _named_case(text, m, ("docket", _squash(m["court"]), m["num"].replace("–", "-").lower()))
+        )
+    for m in _DATED.finditer(text):
+        if any(d.start() <= m.start() < d.end() for d in dockets):
+            continue
+        cite = _named_case(text, m, ("dated", _squash(m["court"]), _squash(m["date"])), comma=False)
+        if cite.start < m.start():  # only with the parties' names before it is a date a citation
+            found.append(cite)
     for m in _UK_ACT.finditer(text):
         act = _LEADING_WORDS.sub("", m["act"])
         start = m.end("act") - len(act)
@@ -163,6 +185,19 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
         key = ("ukact", act.lower(), f"{unit}{section.lower()}")
         found.append(Citation(start, m.end(), "uk_act", key, text[start : m.end()]))
     return found
+
+
+def _named_case(text: str, m: re.Match[str], key: tuple[str, ...], comma: bool = True) -> Citation:
+    """A case cited without a reporter page: the parties' names before it belong to the citation and
+    to its key (the defendant's name), so that an invented case with a real docket is still unknown."""
+    before = text[max(0, m.start() - 200) : m.start()]
+    name = _US_CASE_NAME.search(before + ("" if comma else ","))
+    words = (
+        len(_LEADING_WORDS.match(name.group()).group()) if name and _LEADING_WORDS.match(name.group()) else 0
+    )
+    start = m.start() - len(name.group()) + words + (0 if comma else 1) if name else m.start()
+    defendant = _squash(name["defendant"]) if name else ""
+    return Citation(start, m.end(), "case", (*key, defendant), text[start : m.end()])
 
 
 def _eyecite_citations(text: str) -> list[Citation]:

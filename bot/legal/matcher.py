@@ -399,7 +399,8 @@ def _note(scored: Scored, sentences: list[_Sentence], quoted: set[int]) -> Legal
         jurisdiction=topic.jurisdiction,
         explanation=f"{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
         relevance=_relevance(sentences[hit.sentence], hit.trigger, again),
-        authorities=[a.shown() for a in topic.authorities],
+        authorities=[a.citation for a in topic.authorities],
+        cautions=[a.note for a in topic.authorities if a.note],
     )
 
 
