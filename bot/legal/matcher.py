@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from bot.legal.government import Level, government_level
 from bot.legal.jurisdiction import US, Jurisdiction, detect_jurisdiction
 from bot.legal.knowledge import UK, US_STATES, Topic, load_topics
 from bot.models import Article, Kind, LegalNote, Statement
@@ -268,10 +269,14 @@ def _rarity(topics: Iterable[Topic]) -> dict[str, float]:
     return {k: 1 / math.sqrt(n) for k, n in owners.items()}
 
 
-def _fits(topic: Topic, where: Jurisdiction) -> bool:
+def _fits(topic: Topic, where: Jurisdiction, level: Level) -> bool:
     if where.place == UK:
         return topic.is_uk
     if where.place != US or topic.is_uk:
+        return False
+    # A federal-only rule never fits a state case, nor a state-level topic a federal one; a story that
+    # names both levels, or neither, leaves every topic in play.
+    if (topic.government, level) in (("federal", "state"), ("state", "federal"), ("state", "unsaid")):
         return False
     if topic.jurisdiction in US_STATES:
         # A state's own law applies when the story is set there, or names no state at all.
@@ -286,6 +291,7 @@ class Story:
     sentences: list[_Sentence]
     where: Jurisdiction
     index: dict[str, set[int]]  # word stem → the sentences that use it
+    level: Level = "unsaid"  # the level of American government the story is about
 
 
 def read_story(article: Article, statements: list[Statement]) -> Story:
@@ -296,7 +302,8 @@ def read_story(article: Article, statements: list[Statement]) -> Story:
     for i, sentence in enumerate(sentences):
         for stem in sentence.positions:
             index.setdefault(stem, set()).add(i)
-    return Story(sentences, where, index)
+    level = government_level("\n".join(s.text for s in sentences)) if where.is_us else "unsaid"
+    return Story(sentences, where, index, level)
 
 
 def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
@@ -304,9 +311,11 @@ def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
     rarity = _rarity(topics)
     scored = []
     for topic in topics:
-        if not _fits(topic, story.where):
+        if not _fits(topic, story.where, story.level):
             continue
         hits = _hits(topic, story)
+        if hits and all(h.trigger.phrase in topic.ambiguous for h in hits):
+            continue  # an ordinary word ("verdict", "platform") needs a second sign of the topic
         if hits:
             score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
             scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
