@@ -17,7 +17,7 @@ def citation_problems(topics: list[Topic]) -> list[str]:
     problems = []
     for topic in topics:
         for authority in topic.authorities:
-            if not find_citations(authority.citation):
+            if not find_citations(authority.citation, named_acts=True):
                 problems.append(f"{topic.id}.yaml: the guard cannot read the citation {authority.citation!r}")
         texts = [topic.title, topic.one_line, topic.explanation, *topic.often_wrong]
         texts += [a.note for a in topic.authorities if a.note]

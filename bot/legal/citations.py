@@ -34,6 +34,11 @@ _CONSTITUTION = re.compile(
     r"U\.\s?S\.\s?Const\.(?:\s*(?P<part>art|amend)\.?\s*(?P<num>" + _ROMAN + r"|\d+))?"
     r"(?:,?\s*§+\s*(?P<sec>\d+))?(?:,?\s*cl(?:s)?\.\s*(?P<cl>\d+(?:\s*[-–]\s*\d+)?))?"
 )
+# "Pa. Const. art. VI, §§ 4-6", "N.Y. Const. art. VI, § 24": a state constitution's article and section.
+_STATE_CONSTITUTION = re.compile(
+    r"\b(?!U\.\s?S\.)(?P<state>(?:[A-Z][a-z]*\.\s?){1,3})\s*Const\.\s*art\.\s*(?P<art>" + _ROMAN + r"|\d+)"
+    r"(?:,?\s*§+\s*(?P<sec>\d+[a-z]?(?:\s*[-–]\s*\d+[a-z]?)?))?"
+)
 _USC = re.compile(
     # "42 U.S.C. § 1983", "42 U.S.C. 1983", "42 USC § 1983"; a bare "USC 56" is a university, not a code.
     r"\b(?P<title>\d+)\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?\s*(?:§§?)?|USCA?\s*(?:§§?|[Ss]ec(?:tion|\.)))\s*"
@@ -130,6 +135,11 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
                 parts.append(f"s{m['sec']}")
             if m["cl"]:
                 parts.append(f"cl{_squash(m['cl']).replace('–', '-')}")
+        found.append(Citation(m.start(), m.end(), "constitution", tuple(parts), m.group()))
+    for m in _STATE_CONSTITUTION.finditer(text):
+        parts = [f"const.{_squash(m['state'])}", f"art.{m['art']}".lower()]
+        if m["sec"]:
+            parts.append(f"s{_squash(m['sec']).replace('–', '-')}")
         found.append(Citation(m.start(), m.end(), "constitution", tuple(parts), m.group()))
     for m in _USC.finditer(text):
         key = ("usc", m["title"], m["sec"].replace("–", "-").lower())

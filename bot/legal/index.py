@@ -20,7 +20,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the stored shape changes
-_KEYING_CODE = ("citations.py", "index.py")  # the code that decides a citation's key
+_KEYING_CODE = ("citations.py", "guard.py", "index.py")  # the code that decides a citation's key
 
 
 def cache_dir() -> Path:

@@ -406,10 +406,10 @@ def _note(scored: Scored, sentences: list[_Sentence], quoted: set[int]) -> Legal
         topic=topic.id,
         title=topic.title,
         jurisdiction=topic.jurisdiction,
-        explanation=f"{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
+        explanation=f"{topic.as_of()}{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
         relevance=_relevance(sentences[hit.sentence], hit.trigger, again),
         authorities=[a.citation for a in topic.authorities],
-        cautions=[a.note for a in topic.authorities if a.note],
+        cautions=topic.cautions(),
     )
 
 
