@@ -48,6 +48,11 @@ _CFR = re.compile(
     r"\b(?P<title>\d+)\s+C\.\s?F\.\s?R\.\s*(?:§§?|Part|pt\.)\s*"
     r"(?P<sec>\d+(?:\.\d+[A-Za-z]*(?:-\d+)?)?)(?:\s*(?:\([A-Za-z0-9]+\))+)?"
 )
+# Board of Immigration Appeals precedent: "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)".
+_BIA = re.compile(
+    r"(?:\bMatter of [A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},\s*)?\b(?P<vol>\d+)\s+I\s?&\s?N\s+Dec\.\s+(?P<page>\d+)"
+    r"(?:\s*\((?:BIA|A\.G\.|AG)\s+\d{4}\))?"
+)
 # State codes cited by chapter, e.g. "Mass. Gen. Laws ch. 93H, § 3" (eyecite misses these).
 _CHAPTER_CODE = re.compile(
     r"\b(?P<code>(?:[A-Z][A-Za-z]*\.\s?){1,4}(?:Laws|Stat\.|Code)(?:\s+Ann\.)?)\s+ch\.\s*(?P<ch>\w+)"
@@ -147,6 +152,8 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
     for m in _CFR.finditer(text):
         key = ("cfr", m["title"], m["sec"].lower())
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))
+    for m in _BIA.finditer(text):
+        found.append(Citation(m.start(), m.end(), "case", ("bia", m["vol"], m["page"]), m.group()))
     for m in _CHAPTER_CODE.finditer(text):
         key = ("code", _squash(m["code"]), f"ch{m['ch'].lower()}") + ((m["sec"].lower(),) if m["sec"] else ())
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))

@@ -30,7 +30,9 @@ class KnownCitations:
 
     def __init__(self, authorities: Iterable[str] = (), keys: Iterable[tuple[str, ...]] = ()) -> None:
         self.keys: set[tuple[str, ...]] = set(keys)
-        self.keys.update(c.key for authority in authorities for c in find_citations(authority, named_acts=True))
+        self.keys.update(
+            c.key for authority in authorities for c in find_citations(authority, named_acts=True)
+        )
         self.first_pages: dict[tuple[str, str], list[int]] = {}
         for key in self.keys:
             if key[0] == "case" and key[3].isdigit():
@@ -42,7 +44,9 @@ class KnownCitations:
         keys = read_index(authorities)
         if keys is None:
             # An Act cited whole ("Public Order Act 2023") is an authority too.
-            found = (cite.key for authority in authorities for cite in find_citations(authority, named_acts=True))
+            found = (
+                cite.key for authority in authorities for cite in find_citations(authority, named_acts=True)
+            )
             keys = sorted(set(found))
             write_index(authorities, keys)
         return cls(keys=keys)
