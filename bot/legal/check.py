@@ -56,8 +56,8 @@ def registry_citations(path: Path) -> dict[str, bool]:
 STALE_MONTHS = 12
 # Words that present a case or question as undecided.
 _PENDING = re.compile(
-    r"\bpending\b|\bawait\w*|\bundecided\b|\bhas(?:n't| not) (?:yet )?(?:ruled|decided)|\byet to (?:rule|decide)"
-    r"|\btook up\b|\bis being fought\b|\bcheck the latest ruling|\bbefore the (?:Supreme )?Court\b",
+    r"\bpending\b|\bawait\w*|\bundecided\b|\bhas(?:n't| not) (?:yet )?(?:ruled|decided)"
+    r"|\byet to (?:rule|decide)|\btook up\b|\bis being fought\b|\bcheck the latest ruling|\bbefore the (?:Supreme )?Court\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.;])\s+")

@@ -50,7 +50,8 @@ _CFR = re.compile(
 )
 # Board of Immigration Appeals precedent: "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)".
 _BIA = re.compile(
-    r"(?:\bMatter of [A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},\s*)?\b(?P<vol>\d+)\s+I\s?&\s?N\s+Dec\.\s+(?P<page>\d+)"
+    r"(?:\bMatter of [A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},\s*)?"
+    r"\b(?P<vol>\d+)\s+I\s?&\s?N\s+Dec\.\s+(?P<page>\d+)"
     r"(?:\s*\((?:BIA|A\.G\.|AG)\s+\d{4}\))?"
 )
 # State codes cited by chapter, e.g. "Mass. Gen. Laws ch. 93H, § 3" (eyecite misses these).
