@@ -57,7 +57,8 @@ STALE_MONTHS = 12
 # Words that present a case or question as undecided.
 _PENDING = re.compile(
     r"\bpending\b|\bawait\w*|\bundecided\b|\bhas(?:n't| not) (?:yet )?(?:ruled|decided)"
-    r"|\byet to (?:rule|decide)|\btook up\b|\bis being fought\b|\bcheck the latest ruling|\bbefore the (?:Supreme )?Court\b",
+    r"|\byet to (?:rule|decide)|\btook up\b|\bis being fought\b|\bcheck the latest ruling"
+    r"|\bbefore the (?:Supreme )?Court\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.;])\s+")
