@@ -88,10 +88,16 @@ def _decided_cases(registry: Path) -> dict[str, str]:
         if not parties:
             continue
         first, _, second = (p.strip().removesuffix(",") for p in parties.group(1).partition(" v. "))
-        for name in (parties.group(1).strip(), first, second):
+        # "Learning Resources, Inc." is written "Learning Resources" in prose.
+        for name in (parties.group(1).strip(), first, second, first.split(",")[0], second.split(",")[0]):
             if len(name) > 3 and name not in ("United States", "Trump", "State"):
                 decided[name] = citation
     return decided
+
+
+def _year(citation: str) -> int:
+    found = _DECIDED_YEAR.search(citation)
+    return int(found.group(1)) if found else 0
 
 
 def pending_problems(topics: list[Topic], registry: Path) -> list[str]:
@@ -119,10 +125,16 @@ def pending_problems(topics: list[Topic], registry: Path) -> list[str]:
             for sentence in _SENTENCE.split(text):
                 if not _PENDING.search(sentence):
                     continue
-                named = [c for name, c in decided.items() if re.search(rf"\b{re.escape(name)}\b", sentence)]
-                # A sentence saying a question awaits the Court in a topic citing that question's decision
-                # is out of date too, even when it names no case.
-                named += [c for c in own if c in decided.values() and not named and "Court" in sentence]
+                named = [
+                    c
+                    for name, c in decided.items()
+                    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence)
+                ]
+                # A sentence saying a question awaits the Court, in a topic whose question the registry shows
+                # decided recently, is out of date too, even when it names no case.
+                if not named and "Court" in sentence:
+                    since = int(topic.reviewed[:4]) - 1 if topic.reviewed[:4].isdigit() else 0
+                    named = sorted(c for c in own if c in decided.values() and _year(c) >= since)
                 if named:
                     problems.append(
                         f"{topic.id}.yaml: calls a case pending ({sentence.strip()[:80]!r}) "
