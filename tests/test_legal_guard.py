@@ -211,6 +211,8 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
 
 
 RECENT = [
+    "Pa. Const. art. VI, §§ 4-6",
+    "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)",
     "Trump v. Barbara, No. 25-365 (U.S. June 30, 2026)",
     "Trump v. Illinois, No. 25A443 (U.S. Dec. 23, 2025)",
     "Make the Road New York v. Noem, No. 25-5320 (D.C. Cir. 2026)",
@@ -250,6 +252,9 @@ def test_recent_rulings_cited_by_docket_or_blank_page_are_kept(
         "Smith v. Jones, 607 U.S. ___ (2026)",  # a blank page in a known volume, invented parties
         "Smith v. Jones, 608 U.S. — (2026)",
         "Trump v. Cook (U.S. June 29, 2026)",  # dated but unknown (unverified in the registry)
+        "Tex. Const. art. XV, § 2",  # another state's constitution
+        "Pa. Const. art. VII, §§ 4-6",
+        "Matter of Doe, 29 I&N Dec. 300 (BIA 2025)",  # a board precedent at another page
     ],
 )
 def test_invented_recent_rulings_are_removed(recent_guard: CitationGuard, invented: str) -> None:
