@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from bot.legal.government import Level, government_level
 from bot.legal.jurisdiction import US, Jurisdiction, detect_jurisdiction
@@ -88,10 +88,15 @@ def _stems(text: str) -> list[str]:
 @dataclass(frozen=True)
 class _Trigger:
     phrase: str
-    pattern: re.Pattern[str]
     words: tuple[str, ...]  # stems in order, without articles
     stems: frozenset[str]  # content stems: what makes two triggers the same evidence
     specificity: float
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The phrase itself, compiled only when a sentence holds all its words: most never need it."""
+        words = _normalise(self.phrase).split()
+        return re.compile(r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, words)) + r"(?![a-z0-9])")
 
 
 @dataclass
@@ -128,8 +133,7 @@ def _trigger(phrase: str) -> _Trigger:
     content = frozenset(_stem(t) for t in tokens if t not in _STOP) or frozenset(words)
     # A one-word trigger ("union", "charged with") is weak evidence; a four-word phrase is strong.
     specificity = min(1.6, 0.6 + 0.35 * (len(content) - 1)) if len(content) > 1 else 0.7
-    pattern = re.compile(r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, normal.split())) + r"(?![a-z0-9])")
-    return _Trigger(phrase, pattern, words, content, specificity)
+    return _Trigger(phrase, words, content, specificity)
 
 
 def _sentences(article: Article, statements: list[Statement]) -> list[_Sentence]:
