@@ -3,6 +3,8 @@
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.legal.citations import find_citations
 from bot.legal.guard import (
@@ -277,3 +279,36 @@ def test_docket_numbers_and_dates_in_passing_are_not_citations(
     recent_guard: CitationGuard, ordinary: str
 ) -> None:
     assert recent_guard.clean(ordinary) == (ordinary, ())
+
+
+# Article text is untrusted: runs of capitals, dots and docket fragments must not make a pattern try every
+# way of cutting them (each of these took minutes before the court words became whole tokens).
+HOSTILE = [
+    "No. 25-365 (" + "A" * 40,
+    "No. 25-365 (" + "AB." * 30,
+    "No. 25-365 (" + "A1 " * 40 + ")",
+    "x v. y, No. 25-365 (" + " ".join(["U.S."] * 60),
+    "Matter of " + "A-" * 100 + " 29 I&N Dec. 1",
+    "Pa. " * 100 + "Const. art. VI",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_citation_lookalikes_are_read_at_once(recent_guard: CitationGuard, text: str) -> None:
+    cleaned, _ = recent_guard.clean(text)
+    assert isinstance(cleaned, str)
+
+
+PIECES = st.sampled_from(
+    ["No. 25-365", "(U.S. June 30, 2026)", "607 U.S. ___", "v.", "Trump", "Smith,", "Pa. Const. art. VI, § 4",
+     "29 I&N Dec. 216", "(BIA 2025)", "(", ")", ",", " ", "§", "U.S.", "Cir.", "AAAA", "2026"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=30))
+def test_the_guard_reads_any_mix_of_citation_pieces(recent_guard: CitationGuard, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    cleaned, removed = recent_guard.clean(text)
+    assert len(cleaned) <= len(text)
+    assert all(r in text for r in removed)

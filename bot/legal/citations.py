@@ -50,7 +50,7 @@ _CFR = re.compile(
 )
 # Board of Immigration Appeals precedent: "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)".
 _BIA = re.compile(
-    r"(?:\bMatter of [A-Z][\w'.-]*(?:[ -][A-Z][\w'.-]*){0,3},\s*)?"
+    r"(?:\bMatter of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3},\s*)?"
     r"\b(?P<vol>\d+)\s+I\s?&\s?N\s+Dec\.\s+(?P<page>\d+)"
     r"(?:\s*\((?:BIA|A\.G\.|AG)\s+\d{4}\))?"
 )
@@ -107,7 +107,10 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 # brackets are what make the number a citation rather than a docket mentioned in passing.
 _DOCKET = re.compile(
     r"\bNo\.\s*(?P<num>\d{1,2}(?:[-–]|A)\d{1,6}(?:[-–]\d+)?)(?:\s*\([A-Z]{1,4}\))?,?\s*"
-    r"\((?P<court>(?:[A-Z0-9][\w.]*\.?\s?)*?)\s*(?:" + _MONTH + r"\s+\d{1,2},\s*)?(?P<year>\d{4})\)"
+    # Court words are whole tokens split by single spaces, so that no text can make the match backtrack
+    # through every way of cutting a long run of capitals.
+    r"\((?:(?P<court>[A-Z0-9][\w.]*(?:\s[A-Z0-9][\w.]*){0,4})\s+)?"
+    r"(?:" + _MONTH + r"\s+\d{1,2},\s*)?(?P<year>\d{4})\)"
 )
 _DATED = re.compile(r"\s\((?P<court>U\.\s?S\.)\s+(?P<date>" + _MONTH + r"\s+\d{1,2},\s*\d{4})\)")
 _US_CASE_NAME = re.compile(
@@ -187,7 +190,7 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
     dockets = list(_DOCKET.finditer(text))
     for m in dockets:
         found.append(
-            _named_case(text, m, ("docket", _squash(m["court"]), m["num"].replace("–", "-").lower()))
+            _named_case(text, m, ("docket", _squash(m["court"] or ""), m["num"].replace("–", "-").lower()))
         )
     for m in _DATED.finditer(text):
         if any(d.start() <= m.start() < d.end() for d in dockets):
