@@ -136,8 +136,15 @@ def default_guard() -> CitationGuard:
 
 
 def warm_up() -> None:
-    """Build the guard (and import eyecite) now, so that the first article does not wait for it."""
-    default_guard().clean("Printz v. United States, 521 U.S. 898 (1997)")
+    """Build the guard and import eyecite now, so that a running bot's first article does not wait.
+
+    Only long-running workers call this: with the index cached, a one-shot command never needs eyecite
+    unless its article holds something that looks like a case citation.
+    """
+    from bot.legal.citations import warm_up as warm_up_eyecite
+
+    default_guard()
+    warm_up_eyecite()
 
 
 def guard_text(text: str, marker: str = "", named_acts: bool = False) -> tuple[str, list[str]]:
