@@ -102,6 +102,17 @@ CASES = [
         ["check the latest ruling before stating the law"],
     ),
     Case(
+        "nlrb-member-fired",
+        "Fired NLRB member sues as labor board loses its quorum",
+        "WASHINGTON — A National Labor Relations Board member fired by the President sued on "
+        "Monday, saying the "
+        "law lets members be removed only for neglect of duty or malfeasance. Without her the NLRB quorum is "
+        "gone.",
+        "nlrb-quorum-and-independence",
+        ["As of December 2026", "reportedly", "not a safe statement of current law"],
+        ["Check the latest ruling"],
+    ),
+    Case(
         "vra-callais",
         "Civil rights groups sue over new congressional map under Voting Rights Act",
         "Civil rights groups sued the state on Friday, saying its new congressional map dilutes Black "
