@@ -105,3 +105,27 @@ def test_a_read_only_file_system_still_works(cache: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(index_module.tempfile, "NamedTemporaryFile", refuse)
     _judges_right(KnownCitations.cached(AUTHORITIES))
     assert not index_path(AUTHORITIES).exists()
+
+
+def test_no_home_directory_falls_back_to_a_temporary_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.legal import index as index_module
+
+    monkeypatch.delenv("FOOTNOTE_CACHE_DIR", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(index_module.Path, "home", staticmethod(no_home))
+    assert index_module.cache_dir().name == "footnote-cache"
+    _judges_right(KnownCitations.cached(AUTHORITIES))
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or __import__("sys").platform == "darwin", reason="XDG applies on Linux"
+)
+def test_the_default_cache_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.legal.index import cache_dir
+
+    monkeypatch.delenv("FOOTNOTE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "footnote"

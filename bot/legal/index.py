@@ -27,6 +27,10 @@ def cache_dir() -> Path:
     """FOOTNOTE_CACHE_DIR, else the platform's user cache folder (XDG on Linux), under `footnote/`."""
     if override := os.environ.get("FOOTNOTE_CACHE_DIR"):
         return Path(override)
+    try:
+        Path.home()
+    except RuntimeError:  # no home directory (some service accounts): a temporary folder will do
+        return Path(tempfile.gettempdir()) / "footnote-cache"
     if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
