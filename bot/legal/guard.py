@@ -25,14 +25,16 @@ _SIGNAL_BEFORE = re.compile(
 )
 
 
+def _keys(authorities: Iterable[str]) -> set[tuple[str, ...]]:
+    """What each authority cites, as keys (an Act cited whole, "Public Order Act 2023", included)."""
+    return {cite.key for authority in authorities for cite in find_citations(authority, named_acts=True)}
+
+
 class KnownCitations:
     """The citation keys of a set of authorities, and the rule for when a found citation is one of them."""
 
     def __init__(self, authorities: Iterable[str] = (), keys: Iterable[tuple[str, ...]] = ()) -> None:
-        self.keys: set[tuple[str, ...]] = set(keys)
-        self.keys.update(
-            c.key for authority in authorities for c in find_citations(authority, named_acts=True)
-        )
+        self.keys: set[tuple[str, ...]] = set(keys) | _keys(authorities)
         self.first_pages: dict[tuple[str, str], list[int]] = {}
         for key in self.keys:
             if key[0] == "case" and key[3].isdigit():
@@ -43,11 +45,7 @@ class KnownCitations:
         """The index of these authorities, from the on-disk cache when it holds this exact version."""
         keys = read_index(authorities)
         if keys is None:
-            # An Act cited whole ("Public Order Act 2023") is an authority too.
-            found = (
-                cite.key for authority in authorities for cite in find_citations(authority, named_acts=True)
-            )
-            keys = sorted(set(found))
+            keys = sorted(_keys(authorities))
             write_index(authorities, keys)
         return cls(keys=keys)
 

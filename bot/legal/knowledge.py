@@ -82,7 +82,7 @@ class Topic(BaseModel):
         return self.jurisdiction == UK
 
     def as_of(self) -> str:
-        """ "As of December 2026: " for a topic whose law is changing, else nothing."""
+        """The "As of December 2026: " prefix for a topic whose law is changing, else an empty string."""
         if self.status != "changing" or not REVIEWED.fullmatch(self.reviewed):
             return ""
         year, month = self.reviewed.split("-")

@@ -278,8 +278,8 @@ def _fits(topic: Topic, where: Jurisdiction, level: Level) -> bool:
         return topic.is_uk
     if where.place != US or topic.is_uk:
         return False
-    # A federal-only rule never fits a state case, nor a state-level topic a federal one; a story that
-    # names both levels, or neither, leaves every topic in play.
+    # A federal-only rule never fits a state case; a state-level topic needs a sign of a state case. A
+    # story naming both levels leaves every topic in play.
     if (topic.government, level) in (("federal", "state"), ("state", "federal"), ("state", "unsaid")):
         return False
     if topic.jurisdiction in US_STATES:
