@@ -63,3 +63,76 @@ def test_every_story_with_a_legal_angle_gets_a_fitting_note() -> None:
     angled = [s for s in STORIES if set(s["fits"]) & IDS]
     missed = [s["id"] for s in angled if not set(_notes(s)) & set(s["fits"])]
     assert len(missed) <= 1, missed
+
+
+# Stories truly about the law use the same ordinary words; beside a second sign they still count.
+SECOND_SIGN = [
+    (
+        "emtala-and-emergency-abortion",
+        "Woman miscarrying was sent home from ER twice, lawsuit says",
+        "A pregnant woman who was miscarrying was sent home from the emergency room twice in Texas, "
+        "where abortion is banned, a lawsuit filed Tuesday says. She later developed sepsis. Doctors "
+        "said they feared prosecution under the state's abortion ban.",
+    ),
+    (
+        "section-230",
+        "Families sue social media companies over teen's death",
+        "Families sued Meta and TikTok on Monday, saying their recommendation algorithms pushed "
+        "harmful content to teenagers. The companies say a federal law shields platforms from "
+        "liability for content posted by users.",
+    ),
+    (
+        "jury-trials",
+        "Jury finds man guilty of murder after three days of deliberations",
+        "After three days of deliberations, a jury found him guilty of first-degree murder in the "
+        "2023 shooting, prosecutors said. He faces life in prison.",
+    ),
+    (
+        "fair-use",
+        "Authors sue AI company, saying it trained models on their books",
+        "A group of authors sued an AI company on Tuesday, saying its AI models were trained on "
+        "their books without permission. The company says the training is fair use.",
+    ),
+    (
+        "emergency-powers-and-tariffs",
+        "President declares national emergency to impose tariffs on imports",
+        "WASHINGTON — The President declared a national emergency on Friday and imposed sweeping "
+        "tariffs on imports, citing the trade deficit. Importers said they would challenge the "
+        "tariffs in court.",
+    ),
+    (
+        "presumption-of-innocence",
+        "Senator denies wrongdoing after indictment",
+        "A senator was indicted on bribery charges on Thursday. He denied wrongdoing and said he "
+        "would plead not guilty.",
+    ),
+    (
+        "police-use-of-force",
+        "Officer fatally shot unarmed man during traffic stop, video shows",
+        "A police officer fatally shot an unarmed man during a traffic stop, body camera video "
+        "released Tuesday shows. The family's lawyer called it excessive force.",
+    ),
+    (
+        "voting-rights-act",
+        "Black voters sue over new legislative map",
+        "Black voters sued the state on Wednesday, saying the new legislative map dilutes their "
+        "votes in violation of the Voting Rights Act.",
+    ),
+    (
+        "uk-misuse-of-private-information",
+        "Prince wins privacy case against tabloid publisher",
+        "LONDON — The prince won his privacy claim against a tabloid publisher at the High Court on "
+        "Friday. The judge said photographers' intrusion into his private life was unlawful.",
+    ),
+    (
+        "merger-challenges",
+        "FTC sues to block proposed merger of grocery chains",
+        "The Federal Trade Commission sued on Monday to block the proposed merger of two grocery "
+        "chains, saying it would raise prices.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("topic", "headline", "text"), SECOND_SIGN, ids=[c[0] for c in SECOND_SIGN])
+def test_ordinary_words_count_beside_a_second_sign(topic: str, headline: str, text: str) -> None:
+    assert topic in _notes({"id": topic, "headline": headline, "text": text})

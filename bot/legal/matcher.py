@@ -313,16 +313,22 @@ def read_story(article: Article, statements: list[Statement]) -> Story:
 def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
     """Topics of the story's jurisdiction with any trigger in it, best first."""
     rarity = _rarity(topics)
+    found = [
+        (topic, hits)
+        for topic in topics
+        if _fits(topic, story.where, story.level) and (hits := _hits(topic, story))
+    ]
+    # An ordinary word ("verdict", "platform", "miscarriage") counts only beside a second sign that the
+    # story is about the law: another trigger of the topic, or a clear trigger of a topic of its area.
+    sure = {t.area for t, hits in found if any(h.trigger.phrase not in t.ambiguous for h in hits)}
     scored = []
-    for topic in topics:
-        if not _fits(topic, story.where, story.level):
+    for topic, hits in found:
+        if all(h.trigger.phrase in topic.ambiguous for h in hits) and (
+            not topic.area or topic.area not in sure
+        ):
             continue
-        hits = _hits(topic, story)
-        if hits and all(h.trigger.phrase in topic.ambiguous for h in hits):
-            continue  # an ordinary word ("verdict", "platform") needs a second sign of the topic
-        if hits:
-            score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
-            scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
+        score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
+        scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
     # A story that fires several topics of one area (speech and press, labour...) is about that area:
     # each of them gains a share of its neighbours' evidence.
     by_area: dict[str, float] = {}
