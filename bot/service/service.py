@@ -78,7 +78,7 @@ class ExplainService:
     ) -> None:
         self._settings = settings
         self._engine = engine
-        self._store: Store = store or SqliteStore(settings.db_path())
+        self._store: Store = store or SqliteStore(settings.db_path(), settings.db_busy_timeout)
         self._workers: Workers = workers or ThreadWorkers()
         self._clock = clock
         self._defaults = default_policy(settings)
@@ -92,6 +92,7 @@ class ExplainService:
         self._idle.set()
         self._closing = False
         self._pruned_at = 0.0
+        self._warming: asyncio.Task[None] | None = None
 
     # Life cycle
 
@@ -101,10 +102,23 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
-        # A bot warms up imports, the citation index and first-use set-up now, not while members wait.
-        await self._workers.start()
-        if self._workers.warm:
-            await warm_up_fetch(self._settings)
+        # A bot warms up imports, the citation index and first-use set-up while it connects, so it is
+        # online within seconds; the first analysis waits for the warm-up (`_warmed`).
+        self._warming = asyncio.create_task(self._warm_up(), name="warm up")
+
+    async def _warm_up(self) -> None:
+        try:
+            await self._workers.start()
+            if self._workers.warm:
+                await warm_up_fetch(self._settings)
+        except Exception:
+            log.exception("warming up the workers failed; analyses will fail until the bot is restarted")
+            raise
+
+    async def _warmed(self) -> None:
+        """Wait for the start-up warm-up; shielded, so that one requester giving up does not cancel it."""
+        if self._warming is not None:
+            await asyncio.shield(self._warming)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()
@@ -123,6 +137,9 @@ class ExplainService:
         turns, self._turns = list(self._turns.values()), {}
         for _, turn in turns:
             turn.set()
+        if self._warming is not None:
+            self._warming.cancel()  # a bot stopped while still warming up need not finish it
+            await asyncio.gather(self._warming, return_exceptions=True)
         if self._engine is not None:
             await self._engine.aclose()
         await self._workers.close()
@@ -213,6 +230,8 @@ class ExplainService:
         policy = await self._policy(where)
         host = host_of(url)
         if not policy.allows_domain(host):
+            blocked = not Policy(blocked_domains=policy.blocked_domains).allows_domain(host)
+            await self._refused(where, "domain_blocked" if blocked else "not_allowed", now)
             return ExplainResult(
                 status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
             )
@@ -240,6 +259,7 @@ class ExplainService:
             )
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
+            await self._refused(where, "rate_limited", now)
             return await self._rate_limited(url, where, who, policy, refusal, now, quiet_repeats)
         key = self._cache_key(url, policy.language)
         cached = await self._store.cached_analysis(key, now - self._ttl)
@@ -330,6 +350,10 @@ class ExplainService:
         if claim is not None and claim not in self._answered:
             await self._store.release_claim(*claim)
 
+    async def _refused(self, where: Where, reason: str, now: float) -> None:
+        """Count a request turned away, by reason, for `stats`."""
+        await self._store.record_event(where.workspace, where.channel, f"refused:{reason}", now)
+
     def _rate_checks(self, policy: Policy, where: Where, who: Who) -> list[RateCheck]:
         scope = f"{where.platform}:{where.workspace}"
         return [
@@ -371,6 +395,7 @@ class ExplainService:
                 now,
             )
             if ticket is None:
+                await self._refused(where, "budget_spent", now)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
                     link=url,
@@ -411,6 +436,7 @@ class ExplainService:
             return cached.analysis, False
         try:
             async with self._slots:
+                await self._warmed()
                 page = await fetch_page(url, self._settings)
                 article = await self._workers.run(extract_article, page.html, page.final_url)
                 analysis = await self._run_engine(article, language)
