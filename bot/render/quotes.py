@@ -1,0 +1,145 @@
+"""Quoting article sentences whole, or by the clause that carries their cue, and never twice.
+
+A quote is the full sentence, or — when the sentence is long — the clauses around the word that
+made it a claim, speculation or opinion, cut only where a clause ends and marked with "…".
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Statement
+
+ELLIPSIS = "…"
+SHINGLE = 8  # words in a run that counts as "the same sentence shown again"
+
+# Where a clause ends: a comma, semicolon or colon (and any closing quote) before a space, or a dash.
+_BOUNDARY = re.compile(r"[,;:][\"”’)]*(?=\s)|\s[—–-]{1,2}\s|—|–(?!\d)")
+# Words that make a sentence a claim, speculation or opinion when the engine names no cue of its own.
+_CUE = re.compile(
+    r"\b(could|may|might|will|would|should|must|fears?|feared|warn(?:s|ed)?|expect(?:s|ed)?|"
+    r"predict(?:s|ed)?|said|says|say|told|according to|argue[sd]?|claim(?:s|ed)?|alleg(?:es|ed)|"
+    r"believe[sd]?|reportedly|so-called)\b",
+    re.IGNORECASE,
+)
+# Cues that introduce what someone said: the clause after them carries the content.
+_ATTRIBUTION = re.compile(
+    r"\b(said|says|say|told|tells|notes?|noted|according to|argue[sd]?|claim(?:s|ed)?|alleg(?:es|ed)|"
+    r"believe[sd]?|reportedly)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
+_COUNTED = re.compile(r"\S*\w\S*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: runs of non-space that hold a letter or digit (not "•" or "—")."""
+    return len(_COUNTED.findall(text))
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-cased words, punctuation and quotation marks dropped, for comparing texts."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """Every run of `SHINGLE` words (or the whole text when shorter): what "shown twice" compares."""
+    words = words_of(text)
+    if len(words) <= SHINGLE:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause; `end` stops before the punctuation that closes it."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if text[start : match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def _cue(statement: Statement) -> tuple[int, bool]:
+    """Where the word that gives the sentence its kind sits (the engine's cue first, then ours), and
+    whether it attributes (so the clause after it holds what was said)."""
+    text = statement.text
+    hint = statement.why.rsplit(":", 1)[-1].strip()
+    found = None
+    if hint and len(hint) <= 40:
+        found = re.search(rf"(?<!\w){re.escape(hint)}(?!\w)", text, re.IGNORECASE)
+    found = found or _CUE.search(text)
+    if found is None:
+        return 0, False
+    return found.start(), bool(_ATTRIBUTION.fullmatch(found.group(0)))
+
+
+def quote(statement: Statement, max_words: int) -> str:
+    """The sentence whole when it has at most `max_words` words; otherwise the clauses around its cue.
+
+    The cut falls only where a clause ends. When the cue's own clause is longer than `max_words`,
+    that clause is shown whole rather than cut inside it.
+    """
+    text = " ".join(statement.text.split())
+    if count_words(text) <= max_words:
+        return text
+    spans = clause_spans(text)
+    if len(spans) <= 1:
+        return text
+    cue, attributes = _cue(statement.model_copy(update={"text": text}))
+    at = next((i for i, (s, e) in enumerate(spans) if cue < e), len(spans) - 1)
+
+    def size(a: int, b: int) -> int:
+        return count_words(text[spans[a][0] : spans[b][1]])
+
+    # Every run of whole clauses that holds the cue's clause, or starts just after an attribution
+    # (what was said), and fits; the longest wins. The cue's clause alone when none fits.
+    runs = [
+        (a, b)
+        for a in range(len(spans))
+        for b in range(a, len(spans))
+        if (a <= at <= b or (attributes and a == at + 1)) and size(a, b) <= max_words
+    ]
+    if runs:
+        first, last = max(runs, key=lambda r: (size(*r), -r[0]))
+    else:  # nothing fits: one whole clause, what was said rather than who said it
+        first = last = at + 1 if attributes and at + 1 < len(spans) else at
+    end = spans[last][1]
+    # A quotation closed right after the clause's comma ("“golden handcuffs,” …") keeps its mark.
+    closing = re.match(r"[,;:]([\"”’)]*)", text[end:])
+    shown = (text[spans[first][0] : end] + (closing.group(1) if closing else "")).strip()
+    if first > 0:
+        shown = ELLIPSIS + shown
+    if last < len(spans) - 1:
+        shown = shown.rstrip(" ,;:") + ELLIPSIS
+    return shown
+
+
+def describe_source(source: str | None) -> str | None:
+    """Who says so, as a description rather than a quotation: 'Legal experts' → 'legal experts'.
+
+    A source the engine marks as not named reads "unnamed sources". The first word is lower-cased
+    only when it is an ordinary word starting the phrase (not a name, a possessive or an acronym).
+    """
+    if not source or not source.strip():
+        return None
+    text = " ".join(source.split()).strip(" \"“”'‘’")
+    lowered = text.lower()
+    if "not named" in lowered or "unnamed" in lowered or "anonymous" in lowered:
+        return "unnamed sources"
+    words = text.split(" ")
+    first = words[0]
+    ordinary = (
+        first[:1].isupper() and (first[1:].islower() or len(first) == 1) and not re.search(r"['’]s?$", first)
+    )
+    if ordinary and len(words) > 1 and words[1][:1].islower():
+        text = first.lower() + text[len(first) :]
+    return text
+
+
+def is_shown_in(statement: Statement, shown: set[tuple[str, ...]]) -> bool:
+    """True when a run of the sentence's words is already in the reply."""
+    return bool(shingles(statement.text) & shown)
