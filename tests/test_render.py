@@ -57,9 +57,16 @@ def flat(text: str) -> str:
 def test_sections_follow_reading_order_and_name_sources_as_descriptions():
     plan = build_plan(sample())
     headings = [b.heading for b in plan.blocks() if b.role == "section"]
-    assert headings == ["✅ Reported (1) · in the summary", "🗣️ Claimed (1)", "🔮 Speculation (1)", "💬 Opinion (1)"]
+    assert headings == [
+        "✅ Reported (1) · in the summary",
+        "🗣️ Claimed (1)",
+        "🔮 Speculation (1)",
+        "💬 Opinion (1)",
+    ]
     [claim] = plan.items[Kind.CLAIM]
-    assert claim.quote == "Advocates argue agents are not immune." and claim.source == "civil rights advocates"
+    assert (
+        claim.quote == "Advocates argue agents are not immune." and claim.source == "civil rights advocates"
+    )
     assert '"' not in flat(render_terminal(sample()))  # a source is a description, never a quotation
 
 
@@ -67,12 +74,19 @@ def test_unnamed_sourcing_reads_as_a_description():
     assert describe_source("reportedly (source not named)") == "unnamed sources"
     assert describe_source("Legal experts") == "legal experts"
     assert describe_source("A person familiar with the talks") == "a person familiar with the talks"
-    for named in ("Judge Paul Reinholt", "Carrowline", "Ostrowski's attorney, Lena Carvajal", "MendaPath’s chief"):
+    for named in (
+        "Judge Paul Reinholt",
+        "Carrowline",
+        "Ostrowski's attorney, Lena Carvajal",
+        "MendaPath’s chief",
+    ):
         assert describe_source(named) == named
 
 
 def test_the_verdict_leads_and_the_care_line_merges_the_other_flags_once():
-    plan = build_plan(sample(flags=[*sample().flags, Flag(kind=FlagKind.PARTIAL_TEXT, detail="Partly read.")]))
+    plan = build_plan(
+        sample(flags=[*sample().flags, Flag(kind=FlagKind.PARTIAL_TEXT, detail="Partly read.")])
+    )
     assert plan.verdict == "The headline says more than the article shows."
     assert plan.care == "some sources are unnamed; only part of the article could be read."
     text = render_terminal(sample())
@@ -81,7 +95,8 @@ def test_the_verdict_leads_and_the_care_line_merges_the_other_flags_once():
 
 def test_a_flag_about_the_link_preview_headline_says_so():
     preview = Flag(
-        kind=FlagKind.HEADLINE_OVERSTATES, detail="The headline (“BREAKING: agents will be arrested…”) overstates."
+        kind=FlagKind.HEADLINE_OVERSTATES,
+        detail="The headline (“BREAKING: agents will be arrested…”) overstates.",
     )
     assert build_plan(sample(flags=[preview])).verdict.startswith("The headline shown in link previews")
     same = Flag(kind=FlagKind.HEADLINE_OVERSTATES, detail="The headline (“Agents fear arrests”) overstates.")
@@ -96,7 +111,9 @@ def test_a_sentence_in_the_summary_is_not_repeated_as_an_item():
 
 def test_at_most_two_items_per_kind_and_show_all_shows_every_statement_whole():
     long_tail = ", and the rest of this sentence goes on for a good while longer than anyone would like"
-    facts = [Statement(text=f"Fact number {n} happened on day {n}{long_tail}.", kind=Kind.FACT) for n in range(7)]
+    facts = [
+        Statement(text=f"Fact number {n} happened on day {n}{long_tail}.", kind=Kind.FACT) for n in range(7)
+    ]
     many = sample(statements=facts, summary="A short summary.")
     plan = build_plan(many)
     assert 1 <= len(plan.items[Kind.FACT]) <= 2 and plan.more
@@ -118,7 +135,8 @@ def test_a_long_quote_is_cut_after_a_whole_clause_never_inside_one():
     )
     shown = quote(statement, 20)
     assert shown == (
-        "Former prosecutors say that even the perception of liability could have a chilling effect on operations…"
+        "Former prosecutors say that even the perception of liability could have a chilling effect "
+        "on operations…"
     )
     assert quote(statement, 40) == statement.text
 
@@ -126,8 +144,9 @@ def test_a_long_quote_is_cut_after_a_whole_clause_never_inside_one():
 def test_an_attribution_shows_what_was_said_not_only_who_said_it():
     statement = Statement(
         text=(
-            "Legal experts note that while agents generally operate under federal authority, disputes can arise "
-            "when state officials believe federal officers have exceeded their legal powers or broken laws."
+            "Legal experts note that while agents generally operate under federal authority, "
+            "disputes can arise when state officials believe federal officers have exceeded "
+            "their legal powers or broken laws."
         ),
         kind=Kind.CLAIM,
         source="Legal experts",
@@ -137,16 +156,25 @@ def test_an_attribution_shows_what_was_said_not_only_who_said_it():
 
 
 def test_legal_shows_one_rule_one_citation_and_points_to_the_story_without_requoting():
-    note = sample().legal[0].model_copy(
-        update={
-            "relevance": "Relevant if it happens (the story says it may): “Officials could begin arresting agents.”",
-            "authorities": ["In re Neagle, 135 U.S. 1 (1890)", "Johnson v. Maryland, 254 U.S. 51 (1920)"],
-        }
+    note = (
+        sample()
+        .legal[0]
+        .model_copy(
+            update={
+                "relevance": (
+                    "Relevant if it happens (the story says it may): "
+                    "“Officials could begin arresting agents.”"
+                ),
+                "authorities": ["In re Neagle, 135 U.S. 1 (1890)", "Johnson v. Maryland, 254 U.S. 51 (1920)"],
+            }
+        )
     )
     analysis = sample(legal=[note])
     text = flat(render_terminal(analysis))
     assert "⚖️ Legal context (US federal)" in text
-    assert "A state can't punish a federal officer for doing the job. (In re Neagle, 135 U.S. 1 (1890))" in text
+    assert (
+        "A state can't punish a federal officer for doing the job. (In re Neagle, 135 U.S. 1 (1890))" in text
+    )
     assert "More detail here" not in text and "Johnson v. Maryland" not in text
     assert relevance_pointer(note, analysis) == "Relevant if it happens — see Speculation."
     assert text.count("Officials could begin arresting agents") == 1
@@ -169,14 +197,19 @@ def test_at_most_two_legal_topics_in_the_compact_reply():
 def test_the_compact_reply_stays_within_its_word_budget():
     words = " ".join(f"word{n}" for n in range(30))
     statements = [Statement(text=f"Sentence {n} says {words}.", kind=list(Kind)[n % 4]) for n in range(40)]
-    big = sample(statements=statements, summary=" ".join(f"Summary sentence {n} with {words}." for n in range(9)))
+    big = sample(
+        statements=statements, summary=" ".join(f"Summary sentence {n} with {words}." for n in range(9))
+    )
     plan = build_plan(big)
     assert plan.words() <= WORD_BUDGET
     assert count_words(render_terminal(big)) <= 230 and count_words(render_markdown(big)) <= 240
 
 
 def test_fallback_engine_is_named_in_footer():
-    assert "AI unavailable" in build_plan(sample(engine="local (fallback from openai:gpt-4.1-mini/prompt-v1)")).footer
+    assert (
+        "AI unavailable"
+        in build_plan(sample(engine="local (fallback from openai:gpt-4.1-mini/prompt-v1)")).footer
+    )
     assert "gpt-4.1-mini" in build_plan(sample(engine="openai:gpt-4.1-mini/prompt-v1")).footer
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bot.render.plan import Block, Line, ReplyPlan, Span
 
 # Line budgets (characters after escaping) tried in turn until the compact reply fits its message.
-SHRINK_STEPS = (600, 400, 250, 150, 100, 60)
+SHRINK_STEPS = (1000, 600, 400, 250, 150, 100, 60)
 CONTINUED = " (cont.)"
 
 
@@ -43,8 +43,20 @@ class Dialect:
     def line(self, line: Line, limit: int) -> str:
         """A bullet or indented line, each of its spans sharing `limit`."""
         prefix = "• " if line.bullet else ("    " if line.indent else "")
-        share = max(8, (limit - len(prefix)) // max(1, len(line.spans)))
-        return self.clip(prefix + "".join(self.span(s, share) for s in line.spans), limit)
+        return self.clip(
+            prefix + "".join(self.span(s, n) for s, n in _shares(line, limit - len(prefix))), limit
+        )
+
+
+def _shares(line: Line, room: int) -> list[tuple[Span, int]]:
+    """Characters for each span: short spans (labels, sources) get all they need, long ones share the rest."""
+    shares: dict[int, int] = {}
+    left, waiting = room, sorted(range(len(line.spans)), key=lambda n: len(line.spans[n].text))
+    for place, n in enumerate(waiting):
+        fair = max(8, left // (len(waiting) - place))
+        shares[n] = min(fair, len(line.spans[n].text) * 2 + 8)  # escaping may double a span
+        left -= shares[n]
+    return [(span, shares[n]) for n, span in enumerate(line.spans)]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.models import Analysis, Flag, FlagKind, Kind, LegalNote, Statement
-from bot.render.quotes import count_words, describe_source, quote, shingles, words_of
+from bot.render.quotes import Shown, count_words, describe_source, quote, words_of
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,8 @@ class ReplyPlan:
         return blocks
 
     def _in_summary(self, kind: Kind) -> bool:
-        summary = shingles(self.in_short)
-        return any(shingles(s.text) & summary for s in self.analysis.of_kind(kind))
+        summary = Shown(self.in_short)
+        return any(summary.repeats(s.text) for s in self.analysis.of_kind(kind))
 
     def words(self) -> int:
         """Words of the compact reply as every renderer shows them (title to footer)."""
@@ -460,11 +460,9 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
     )
     fixed = _replace(plan, more=True).words() + count_words("In short:")
     plan = _replace(plan, in_short=_fit_summary(analysis.summary, max(20, budget - fixed - 10)))
-    shown = shingles(plan.in_short) | shingles(plan.title)
+    shown = Shown(plan.in_short, plan.title)
     ranked = {
-        spec.kind: [
-            s for s in _importance(analysis.of_kind(spec.kind), title) if not (shingles(s.text) & shown)
-        ]
+        spec.kind: [s for s in _importance(analysis.of_kind(spec.kind), title) if not shown.repeats(s.text)]
         for spec in KINDS
     }
     items: dict[Kind, list[Item]] = {spec.kind: [] for spec in KINDS}
@@ -476,7 +474,7 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
     def try_item(kind: Kind, lengths: tuple[int, ...]) -> None:
         taken = {id(i.statement) for i in items[kind]}
         for statement in ranked[kind]:
-            if id(statement) in taken or shingles(statement.text) & shown:
+            if id(statement) in taken or shown.repeats(statement.text):
                 continue
             for max_words in lengths:
                 candidate = _item(statement, max_words)
@@ -485,7 +483,7 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
                 trial = {**items, kind: sorted([*items[kind], candidate], key=_order(analysis))}
                 if words_with(trial, legal) <= budget:
                     items[kind] = trial[kind]
-                    shown.update(shingles(candidate.quote))
+                    shown.add(candidate.quote)
                     return
             log.debug("%s quote left to Show all: %d words over", kind, words_with(items, legal))
 

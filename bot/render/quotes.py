@@ -42,12 +42,26 @@ def words_of(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def shingles(text: str) -> set[tuple[str, ...]]:
-    """Every run of `SHINGLE` words (or the whole text when shorter): what "shown twice" compares."""
-    words = words_of(text)
-    if len(words) <= SHINGLE:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+class Shown:
+    """The words a reply already shows, to tell whether a sentence would show some of them again."""
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = [words_of(t) for t in texts]
+
+    def add(self, text: str) -> None:
+        """Count `text` as shown."""
+        self._texts.append(words_of(text))
+
+    def repeats(self, text: str) -> bool:
+        """True when `text` — whole, or any run of `SHINGLE` of its words — is already shown."""
+        mine = words_of(text)
+        size = min(SHINGLE, len(mine))
+        if not size:
+            return False
+        runs = {tuple(mine[i : i + size]) for i in range(len(mine) - size + 1)}
+        return any(
+            tuple(words[i : i + size]) in runs for words in self._texts for i in range(len(words) - size + 1)
+        )
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -95,18 +109,12 @@ def quote(statement: Statement, max_words: int) -> str:
     def size(a: int, b: int) -> int:
         return count_words(text[spans[a][0] : spans[b][1]])
 
-    # Every run of whole clauses that holds the cue's clause, or starts just after an attribution
-    # (what was said), and fits; the longest wins. The cue's clause alone when none fits.
-    runs = [
-        (a, b)
-        for a in range(len(spans))
-        for b in range(a, len(spans))
-        if (a <= at <= b or (attributes and a == at + 1)) and size(a, b) <= max_words
-    ]
-    if runs:
-        first, last = max(runs, key=lambda r: (size(*r), -r[0]))
-    else:  # nothing fits: one whole clause, what was said rather than who said it
-        first = last = at + 1 if attributes and at + 1 < len(spans) else at
+    # After an attribution ("Legal experts note that while…,") the next clause holds what was said,
+    # so that clause must be shown; otherwise the cue's own clause. The longest run of whole clauses
+    # around it that fits wins; when none fits, that one clause is shown whole.
+    needed = at + 1 if attributes and at + 1 < len(spans) else at
+    runs = [(a, b) for a in range(needed + 1) for b in range(needed, len(spans)) if size(a, b) <= max_words]
+    first, last = max(runs, key=lambda r: (size(*r), -r[0])) if runs else (needed, needed)
     end = spans[last][1]
     # A quotation closed right after the clause's comma ("“golden handcuffs,” …") keeps its mark.
     closing = re.match(r"[,;:]([\"”’)]*)", text[end:])
@@ -138,8 +146,3 @@ def describe_source(source: str | None) -> str | None:
     if ordinary and len(words) > 1 and words[1][:1].islower():
         text = first.lower() + text[len(first) :]
     return text
-
-
-def is_shown_in(statement: Statement, shown: set[tuple[str, ...]]) -> bool:
-    """True when a run of the sentence's words is already in the reply."""
-    return bool(shingles(statement.text) & shown)
