@@ -2,7 +2,7 @@
 
 from bot.models import Analysis, ArticleMeta, Flag, FlagKind, Kind, LegalNote, Statement, Usage
 from bot.render.markdown import render_markdown
-from bot.render.plan import WORD_BUDGET, build_plan, relevance_pointer, split_authority
+from bot.render.plan import WORD_BUDGET, build_plan, relevance_pointer
 from bot.render.quotes import count_words, describe_source, quote
 from bot.render.terminal import render_terminal, wants_color
 
@@ -182,10 +182,24 @@ def test_legal_shows_one_rule_one_citation_and_points_to_the_story_without_requo
     assert text.lower().count("not legal advice") == 1
 
 
-def test_commentary_about_an_authority_is_a_plain_note_never_part_of_the_citation():
-    cited = "Idaho v. Horiuchi, 253 F.3d 359 (9th Cir. 2001) (en banc)"
-    assert split_authority(f"{cited} — Later vacated as moot.") == (cited, "Later vacated as moot.")
-    assert split_authority(cited) == (cited, None)
+def test_a_caution_about_an_authority_is_a_plain_note_beside_the_citation_it_names():
+    cautions = ["In re Neagle was narrowed later.", "Idaho v. Horiuchi was vacated as moot."]
+    note = (
+        sample()
+        .legal[0]
+        .model_copy(
+            update={
+                "authorities": ["In re Neagle, 135 U.S. 1 (1890)", "Idaho v. Horiuchi, 253 F.3d 359"],
+                "cautions": cautions,
+            }
+        )
+    )
+    compact = flat(render_terminal(sample(legal=[note])))
+    assert "(In re Neagle, 135 U.S. 1 (1890)) Note: In re Neagle was narrowed later." in compact
+    assert "Horiuchi" not in compact
+    everything = flat(render_terminal(sample(legal=[note]), everything=True))
+    assert "Source: Idaho v. Horiuchi, 253 F.3d 359 Note: In re Neagle" in everything
+    assert "Note: Idaho v. Horiuchi was vacated as moot." in everything
 
 
 def test_at_most_two_legal_topics_in_the_compact_reply():

@@ -30,6 +30,7 @@ WHOLE_WORDS = 24  # a sentence up to this long is quoted whole
 SHORT_WORDS = 20  # a longer one by the clauses around its cue, about this long
 FIRST_WORDS = 16  # the first quote of each kind is kept this short, so every kind gets one
 MIN_WORDS = 7  # a cut shorter than this is not worth showing
+CANDIDATES = 4  # the most important sentences of a kind tried for each place
 TITLE_WORDS = 24
 RULE_WORDS = 30
 
@@ -135,6 +136,7 @@ class LegalPoint:
     rule: str
     citation: str | None
     pointer: str
+    caution: str | None = None  # a plain-words note on the authorities (vacated, overruled…)
 
     def lines(self) -> tuple[Line, ...]:
         """Title — rule (citation), then the pointer indented under it."""
@@ -142,6 +144,8 @@ class LegalPoint:
         if self.citation:
             spans.append(Span(f" ({self.citation})", "italic"))
         lines = [Line(tuple(spans), bullet=True)]
+        if self.caution:
+            lines.append(Line((Span(f"Note: {self.caution}"),), indent=True))
         if self.pointer:
             lines.append(Line((Span(f"↳ {self.pointer}"),), indent=True))
         return tuple(lines)
@@ -162,6 +166,7 @@ class ReplyPlan:
     care: str | None
     notes: list[str]
     footer: str
+    in_summary: frozenset[Kind] = frozenset()  # kinds whose sentences the summary already quotes
     more: bool = False  # "Show all" has statements, topics, citations or details the compact reply leaves out
 
     @property
@@ -194,7 +199,7 @@ class ReplyPlan:
             heading = self.section_heading(spec.kind)
             if items:
                 blocks.append(Block("section", heading, tuple(i.line() for i in items)))
-            elif count and self._in_summary(spec.kind):
+            elif count and spec.kind in self.in_summary:
                 blocks.append(Block("section", heading + " · in the summary"))
             elif count:
                 unshown.append(f"{count} {spec.label.lower()}")
@@ -232,22 +237,14 @@ class ReplyPlan:
                 pointer = relevance_pointer(note, self.analysis)
                 if pointer:
                     lines.append(Line((Span(f"↳ {pointer}"),), indent=True))
-                for authority in note.authorities:
-                    citation, remark = split_authority(authority, note)
-                    spans = [Span("Source: "), Span(citation, "italic")]
-                    if remark:
-                        spans.append(Span(f" — {remark}"))
-                    lines.append(Line(tuple(spans), indent=True))
+                lines += [Line((Span("Source: "), Span(a, "italic")), indent=True) for a in note.authorities]
+                lines += [Line((Span(f"Note: {c}"),), indent=True) for c in note.cautions]
             blocks.append(Block("legal", _legal_heading(self.analysis.legal), tuple(lines)))
         flags = [f for f in self.analysis.flags if f.detail.strip() or f.kind in CARE]
         if flags:
             lines = tuple(Line((Span(f"{FLAG_NAMES[f.kind]}: ", "bold"), Span(_flag_text(f)))) for f in flags)
             blocks.append(Block("care", "⚠️ Read with care", lines))
         return blocks
-
-    def _in_summary(self, kind: Kind) -> bool:
-        summary = Shown(self.in_short)
-        return any(summary.repeats(s.text) for s in self.analysis.of_kind(kind))
 
     def words(self) -> int:
         """Words of the compact reply as every renderer shows them (title to footer)."""
@@ -257,15 +254,6 @@ class ReplyPlan:
             + sum(b.words() for b in self.blocks(hint=MORE_HINT))
             + count_words(self.footer)
         )
-
-
-def split_authority(authority: str, note: LegalNote | None = None) -> tuple[str, str | None]:
-    """A citation and its plain-words remark (vacated, superseded, pending), never run together."""
-    remarks = getattr(note, "authority_notes", None) or {}
-    if authority in remarks:
-        return authority, remarks[authority] or None
-    citation, sep, remark = authority.partition(" — ")
-    return (citation.strip(), remark.strip() or None) if sep else (authority.strip(), None)
 
 
 def relevance_pointer(note: LegalNote, analysis: Analysis) -> str:
@@ -339,7 +327,7 @@ def _verdict(analysis: Analysis, flags: dict[FlagKind, Flag]) -> tuple[str | Non
     if overstates is not None:
         found = _QUOTED.search(overstates.detail)
         shown = words_of(analysis.article.title)
-        quoted = words_of(found.group(1)) if found else []
+        quoted = words_of(found.group(1)) if found else ()
         # The flag may be about the headline link previews show (og:title), not the title above.
         preview = bool(quoted) and quoted[: min(len(quoted), 6)] != shown[: min(len(quoted), 6)]
         where = "The headline shown in link previews" if preview else "The headline"
@@ -417,10 +405,11 @@ def _rule(note: LegalNote) -> str:
 
 
 def _legal_point(note: LegalNote, analysis: Analysis) -> LegalPoint:
-    citation = split_authority(note.authorities[0], note)[0] if note.authorities else None
-    return LegalPoint(
-        note=note, rule=_rule(note), citation=citation, pointer=relevance_pointer(note, analysis)
-    )
+    citation = note.authorities[0] if note.authorities else None
+    # A caution goes with the one citation shown only when it names it ("In re Neagle was …").
+    name = (citation or "").split(",")[0].strip()
+    caution = next((" ".join(c.split()) for c in note.cautions if name and name in c), None)
+    return LegalPoint(note, _rule(note), citation, relevance_pointer(note, analysis), caution)
 
 
 def _fit_summary(summary: str, budget: int) -> str:
@@ -460,6 +449,9 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
     )
     fixed = _replace(plan, more=True).words() + count_words("In short:")
     plan = _replace(plan, in_short=_fit_summary(analysis.summary, max(20, budget - fixed - 10)))
+    summary = Shown(plan.in_short)
+    in_summary = frozenset(k for k in Kind if any(summary.repeats(s.text) for s in analysis.of_kind(k)))
+    plan = _replace(plan, in_summary=in_summary)
     shown = Shown(plan.in_short, plan.title)
     ranked = {
         spec.kind: [s for s in _importance(analysis.of_kind(spec.kind), title) if not shown.repeats(s.text)]
@@ -473,7 +465,7 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
 
     def try_item(kind: Kind, lengths: tuple[int, ...]) -> None:
         taken = {id(i.statement) for i in items[kind]}
-        for statement in ranked[kind]:
+        for statement in ranked[kind][:CANDIDATES]:
             if id(statement) in taken or shown.repeats(statement.text):
                 continue
             for max_words in lengths:

@@ -7,6 +7,7 @@ made it a claim, speculation or opinion, cut only where a clause ends and marked
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.models import Statement
 
@@ -32,14 +33,16 @@ _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _COUNTED = re.compile(r"\S*\w\S*")
 
 
+@lru_cache(maxsize=4096)  # a plan weighs the same summary and quotes many times while it chooses
 def count_words(text: str) -> int:
     """Words as a reader counts them: runs of non-space that hold a letter or digit (not "•" or "—")."""
     return len(_COUNTED.findall(text))
 
 
-def words_of(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def words_of(text: str) -> tuple[str, ...]:
     """Lower-cased words, punctuation and quotation marks dropped, for comparing texts."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return tuple(w.lower() for w in _WORD.findall(text))
 
 
 class Shown:
@@ -47,10 +50,14 @@ class Shown:
 
     def __init__(self, *texts: str) -> None:
         self._texts = [words_of(t) for t in texts]
+        self._runs: dict[int, set[tuple[str, ...]]] = {}  # run length → every run shown, built when asked
 
     def add(self, text: str) -> None:
         """Count `text` as shown."""
-        self._texts.append(words_of(text))
+        words = words_of(text)
+        self._texts.append(words)
+        for size, runs in self._runs.items():
+            runs.update(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
 
     def repeats(self, text: str) -> bool:
         """True when `text` — whole, or any run of `SHINGLE` of its words — is already shown."""
@@ -58,10 +65,10 @@ class Shown:
         size = min(SHINGLE, len(mine))
         if not size:
             return False
-        runs = {tuple(mine[i : i + size]) for i in range(len(mine) - size + 1)}
-        return any(
-            tuple(words[i : i + size]) in runs for words in self._texts for i in range(len(words) - size + 1)
-        )
+        if size not in self._runs:
+            self._runs[size] = {tuple(w[i : i + size]) for w in self._texts for i in range(len(w) - size + 1)}
+        shown = self._runs[size]
+        return any(tuple(mine[i : i + size]) in shown for i in range(len(mine) - size + 1))
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -110,9 +117,15 @@ def quote(statement: Statement, max_words: int) -> str:
         return count_words(text[spans[a][0] : spans[b][1]])
 
     # After an attribution ("Legal experts note that while…,") the next clause holds what was said,
-    # so that clause must be shown; otherwise the cue's own clause. The longest run of whole clauses
-    # around it that fits wins; when none fits, that one clause is shown whole.
-    needed = at + 1 if attributes and at + 1 < len(spans) else at
+    # so that clause must be shown ("according to" can point either way); otherwise the cue's own.
+    # The longest run of whole clauses around it that fits wins; when none fits, that one clause
+    # is shown whole.
+    needed = at
+    if attributes and text[cue:].lower().startswith("according to"):
+        # "According to X, …" or "…, according to X": what X says is the clause on the other side.
+        needed = at + 1 if at == 0 else at - 1
+    elif attributes and at + 1 < len(spans):
+        needed = at + 1
     runs = [(a, b) for a in range(needed + 1) for b in range(needed, len(spans)) if size(a, b) <= max_words]
     first, last = max(runs, key=lambda r: (size(*r), -r[0])) if runs else (needed, needed)
     end = spans[last][1]

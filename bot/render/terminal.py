@@ -18,7 +18,7 @@ def _wrap(text: str, indent: str = "", bullet: str = "") -> list[str]:
         width=WIDTH,
         initial_indent=indent + bullet,
         subsequent_indent=indent + " " * len(bullet),
-        break_long_words=True,
+        break_long_words=False,  # a long word stays one word (and one link) rather than being cut
         break_on_hyphens=False,
     )
     return wrapper.wrap(text) or [indent + bullet]
