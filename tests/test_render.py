@@ -1,5 +1,10 @@
 """The reply plan chooses what a reply says; terminal and Markdown show it faithfully."""
 
+import os
+from pathlib import Path
+
+import pytest
+
 from bot.models import Analysis, ArticleMeta, Flag, FlagKind, Kind, LegalNote, Statement, Usage
 from bot.render.markdown import render_markdown
 from bot.render.plan import WORD_BUDGET, build_plan, relevance_pointer
@@ -98,7 +103,7 @@ def test_a_flag_about_the_link_preview_headline_says_so():
         kind=FlagKind.HEADLINE_OVERSTATES,
         detail="The headline (“BREAKING: agents will be arrested…”) overstates.",
     )
-    assert build_plan(sample(flags=[preview])).verdict.startswith("The headline shown in link previews")
+    assert build_plan(sample(flags=[preview])).verdict.startswith("The link-preview headline")
     same = Flag(kind=FlagKind.HEADLINE_OVERSTATES, detail="The headline (“Agents fear arrests”) overstates.")
     assert build_plan(sample(flags=[same])).verdict.startswith("The headline says")
 
@@ -264,3 +269,24 @@ def test_an_unreadable_language_is_explained_once_in_a_note():
     assert [b for b in plan.blocks() if b.role in ("section", "legal")] == []
     [note] = plan.notes
     assert note.startswith("This article is not in English (de).")
+
+
+GOLDEN = Path(__file__).parent / "golden"
+ICE_ANALYSIS = Path(__file__).parent / "fixtures" / "ice_analysis.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        ("terminal_ice.txt", render_terminal),
+        ("terminal_ice_all.txt", lambda a: render_terminal(a, everything=True)),
+        ("markdown_ice.md", render_markdown),
+    ],
+)
+def test_golden_ice_reply(name, render):
+    """Regenerate with `FOOTNOTE_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render.py`; review the diff."""
+    analysis = Analysis.model_validate_json(ICE_ANALYSIS.read_text(encoding="utf-8"))
+    rendered = render(analysis) + "\n"
+    if os.environ.get("FOOTNOTE_UPDATE_GOLDEN"):
+        (GOLDEN / name).write_text(rendered, encoding="utf-8")
+    assert rendered == (GOLDEN / name).read_text(encoding="utf-8")

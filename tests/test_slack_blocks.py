@@ -1,6 +1,13 @@
-"""Block Kit rendering: every message inside Slack's limits, and article text never live mrkdwn."""
+"""Block Kit rendering: every message inside Slack's limits, and article text never live mrkdwn.
 
+Regenerate the golden after an intended renderer change with
+`FOOTNOTE_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_slack_blocks.py` and review the diff.
+"""
+
+import json
+import os
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
@@ -280,3 +287,15 @@ def test_the_largest_analysis_still_fits():
     assert_inert(answer.payload())
     pages = render_all(analysis)
     assert len(pages) > 1 and all(limit_problems(p.payload()) == [] for p in pages)
+
+
+GOLDEN = Path(__file__).parent / "golden" / "slack_ice_blocks.json"
+ICE_ANALYSIS = Path(__file__).parent / "fixtures" / "ice_analysis.json"
+
+
+def test_golden_ice_blocks():
+    analysis = Analysis.model_validate_json(ICE_ANALYSIS.read_text(encoding="utf-8"))
+    rendered = render_answer(analysis, analysis.article.url).payload()
+    if os.environ.get("FOOTNOTE_UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(rendered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert rendered == json.loads(GOLDEN.read_text(encoding="utf-8"))

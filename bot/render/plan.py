@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 NOT_LEGAL_ADVICE = "not legal advice"
 # Said under a compact reply that leaves something out (chat shows a "Show all" button instead).
-MORE_HINT = "More: --all shows every statement whole, with all sources."
+MORE_HINT = "--all shows every statement whole, and every source."
 WORD_BUDGET = 225  # the compact reply's words in the terminal; chat swaps the hint line for buttons
 PER_KIND = 2
 LEGAL_TOPICS = 2
@@ -330,7 +330,7 @@ def _verdict(analysis: Analysis, flags: dict[FlagKind, Flag]) -> tuple[str | Non
         quoted = words_of(found.group(1)) if found else ()
         # The flag may be about the headline link previews show (og:title), not the title above.
         preview = bool(quoted) and quoted[: min(len(quoted), 6)] != shown[: min(len(quoted), 6)]
-        where = "The headline shown in link previews" if preview else "The headline"
+        where = "The link-preview headline" if preview else "The headline"
         return f"{where} says more than the article shows.", FlagKind.HEADLINE_OVERSTATES
     for kind, text in (
         (FlagKind.UNVERIFIED_VIRAL, "Nothing in the article confirms the story."),
@@ -463,9 +463,16 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
     def words_with(new_items: dict[Kind, list[Item]], new_legal: list[LegalPoint]) -> int:
         return _replace(plan, items=new_items, legal=new_legal, more=True).words()
 
-    def try_item(kind: Kind, lengths: tuple[int, ...]) -> None:
+    def cost(statement: Statement, max_words: int) -> int:
+        item = _item(statement, max_words)
+        return count_words(item.quote) + count_words(item.source or "")
+
+    def try_item(kind: Kind, lengths: tuple[int, ...], briefest_of: int = 1) -> None:
         taken = {id(i.statement) for i in items[kind]}
-        for statement in ranked[kind][:CANDIDATES]:
+        order = ranked[kind][:CANDIDATES]
+        # Of the `briefest_of` most important, the shortest goes first, leaving room for other kinds.
+        order = sorted(order[:briefest_of], key=lambda s: cost(s, lengths[0])) + order[briefest_of:]
+        for statement in order:
             if id(statement) in taken or shown.repeats(statement.text):
                 continue
             for max_words in lengths:
@@ -488,7 +495,7 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
 
     try_legal()  # the legal context is what no other reader of the story offers, so it comes first
     for spec in KINDS:
-        try_item(spec.kind, (FIRST_WORDS,))
+        try_item(spec.kind, (FIRST_WORDS,), briefest_of=2)
     for spec in KINDS:
         try_item(spec.kind, (WHOLE_WORDS, SHORT_WORDS))
     try_legal()
