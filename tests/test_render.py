@@ -290,3 +290,33 @@ def test_golden_ice_reply(name, render):
     if os.environ.get("FOOTNOTE_UPDATE_GOLDEN"):
         (GOLDEN / name).write_text(rendered, encoding="utf-8")
     assert rendered == (GOLDEN / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "why", "shown"),
+    [
+        (
+            "“An aftershock above magnitude 6 is possible this week, and people should stay out of "
+            "damaged homes,” said Hernando Tavera, head of the Geophysical Institute of Peru.",
+            "attribution: said",
+            "“An aftershock above magnitude 6 is possible this week, and people should stay out of "
+            "damaged homes,” said Hernando Tavera…",
+        ),
+        (
+            "In a notice filed with the state and posted on its website last week, MendaPath said an "
+            "unauthorized party used a stolen password to reach a customer database in April.",
+            "attribution: said",
+            "…MendaPath said an unauthorized party used a stolen password to reach a customer database "
+            "in April.",
+        ),
+        (
+            "The agency sent a civil investigative demand seeking internal audits and messages about the "
+            "breach, according to a copy of the demand reviewed by the Bulletin on Tuesday.",
+            "attribution: according to",
+            "The agency sent a civil investigative demand seeking internal audits and messages about the "
+            "breach…",
+        ),
+    ],
+)
+def test_an_attribution_is_cut_so_that_what_was_said_stays(text, why, shown):
+    assert quote(Statement(text=text, kind=Kind.CLAIM, why=why), 24) == shown

@@ -29,6 +29,10 @@ _ATTRIBUTION = re.compile(
     r"believe[sd]?|reportedly)\b",
     re.IGNORECASE,
 )
+# A clause that goes on "(that) while/although/if …" only sets up what was said; the main clause follows.
+_SUBORDINATE = re.compile(
+    r"\s*(that\s+)?(while|although|though|even though|if|when|because|since|as)\b", re.I
+)
 _WORD = re.compile(r"\w+(?:[’'.-]\w+)*")
 _COUNTED = re.compile(r"\S*\w\S*")
 
@@ -84,9 +88,9 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _cue(statement: Statement) -> tuple[int, bool]:
-    """Where the word that gives the sentence its kind sits (the engine's cue first, then ours), and
-    whether it attributes (so the clause after it holds what was said)."""
+def _cue(statement: Statement) -> tuple[int, int, bool]:
+    """Where the word that gives the sentence its kind starts and ends (the engine's cue first, then
+    ours), and whether it attributes speech (so what was said may sit in another clause)."""
     text = statement.text
     hint = statement.why.rsplit(":", 1)[-1].strip()
     found = None
@@ -94,8 +98,23 @@ def _cue(statement: Statement) -> tuple[int, bool]:
         found = re.search(rf"(?<!\w){re.escape(hint)}(?!\w)", text, re.IGNORECASE)
     found = found or _CUE.search(text)
     if found is None:
-        return 0, False
-    return found.start(), bool(_ATTRIBUTION.fullmatch(found.group(0)))
+        return 0, 0, False
+    return found.start(), found.end(), bool(_ATTRIBUTION.fullmatch(found.group(0)))
+
+
+def _said_clause(text: str, spans: list[tuple[int, int]], at: int, cue: int, cue_end: int) -> int:
+    """The clause that holds what was said, for an attribution cue in clause `at`."""
+    rest = text[cue_end : spans[at][1]]
+    last = len(spans) - 1
+    if text[cue:cue_end].lower() == "according to":
+        return at + 1 if at == 0 and last > 0 else max(0, at - 1)  # "According to X, …" / "…, according to X"
+    if at > 0 and re.search(r"[”\"]", text[spans[at - 1][1] : spans[at][0]]):
+        return at - 1  # "“Public office is a trust,” the prosecutor said …": the quotation before
+    if _SUBORDINATE.match(rest) and at < last:
+        return at + 1  # "Experts note that while …, [what they note]"
+    if count_words(rest) >= 4:
+        return at  # "MendaPath said the breach affected …"
+    return at - 1 if at > 0 else min(at + 1, last)  # "“…,” said X"
 
 
 def quote(statement: Statement, max_words: int) -> str:
@@ -110,22 +129,15 @@ def quote(statement: Statement, max_words: int) -> str:
     spans = clause_spans(text)
     if len(spans) <= 1:
         return text
-    cue, attributes = _cue(statement.model_copy(update={"text": text}))
+    cue, cue_end, attributes = _cue(statement.model_copy(update={"text": text}))
     at = next((i for i, (s, e) in enumerate(spans) if cue < e), len(spans) - 1)
 
     def size(a: int, b: int) -> int:
         return count_words(text[spans[a][0] : spans[b][1]])
 
-    # After an attribution ("Legal experts note that while…,") the next clause holds what was said,
-    # so that clause must be shown ("according to" can point either way); otherwise the cue's own.
     # The longest run of whole clauses around it that fits wins; when none fits, that one clause
     # is shown whole.
-    needed = at
-    if attributes and text[cue:].lower().startswith("according to"):
-        # "According to X, …" or "…, according to X": what X says is the clause on the other side.
-        needed = at + 1 if at == 0 else at - 1
-    elif attributes and at + 1 < len(spans):
-        needed = at + 1
+    needed = at if not attributes else _said_clause(text, spans, at, cue, cue_end)
     runs = [(a, b) for a in range(needed + 1) for b in range(needed, len(spans)) if size(a, b) <= max_words]
     first, last = max(runs, key=lambda r: (size(*r), -r[0])) if runs else (needed, needed)
     end = spans[last][1]
