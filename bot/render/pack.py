@@ -138,9 +138,10 @@ def _split(text: str, size: int) -> list[str]:
 
 def _whole_lines(line: Line, dialect: Dialect, cap: int) -> list[str]:
     """A line escaped in full: a span too long for one piece continues on the next lines."""
+    whole = dialect.line(line, len(line.text) * dialect.expansion + 16)
+    if len(whole) <= cap:
+        return [whole]
     size = max(20, cap // dialect.expansion - 8)
-    if len(line.text) <= size:
-        return [dialect.line(line, cap)]
     out = []
     for span in line.spans:
         for n, part in enumerate(_split(span.text, size)):
