@@ -24,6 +24,7 @@ GOLDEN = HERE / "golden" / "discord_ice_embed.json"
 ICE_ANALYSIS = HERE / "fixtures" / "ice_analysis.json"
 
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@!?\d+>|<@&\d+>|<#\d+>|</[\w -]+:\d+>|<t:\d+")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MASKED_LINK = re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\(")
 HOSTILE = (
     "@everyone @here <@123> <@!42> <@&456> <#789> </ban:1> <t:1700000000> "
@@ -62,6 +63,7 @@ def assert_inert(texts: list[str]) -> None:
     for text in texts:
         assert not LIVE_MENTION.search(text), text
         assert not MASKED_LINK.search(text), text
+        assert not BIDI.search(text), text  # no mark or override can reverse how a quote reads
 
 
 # Text that mixes words, markdown, mention syntax and odd characters, sometimes very long.
@@ -87,6 +89,7 @@ WORDS = st.sampled_from(
         "📰",
         "\u200b",
         "\u202e",
+        "\u200e\u200f\u061c\u2067\u2069",
         "a" * 300,
     ]
 )
@@ -196,14 +199,16 @@ def test_an_article_full_of_mentions_and_tricks_renders_with_no_live_mention():
     assert "\\*\\*bold\\*\\*" in joined and "\\# Heading" in joined
 
 
-def test_long_sections_are_trimmed_with_a_count_and_offer_show_all():
+def test_long_sections_offer_show_all_which_shows_every_statement_whole():
     analysis = hostile_analysis(statements=40)
     answer = render_answer(analysis)
     assert answer.more
-    values = [f["value"] for f in answer.embeds[0].to_dict()["fields"]]
-    assert any(v.endswith("more (Show all)") for v in values)
+    compact = "\n".join(strings_of(answer.embeds[0]))
+    assert sum(f"Line {i} " in compact for i in range(40)) <= 8  # at most two per kind
     everything = [f["value"] for page in render_all(analysis) for e in page for f in e.to_dict()["fields"]]
-    assert sum(v.count("• ") for v in everything) == 40 + 1  # every statement, plus the one legal note
+    assert sum(v.count("• ") for v in everything) == 40  # a bullet per statement; topics and flags have none
+    joined = "\n".join(everything)
+    assert all(inert(s.text) in joined for s in analysis.statements)
 
 
 def test_a_short_answer_has_no_show_all():

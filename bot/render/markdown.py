@@ -1,49 +1,59 @@
-"""The analysis as Markdown (for `--format markdown`, issue comments, docs)."""
+"""The reply plan as Markdown (for `--format markdown`, issue comments, docs)."""
 
 from __future__ import annotations
 
 import re
 
 from bot.models import Analysis
-from bot.render.digest import build_digest
-from bot.render.terminal import MORE_HINT
+from bot.render.plan import MORE_HINT, Block, Line, build_plan
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+_MARK = {"": "{}", "bold": "**{}**", "italic": "*{}*"}
 
 
 def escape_markdown(text: str) -> str:
     """Article text shown literally: no emphasis, links, HTML or tables from it."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _line(line: Line) -> str:
+    text = "".join(_styled(s.text, s.style) for s in line.spans)
+    if line.bullet:
+        return f"- {text}"
+    return f"  {text}" if line.indent else text
+
+
+def _styled(text: str, style: str) -> str:
+    """Markup around the words only, since `** x**` is not bold in CommonMark."""
+    stripped = text.strip()
+    if not stripped:
+        return text
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return lead + _MARK[style].format(escape_markdown(stripped)) + trail
+
+
+def _blocks(blocks: list[Block]) -> list[str]:
+    out: list[str] = []
+    for block in blocks:
+        if block.heading:
+            out.append(f"**{escape_markdown(block.heading)}**")
+        out += [_line(line) for line in block.lines]
+        out.append("")
+    return out
 
 
 def render_markdown(analysis: Analysis, everything: bool = False) -> str:
-    """Headings per section, a bullet for each statement that matters most (or for every one with
-    `everything`), citations in italics."""
-    d = build_digest(analysis)
+    """The compact reply (or, with `everything`, every statement whole) as Markdown."""
+    plan = build_plan(analysis)
     e = escape_markdown
-    title = f"[{e(d.title)}]({d.url})" if d.url.startswith(("http://", "https://")) else e(d.title)
-    out = [f"### 📰 {title}", f"*{e(d.meta_line)}*", ""]
-    if d.lead:
-        out += [f"**{e(d.lead)}**", ""]
-    out += [f"**In short:** {e(d.in_short)}", ""]
-    for section in d.sections:
-        out.append(f"**{e(section.heading)}**")
-        out += [f"- {e(item)}" for item in section.shown(everything)]
-        if section.hidden and not everything:
-            out.append(f"- *{e(MORE_HINT.format(hidden=section.hidden))}*")
-        out.append("")
-    if d.legal_heading:
-        out.append(f"**{e(d.legal_heading)}**")
-        for item in d.legal:
-            cites = f" (*{e('; '.join(item.authorities))}*)" if item.authorities else ""
-            out.append(f"- **{e(item.title)}** — {e(item.line)}{cites}")
-            if item.relevance:
-                out.append(f"  ↳ {e(item.relevance)}")
-        out.append("")
-    elif d.legal_unavailable:
-        out += [f"⚖️ {e(d.legal_unavailable)}", ""]
-    if d.care:
-        out += [e(d.care), ""]
-    out += [f"ℹ️ {e(n)}" for n in d.notes]
-    out.append(f"<sub>{e(d.footer)}</sub>")
+    title = (
+        f"[{e(plan.title)}]({plan.url})" if plan.url.startswith(("http://", "https://")) else e(plan.title)
+    )
+    out = [f"### 📰 {title}", f"*{e(plan.meta_line)}*", ""]
+    if everything:
+        blocks = plan.head_blocks() + plan.all_blocks() + [b for b in plan.blocks() if b.role == "note"]
+    else:
+        blocks = plan.blocks(hint=MORE_HINT)
+    out += _blocks(blocks)
+    out.append(f"<sub>{e(plan.footer)}</sub>")
     return "\n".join(out)

@@ -1,8 +1,9 @@
-"""Render a `Digest` as Discord embeds, always within Discord's limits, with article text made inert.
+"""The reply plan as Discord embeds, always within Discord's limits, with article text made inert.
 
-The compact answer is one embed. When sections are long, it keeps the first items of each,
-says how many were left out and offers "Show all"; `render_all` then pages through everything.
-Limits are counted in code points, as Discord counts them.
+The compact answer is one embed laid out from `bot.render.plan` and packed by `bot.render.pack`
+(the same packer Slack uses): the verdict and *In short* in the description, a field per part.
+"Show all" (`render_all`) pages through every statement whole. Limits are counted in code points,
+as Discord counts them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import discord
 
 from bot.adapters.discord.safety import ZWSP, clip, inert, inert_clip
 from bot.models import Analysis
-from bot.render.digest import Digest, LegalItem, Section, build_digest
+from bot.render.pack import Dialect, Limits, Piece, pack_all, pack_reply
+from bot.render.plan import build_plan
 from bot.service.types import ExplainResult, Status
 
 CONTENT_LIMIT = 2000
@@ -29,12 +31,7 @@ TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 
 COLOUR = discord.Colour(0x3B6EA5)
-LINE_LIMIT = 600  # one bullet, after escaping
 READ_LIMIT = 3800  # "What I read": room for the note under it
-# Field-value and description budgets tried in turn until the whole embed fits in TOTAL_LIMIT.
-# The last pair always fits: 6 fields × (256 + 250) + 400 + 256 + 300 < 6000.
-SHRINK_STEPS = ((FIELD_VALUE_LIMIT, 1600), (700, 1100), (450, 700), (250, 400))
-FOOTER_BUDGET = 300
 _URL = re.compile(r"https?://[^\s<>]+")
 _PERMALINK = re.compile(r"https://[\w.-]+/channels/[\w/@.-]*?\d+(/\d+)*")  # a message's jump_url
 
@@ -60,27 +57,23 @@ def embeds_size(embeds: Iterable[discord.Embed]) -> int:
     return sum(len(e) for e in embeds)
 
 
-def _more_line(count: int) -> str:
-    return f"…and {count} more (Show all)"
+DIALECT = Dialect(escape=inert_clip, clip=clip, bold="**", italic="*", expansion=2)
+LIMITS = Limits(
+    title=TITLE_LIMIT,
+    heading=FIELD_NAME_LIMIT,
+    text=FIELD_VALUE_LIMIT,
+    pieces=FIELDS_PER_EMBED,
+    total=TOTAL_LIMIT,
+)
+# Parts of the plan that read as the embed's description rather than as fields.
+DESCRIPTION_ROLES = ("verdict", "summary", "note")
 
 
-def _pack(lines: list[str], cap: int, hidden: int = 0) -> tuple[str, int]:
-    """Whole lines up to `cap` characters, then "…and N more"; also returns N."""
-    reserve = len(_more_line(len(lines) + hidden)) + 1
-    shown: list[str] = []
-    used = 0
-    for line in lines:
-        extra = len(line) + (1 if shown else 0)
-        if used + extra > cap - reserve:
-            break
-        shown.append(line)
-        used += extra
-    if not shown and lines:
-        shown.append(clip(lines[0], cap - reserve))
-    left = len(lines) - len(shown) + hidden
-    if left:
-        shown.append(_more_line(left))
-    return "\n".join(shown), left
+def _link_url(link: str | None) -> str | None:
+    """Only a plain http(s) URL is set as the embed link (Discord rejects anything else)."""
+    if link and _URL.fullmatch(link) and len(link) <= 2000:
+        return link
+    return None
 
 
 def _chunks(lines: list[str], cap: int) -> list[str]:
@@ -98,141 +91,53 @@ def _chunks(lines: list[str], cap: int) -> list[str]:
     return chunks
 
 
-def _bullet(text: str) -> str:
-    return "• " + inert_clip(text, LINE_LIMIT)
+def _add_field(embed: discord.Embed, piece: Piece) -> None:
+    value = piece.text.strip() or ZWSP
+    embed.add_field(name=piece.heading or ZWSP, value=value, inline=False)
 
 
-def _legal_line(item: LegalItem, full: bool) -> str:
-    """`full` (for "Show all") adds why the note matters here and keeps longer citation lists."""
-    line = f"• **{inert_clip(item.title, 150)}** — {inert_clip(item.line, 350)}"
-    # The compact answer cites the lead authority, as UX.md shows; "Show all" lists every one.
-    shown = item.authorities if full else item.authorities[:1]
-    if shown:
-        line += f" ({inert_clip('; '.join(shown), 500 if full else 250)})"
-    if full and item.relevance:
-        line += f"\n  ↳ {inert_clip(item.relevance, 350)}"
-    return line
-
-
-def _name(text: str) -> str:
-    return inert_clip(text, FIELD_NAME_LIMIT)
-
-
-def _link_url(link: str | None) -> str | None:
-    """Only a plain http(s) URL is set as the embed link (Discord rejects anything else)."""
-    if link and _URL.fullmatch(link) and len(link) <= 2000:
-        return link
-    return None
-
-
-def _title(digest: Digest, suffix: str = "") -> str:
-    return "📰 " + inert_clip(digest.title, TITLE_LIMIT - 2 - len(suffix)) + suffix
-
-
-def _description(digest: Digest, cap: int) -> str:
-    head = [f"*{inert_clip(digest.meta_line, 300)}*"]
-    if digest.lead:
-        head.append(f"**{inert_clip(digest.lead, 500)}**")
-    tail = [f"*{inert_clip(note, 300)}*" for note in digest.notes]
-    if not digest.in_short.strip():
-        return clip("\n".join(head + tail), cap)
-    fixed = sum(len(p) + 1 for p in head + tail)
-    label = "**In short:** "
-    summary = inert_clip(digest.in_short, max(80, cap - fixed - len(label)))
-    return clip("\n".join([*head, label + summary, *tail]), cap)
-
-
-def _section_field(section: Section, cap: int) -> tuple[str, str, int]:
-    value, left = _pack([_bullet(i) for i in section.items], cap, hidden=section.hidden)
-    return _name(section.heading), value, left
-
-
-def _legal_fields(digest: Digest, cap: int) -> tuple[list[tuple[str, str]], int]:
-    if digest.legal:
-        value, left = _pack([_legal_line(i, full=False) for i in digest.legal], cap)
-        return [(_name(digest.legal_heading or "⚖️ Legal context"), value)], left
-    note = inert_clip(digest.legal_unavailable or "", cap).strip()
-    return ([("⚖️ Legal context", note)] if note else []), 0
-
-
-def _compact(digest: Digest, link: str | None, value_cap: int, description_cap: int) -> Answer:
-    embed = discord.Embed(
-        title=_title(digest),
-        url=_link_url(link or digest.url),
-        colour=COLOUR,
-        description=_description(digest, description_cap) or None,
-    )
-    left = 0
-    for section in digest.sections:
-        name, value, hidden = _section_field(section, value_cap)
-        embed.add_field(name=name, value=value, inline=False)
-        left += hidden
-    legal, hidden = _legal_fields(digest, value_cap)
-    for name, value in legal:
-        embed.add_field(name=name, value=value, inline=False)
-    left += hidden
-    care = inert_clip(digest.care or "", value_cap).strip()
-    if care:
-        # The care line carries its own "⚠️ Read with care:" label, so the field name stays blank.
-        embed.add_field(name="\u200b", value=care, inline=False)
-    embed.set_footer(text=clip(digest.footer, FOOTER_BUDGET))
-    return Answer(embeds=[embed], more=left > 0)
-
-
-def render_answer(analysis: Analysis, link: str | None = None, per_section: int = 3) -> Answer:
-    """The compact reply: one embed, `per_section` items per section, inside every limit.
+def render_answer(analysis: Analysis, link: str | None = None) -> Answer:
+    """The compact reply as one embed inside every limit, laid out from the shared reply plan.
 
     `link` (the link as the service knows it) becomes the embed's URL, which the buttons read back.
     """
-    digest = build_digest(analysis, per_section=per_section)
-    answer = None
-    for value_cap, description_cap in SHRINK_STEPS:
-        answer = _compact(digest, link, value_cap, description_cap)
-        if embeds_size(answer.embeds) <= TOTAL_LIMIT:
-            return answer
-    assert answer is not None
-    return answer
-
-
-def _all_fields(digest: Digest) -> list[tuple[str, str]]:
-    fields: list[tuple[str, str]] = []
-    for section in digest.sections:
-        chunks = _chunks([_bullet(i) for i in section.all_items], FIELD_VALUE_LIMIT)
-        name = _name(section.heading)
-        fields += [
-            (name if n == 0 else clip(name, FIELD_NAME_LIMIT - 11) + " (cont.)", c)
-            for n, c in enumerate(chunks)
-        ]
-    if digest.legal:
-        name = _name(digest.legal_heading or "⚖️ Legal context")
-        chunks = _chunks([_legal_line(i, full=True) for i in digest.legal], FIELD_VALUE_LIMIT)
-        fields += [
-            (name if n == 0 else clip(name, FIELD_NAME_LIMIT - 11) + " (cont.)", c)
-            for n, c in enumerate(chunks)
-        ]
-    return fields
+    plan = build_plan(analysis)
+    packed = pack_reply(plan, DIALECT, LIMITS)
+    head = [p.text for p in packed.pieces if p.role in DESCRIPTION_ROLES and p.text.strip()]
+    description = "\n".join([f"*{packed.meta}*", *head])
+    embed = discord.Embed(
+        title=packed.title,
+        url=_link_url(link or plan.url),
+        colour=COLOUR,
+        description=clip(description, DESCRIPTION_LIMIT),
+    )
+    for piece in packed.pieces:
+        if piece.role not in DESCRIPTION_ROLES:
+            _add_field(embed, piece)
+    embed.set_footer(text=clip(packed.footer, FOOTER_LIMIT))
+    return Answer(embeds=[embed], more=packed.more)
 
 
 def render_all(analysis: Analysis, link: str | None = None) -> list[list[discord.Embed]]:
-    """Every statement and legal note, as messages of embeds, each message inside every limit."""
-    digest = build_digest(analysis, per_section=0)
-    first = discord.Embed(title=_title(digest, " — all"), url=_link_url(link or digest.url), colour=COLOUR)
-    pages: list[list[discord.Embed]] = [[first]]
-    size = len(first)
-    for name, value in _all_fields(digest):
-        page = pages[-1]
-        grow = len(name) + len(value)
-        if size + grow > TOTAL_LIMIT:
-            pages.append([discord.Embed(colour=COLOUR)])
-            page, size = pages[-1], 0
-        elif len(page[-1].fields) == FIELDS_PER_EMBED:
-            if len(page) == EMBEDS_PER_MESSAGE:
-                pages.append([])
-                page, size = pages[-1], 0
-            page.append(discord.Embed(colour=COLOUR))
-        page[-1].add_field(name=name, value=value, inline=False)
-        size += grow
-    return pages
+    """ "Show all": every statement whole, every legal topic with its sources, every warning in full.
+
+    One embed per message, each inside every limit; the first carries the title and link.
+    """
+    plan = build_plan(analysis)
+    title = clip("📰 " + inert_clip(plan.title, TITLE_LIMIT) + " — all", TITLE_LIMIT)
+    pages = pack_all(plan, DIALECT, LIMITS, reserve=len(title))
+    messages = []
+    for n, page in enumerate(pages):
+        embed = discord.Embed(colour=COLOUR)
+        if n == 0:
+            embed.title = title
+            embed.url = _link_url(link or plan.url)
+        for piece in page:
+            _add_field(embed, piece)
+        if not page:
+            embed.description = "Nothing more to show."
+        messages.append([embed])
+    return messages
 
 
 def render_article_text(text: str, link: str | None = None) -> discord.Embed:

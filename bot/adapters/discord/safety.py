@@ -16,8 +16,10 @@ ELLIPSIS = "…"
 _INLINE = re.compile(r"([\\*_~|`\[\]])")
 # Markdown that only works at the start of a line: headings, subtext, quotes, lists.
 _LINE_START = re.compile(r"^([ \t]*)([#>+\-]|\d+(?=\.))", re.MULTILINE)
-# Control characters other than newline and tab: they can hide text or confuse the layout.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than newline and tab, and every bidi control (marks U+200E, U+200F,
+# U+061C, embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069) and line/paragraph
+# separators: they can hide text, reverse it so a quote reads differently, or confuse the layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _escape_line_start(match: re.Match[str]) -> str:

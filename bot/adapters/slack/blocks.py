@@ -1,9 +1,10 @@
-"""Render a `Digest` as Block Kit, always within Slack's limits, with article text made inert.
+"""The reply plan as Block Kit, always within Slack's limits, with article text made inert.
 
-The compact answer is one message: a few items per section, how many were left out, and the
-"Show all", 👍/👎 and "What I read" buttons (their `value` is the link they act on). `render_all`
-pages through everything. Sizes count escaped text, as Slack does; `message_size` is the measure
-kept under `MESSAGE_LIMIT`, below the point where Slack answers `msg_too_long`.
+The compact answer is one message laid out from `bot.render.plan` and packed by `bot.render.pack`
+(the same packer Discord uses), with the "Show all", 👍/👎 and "What I read" buttons (their `value`
+is the link they act on). `render_all` pages through every statement whole. Sizes count escaped
+text, as Slack does; `message_size` is the measure kept under `MESSAGE_LIMIT`, below the point
+where Slack answers `msg_too_long`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from bot.adapters.slack.mrkdwn import clip, inert, link_markup, service_text
 from bot.models import Analysis
-from bot.render.digest import Digest, LegalItem, Section, build_digest
+from bot.render.pack import Dialect, Limits, Piece, pack_all, pack_reply
+from bot.render.plan import build_plan
 from bot.service.types import ExplainResult, Status
 
 MAX_BLOCKS = 50
@@ -26,18 +28,17 @@ BUTTON_VALUE_LIMIT = 2000
 CONTEXT_ELEMENTS = 10
 MESSAGE_LIMIT = 3900  # Slack starts refusing around 4,000 characters of text in one message
 FALLBACK_LIMIT = 300  # the notification text; the blocks carry the answer
-LINE_LIMIT = 600  # one bullet, after escaping
 READ_LIMIT = 2900  # "What I read": one section, with room for the heading and the note
-CHUNK_LIMIT = 2900  # "Show all": one section's text, leaving room for the page header
+PIECE_LIMIT = 2900  # one section's text, leaving room for its heading
 
 ACTION_ALL = "footnote_all"
 ACTION_UP = "footnote_up"
 ACTION_DOWN = "footnote_down"
 ACTION_READ = "footnote_read"
 
-# Item and summary budgets tried in turn until the whole answer fits in MESSAGE_LIMIT.
-# The last pair always fits: 4 sections + legal at 250, summary 250, fixed parts < 2,000.
-SHRINK_STEPS = ((1000, 900), (700, 600), (450, 400), (250, 250))
+DIALECT = Dialect(escape=inert, clip=clip, bold="*", italic="_", expansion=5)
+# Blocks other than the pieces: header, meta context, buttons, footer.
+LIMITS = Limits(title=HEADER_LIMIT, heading=250, text=PIECE_LIMIT, pieces=MAX_BLOCKS - 4, total=MESSAGE_LIMIT)
 _PERMALINK = re.compile(r"https://[a-z0-9.-]+\.slack\.com/archives/[A-Z0-9]+/p\d+")
 
 ALREADY_HERE = "I explained this link here recently."
@@ -111,82 +112,6 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def _title(digest: Digest, suffix: str = "") -> str:
-    return "📰 " + inert(digest.title, HEADER_LIMIT - 2 - len(suffix)) + suffix
-
-
-def _more_line(count: int) -> str:
-    return f"_…and {count} more (Show all)_"
-
-
-def _pack(lines: list[str], cap: int, hidden: int = 0) -> tuple[str, int]:
-    """Whole (escaped) lines up to `cap` characters, then "…and N more"; also returns N."""
-    reserve = len(_more_line(len(lines) + hidden)) + 1
-    shown: list[str] = []
-    used = 0
-    for line in lines:
-        extra = len(line) + (1 if shown else 0)
-        if used + extra > cap - reserve:
-            break
-        shown.append(line)
-        used += extra
-    if not shown and lines:
-        shown.append(clip(lines[0], cap - reserve))
-    left = len(lines) - len(shown) + hidden
-    if left:
-        shown.append(_more_line(left))
-    return "\n".join(shown), left
-
-
-def _chunks(lines: list[str], cap: int) -> list[str]:
-    """Lines grouped into texts of at most `cap` characters, never splitting a line that fits."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        line = clip(line, cap)
-        if current and len(current) + 1 + len(line) > cap:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _bullet(text: str) -> str:
-    return "• " + inert(text, LINE_LIMIT)
-
-
-def _legal_line(item: LegalItem, full: bool) -> str:
-    """`full` (for "Show all") adds why the note matters here and keeps longer citation lists."""
-    line = f"• *{inert(item.title, 150)}* — {inert(item.line, 350)}"
-    if item.authorities:
-        line += f" ({inert('; '.join(item.authorities), 500 if full else 250)})"
-    if full and item.relevance:
-        line += f"\n      ↳ {inert(item.relevance, 350)}"
-    return line
-
-
-def _heading(text: str) -> str:
-    return f"*{inert(text, 250)}*"
-
-
-def _section_block(section: Section, cap: int) -> tuple[dict[str, Any], int]:
-    heading = _heading(section.heading)
-    body, left = _pack([_bullet(i) for i in section.items], cap - len(heading) - 1, hidden=section.hidden)
-    return _section(f"{heading}\n{body}"), left
-
-
-def _legal_block(digest: Digest, cap: int) -> tuple[dict[str, Any] | None, int]:
-    if digest.legal:
-        heading = _heading(digest.legal_heading or "⚖️ Legal context")
-        body, left = _pack([_legal_line(i, full=False) for i in digest.legal], cap - len(heading) - 1)
-        return _section(f"{heading}\n{body}"), left
-    if digest.legal_unavailable:
-        return _section(f"*⚖️ Legal context*\n{inert(digest.legal_unavailable, cap)}"), 0
-    return None, 0
-
-
 def _buttons(target: str | None, more: bool) -> dict[str, Any] | None:
     if not target or len(target) > BUTTON_VALUE_LIMIT:
         return None  # every button acts on the link, so without one there is nothing to offer
@@ -199,77 +124,55 @@ def _buttons(target: str | None, more: bool) -> dict[str, Any] | None:
     return {"type": "actions", "elements": buttons}
 
 
-def _compact(digest: Digest, target: str | None, item_cap: int, summary_cap: int) -> SlackMessage:
-    meta = inert(digest.meta_line, 300)
-    shown_link = link_markup(target or digest.url)
-    blocks = [_header(_title(digest)), _context(f"{meta} · {shown_link}" if shown_link else meta)]
-    if digest.lead:
-        blocks.append(_section(f"*{inert(digest.lead, 300)}*"))
-    if digest.in_short.strip():
-        blocks.append(_section(f"*In short:* {inert(digest.in_short, summary_cap)}"))
-    left = 0
-    for section in digest.sections:
-        block, hidden = _section_block(section, item_cap)
-        blocks.append(block)
-        left += hidden
-    legal, hidden = _legal_block(digest, item_cap)
-    if legal is not None:
-        blocks.append(legal)
-    left += hidden
-    if digest.care:
-        blocks.append(_context(inert(digest.care, 300)))
-    if digest.notes:
-        blocks.append(_context(*(f"_{inert(note, 300)}_" for note in digest.notes)))
-    actions = _buttons(target or digest.url, left > 0)
-    if actions is not None:
-        blocks.append(actions)
-    blocks.append(_context(inert(digest.footer, 150)))
-    fallback = inert(f"📰 {digest.title} — {digest.in_short}", FALLBACK_LIMIT)
-    return SlackMessage(text=fallback, blocks=blocks, more=left > 0)
+def _piece_block(piece: Piece) -> dict[str, Any]:
+    if piece.role == "care" and not piece.heading:
+        return _context(piece.text)
+    if piece.heading and piece.text.strip():
+        return _section(f"*{piece.heading}*\n{piece.text}")
+    return _section(f"*{piece.heading}*" if piece.heading else piece.text)
 
 
-def render_answer(analysis: Analysis, link: str | None = None, per_section: int = 3) -> SlackMessage:
-    """The compact reply, `per_section` items per section, inside every limit.
+def _fallback(text: str) -> str:
+    return inert(text, FALLBACK_LIMIT)
+
+
+def render_answer(analysis: Analysis, link: str | None = None) -> SlackMessage:
+    """The compact reply inside every limit, laid out from the shared reply plan.
 
     `link` (the link as the service knows it) is what the buttons act on.
     """
-    digest = build_digest(analysis, per_section=per_section)
-    message = None
-    for item_cap, summary_cap in SHRINK_STEPS:
-        message = _compact(digest, link, item_cap, summary_cap)
-        if message_size(message) <= MESSAGE_LIMIT:
-            return message
-    assert message is not None
-    return message
-
-
-def _all_blocks(digest: Digest) -> list[dict[str, Any]]:
-    blocks = []
-    for section in digest.sections:
-        heading = _heading(section.heading)
-        for n, chunk in enumerate(_chunks([_bullet(i) for i in section.all_items], CHUNK_LIMIT)):
-            blocks.append(_section(f"{heading}\n{chunk}" if n == 0 else chunk))
-    if digest.legal:
-        heading = _heading(digest.legal_heading or "⚖️ Legal context")
-        for n, chunk in enumerate(_chunks([_legal_line(i, full=True) for i in digest.legal], CHUNK_LIMIT)):
-            blocks.append(_section(f"{heading}\n{chunk}" if n == 0 else chunk))
-    return blocks
+    plan = build_plan(analysis)
+    target = link or plan.url
+    shown_link = link_markup(target)
+    fallback = _fallback(f"📰 {plan.title} — {plan.analysis.summary}")
+    # Room for the link, the buttons and the fallback text, which the packer does not lay out.
+    reserve = len(fallback) + len(shown_link) + 60
+    packed = pack_reply(plan, DIALECT, LIMITS, reserve=reserve)
+    blocks = [
+        _header(clip(packed.title, HEADER_LIMIT)),
+        _context(f"{packed.meta} · {shown_link}" if shown_link else packed.meta),
+    ]
+    blocks += [_piece_block(p) for p in packed.pieces]
+    actions = _buttons(target, packed.more)
+    if actions is not None:
+        blocks.append(actions)
+    blocks.append(_context(packed.footer))
+    return SlackMessage(text=fallback, blocks=blocks[:MAX_BLOCKS], more=packed.more)
 
 
 def render_all(analysis: Analysis) -> list[SlackMessage]:
-    """Every statement and legal note, as messages that each stay inside every limit."""
-    digest = build_digest(analysis, per_section=0)
-    fallback = inert(f"All notes on {digest.title}", FALLBACK_LIMIT)
-    pages: list[list[dict[str, Any]]] = [[_header(_title(digest, " — all"))]]
-    size = len(fallback) + sum(len(t) for t in _texts(pages[0]))
-    for block in _all_blocks(digest):
-        grow = sum(len(t) for t in _texts(block))
-        if size + grow > MESSAGE_LIMIT or len(pages[-1]) == MAX_BLOCKS:
-            pages.append([])
-            size = len(fallback)
-        pages[-1].append(block)
-        size += grow
-    return [SlackMessage(text=fallback, blocks=page) for page in pages]
+    """ "Show all": every statement whole, every legal topic with its sources, every warning in full,
+    as messages that each stay inside every limit."""
+    plan = build_plan(analysis)
+    fallback = _fallback(f"All notes on {plan.title}")
+    header = _header(clip("📰 " + inert(plan.title, HEADER_LIMIT) + " — all", HEADER_LIMIT))
+    reserve = len(fallback) + len(header["text"]["text"])
+    pages = pack_all(plan, DIALECT, LIMITS, reserve=reserve)
+    messages = []
+    for n, page in enumerate(pages):
+        blocks = ([header] if n == 0 else []) + [_piece_block(p) for p in page]
+        messages.append(SlackMessage(text=fallback, blocks=blocks))
+    return messages
 
 
 def render_article_text(text: str, link: str | None = None) -> SlackMessage:

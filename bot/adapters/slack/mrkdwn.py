@@ -12,15 +12,17 @@ from urllib.parse import urlsplit
 
 ELLIPSIS = "…"
 
-# Control characters other than newline and tab: they can hide text or confuse the layout.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than newline and tab, and every bidi control (marks U+200E, U+200F,
+# U+061C, embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069) and line/paragraph
+# separators: they can hide text, reverse it so a quote reads differently, or confuse the layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # An entity cut in half by clipping ("&am") would show as stray characters.
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 # Our own `<…>` sequences (links, channels) cut in half would leave a dangling "<".
 _OPEN_SEQUENCE = re.compile(r"<[^>]*$")
 # A link target we are willing to put inside `<…>`: http(s), no spaces or control characters, and
 # none of the characters that end or split a link (`&` is fine: it is escaped, as Slack documents).
-_SAFE_URL = re.compile(r"https?://[^\s<>|\"\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]+")
+_SAFE_URL = re.compile(r"https?://[^\s<>|\"\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 _SLACK_CHANNEL = re.compile(r"&lt;#([CG][A-Z0-9]{2,20})&gt;")
 URL_LIMIT = 500  # a longer link is not worth its share of the 4,000-character message
 
