@@ -11,11 +11,12 @@ import pytest
 
 from bot import errors
 from bot.cli import main
-from bot.extract import choose_body, extract_article
-from bot.extract_body import Body, tidy, trafilatura_body
-from bot.extract_html import join_broken_lines, parse_html
-from bot.extract_meta import clean_title, is_placeholder_byline
-from bot.extract_paywall import PaywallSignals, is_partial
+from bot.extract import extract_article
+from bot.extract.article import choose_body
+from bot.extract.body import Body, tidy, trafilatura_body
+from bot.extract.meta import clean_title, is_placeholder_byline
+from bot.extract.paywall import PaywallSignals, is_partial
+from bot.extract.tree import join_broken_lines, parse_html
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "ice-agents-state-prosecution.html"

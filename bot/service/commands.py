@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot import errors
-from bot.links import canonical_url
 from bot.models import LANGUAGE_CODE
 from bot.service import messages
 from bot.service.policy import (
@@ -36,6 +35,7 @@ from bot.service.policy import (
 )
 from bot.service.store import Actor, Figures, Store
 from bot.service.types import CommandReply, ExplainResult, Where, Who
+from bot.web.links import canonical_url
 
 DAY = 86_400.0
 

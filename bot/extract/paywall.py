@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 import lxml.html
 from lxml import etree
 
-from bot.extract_body import Body
-from bot.extract_html import count_words
-from bot.extract_jsonld import JsonLdArticle
+from bot.extract.body import Body
+from bot.extract.jsonld import JsonLdArticle
+from bot.extract.tree import count_words
 
 # Below this share of the declared word count, the body we have is not the whole story.
 SHORTFALL_RATIO = 0.6

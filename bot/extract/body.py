@@ -7,12 +7,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import lxml.html
 import readability
 import trafilatura
 
-from bot.extract_html import (
+from bot.extract.tree import (
     cjk_share,
     clean_space,
     count_words,
@@ -39,7 +40,8 @@ _BYLINE_START = re.compile(
 )
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
-_LAST_SENTENCE_END = re.compile(r".*[.!?…][\"'”’»)\]]*", re.DOTALL)
+_SENTENCE_MARKS = ".!?…"
+_CLOSERS = frozenset("\"'”’»)]")
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,12 @@ class Body:
     source: str  # trafilatura, jsonld or readability
     paragraphs: tuple[str, ...]
 
-    @property
+    @cached_property
     def words(self) -> int:
         """Words in the whole body."""
         return sum(count_words(p) for p in self.paragraphs)
 
-    @property
+    @cached_property
     def prose_words(self) -> int:
         """Words of finished sentences in prose paragraphs: the measure of a usable body."""
         return sum(count_words(prose_part(p)) for p in self.paragraphs)
@@ -170,11 +172,24 @@ def is_furniture(paragraph: str) -> bool:
 
 def prose_part(paragraph: str) -> str:
     """The paragraph up to its last sentence ending, if that reads as prose (mostly letters); else ""."""
-    match = _LAST_SENTENCE_END.search(paragraph)
-    prose = paragraph[: match.end()] if match else ""
+    prose = paragraph[: last_sentence_end(paragraph)]
     if count_words(prose) < PROSE_MIN_PARAGRAPH_WORDS:
         return ""
     return prose if reads_as_language(prose) else ""
+
+
+def last_sentence_end(paragraph: str) -> int:
+    """Where the paragraph's last sentence ends (after its closing quotes), or 0 when none does.
+
+    Scanned from the end by hand: the regular expression for it backtracks once per
+    character on a long paragraph without a full stop.
+    """
+    end = max(paragraph.rfind(mark) for mark in _SENTENCE_MARKS) + 1
+    if end == 0:
+        return 0
+    while end < len(paragraph) and paragraph[end] in _CLOSERS:
+        end += 1
+    return end
 
 
 def reads_as_language(text: str) -> bool:

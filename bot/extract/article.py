@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 from bot import errors
-from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_body
-from bot.extract_html import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
-from bot.extract_jsonld import read_jsonld
-from bot.extract_meta import PageMeta, clean_title, complete_meta, read_meta
-from bot.extract_paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
+from bot.extract.body import Body, jsonld_body, readability_body, trafilatura_body
+from bot.extract.jsonld import read_jsonld
+from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
+from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
+from bot.extract.tree import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
 from bot.models import Article
 
 log = logging.getLogger(__name__)

@@ -25,14 +25,11 @@ MAX_MARKUP_CHARS = 1_000_000
 MAX_HIDDEN_WORDS_DROPPED = 200
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Cut before parsing, as a browser ends them: at the first closing tag. JSON-LD scripts
-# stay (they carry the article's metadata); other scripts, styles and inline SVG are
-# often megabytes that no extractor reads.
-_INERT_MARKUP = re.compile(
-    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<svg\b[^>]*>.*?</svg\s*>"
-    r"|<!--.*?-->",
-    re.IGNORECASE | re.DOTALL,
-)
+# Where inert markup starts: scripts, styles and inline SVG are often megabytes that no
+# extractor reads, and comments are never text. Each is cut by a forward scan (`_without_inert`)
+# so that any run of unclosed openers costs one pass over the page, never one per opener.
+_INERT_START = re.compile(r"<(?:(script|style|svg)\b|!--)", re.IGNORECASE)
+_INERT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg")}
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _INVISIBLE_XPATH = etree.XPath(
     "//body//*[@hidden or @aria-hidden='true'"
@@ -49,9 +46,40 @@ _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 # Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
 _BLOCK_TAGS = frozenset(
     {
-        "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl",
-        "dt", "footer", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody",
-        "tfoot", "thead", "tr", "td", "th", "ul", "list", "item", "quote", "row", "cell",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "footer",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "list",
+        "item",
+        "quote",
+        "row",
+        "cell",
     }
 )
 _BREAK_TAGS = frozenset({"br", "lb"})
@@ -59,26 +87,57 @@ _BREAK_TAGS = frozenset({"br", "lb"})
 # apart from the paragraphs around them; media and controls sit inside a line.
 _SKIPPED_BLOCK_TAGS = frozenset(
     {
-        "h1", "h2", "h3", "h4", "h5", "h6", "head", "figure", "figcaption", "caption", "form", "fieldset",
-        "select", "textarea", "template",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "figure",
+        "figcaption",
+        "caption",
+        "form",
+        "fieldset",
+        "select",
+        "textarea",
+        "template",
     }
 )
 _SKIPPED_INLINE_TAGS = frozenset(
     {
-        "graphic", "img", "picture", "video", "audio", "iframe", "object", "embed", "svg", "canvas",
-        "button", "input", "label", "script", "style", "noscript", "title", "meta", "link",
+        "graphic",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "button",
+        "input",
+        "label",
+        "script",
+        "style",
+        "noscript",
+        "title",
+        "meta",
+        "link",
     }
 )
 # U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
 _BREAK = "\x00"
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_SENTENCE_MARKS = ".!?…"
+_CLOSING_QUOTES = "\"'”’»)]"
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree, or None when the input holds no markup or text at all."""
-    html = _CONTROL_CHARS.sub("", _INERT_MARKUP.sub("", html))[:MAX_MARKUP_CHARS]
+    html = _CONTROL_CHARS.sub("", without_inert(html))[:MAX_MARKUP_CHARS]
     if not html.strip():
         return None
     # Bytes with an explicit encoding: lxml refuses str input that carries an XML
@@ -90,6 +149,33 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
         log.debug("unparseable page: %s", exc)
         return None
     return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+def without_inert(html: str) -> str:
+    """The page without comments, styles, inline SVG and scripts other than JSON-LD, in one pass.
+
+    Each ends as a browser ends it: at the first closing tag, or with the page when none
+    follows. JSON-LD scripts stay whole: they carry the article's metadata.
+    """
+    kept: list[str] = []
+    position = 0
+    while (start := _INERT_START.search(html, position)) is not None:
+        kept.append(html[position : start.start()])
+        name = (start.group(1) or "").lower()
+        if not name:
+            close = html.find("-->", start.end())
+            position = len(html) if close < 0 else close + 3
+            continue
+        tag_end = html.find(">", start.end())
+        if tag_end < 0:
+            return "".join(kept)  # an unfinished tag: nothing after it is readable
+        close_match = _INERT_END[name].search(html, tag_end + 1)
+        end = len(html) if close_match is None else close_match.end()
+        if name == "script" and "ld+json" in html[start.end() : tag_end].lower():
+            kept.append(html[start.start() : end])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def drop_invisible(root: lxml.html.HtmlElement) -> int:
@@ -154,13 +240,14 @@ def count_words(text: str) -> int:
 
 def cjk_share(text: str) -> float:
     """The share of non-space characters that are Chinese, Japanese or Korean."""
-    visible = len(text) - sum(c.isspace() for c in text)
+    visible = len("".join(text.split()))
     return len(_CJK.findall(text)) / visible if visible else 0.0
 
 
 def ends_sentence(text: str) -> bool:
     """True when the text ends like a sentence (closing quotes allowed)."""
-    return bool(_SENTENCE_END.search(text))
+    last = text.rstrip(_CLOSING_QUOTES)[-1:]
+    return bool(last) and last in _SENTENCE_MARKS
 
 
 def element_paragraphs(element: etree._Element) -> list[str]:
@@ -177,13 +264,13 @@ def join_broken_lines(segments: list[str]) -> list[str]:
     A `<br>` usually separates paragraphs on `<br>`-laid-out pages, but a line that
     stops mid-sentence and continues in lower case is one paragraph wrapped.
     """
-    paragraphs: list[str] = []
+    paragraphs: list[list[str]] = []  # each paragraph's lines, joined once at the end
     for segment in segments:
-        if paragraphs and not ends_sentence(paragraphs[-1]) and segment[:1].islower():
-            paragraphs[-1] = f"{paragraphs[-1]} {segment}"
+        if paragraphs and not ends_sentence(paragraphs[-1][-1]) and segment[:1].islower():
+            paragraphs[-1].append(segment)
         else:
-            paragraphs.append(segment)
-    return paragraphs
+            paragraphs.append([segment])
+    return [" ".join(lines) for lines in paragraphs]
 
 
 def _walk(root: etree._Element, pieces: list[str]) -> None:
