@@ -1,8 +1,9 @@
 """Page HTML → `Article`: metadata plus body text with its paragraphs kept.
 
-trafilatura reads the page first. The page's JSON-LD articleBody and readability-lxml
-are consulted only when that reading is empty, short, or much shorter than what the
-page declares, so a normal article costs one extraction.
+The page is parsed once; trafilatura (with its own readability and justext second opinions)
+reads the story from that tree, and only what is provably not the story is then removed.
+The page's JSON-LD articleBody competes when it has clearly more prose; readability-lxml is
+asked again only when every reading is nearly empty.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot import errors
-from bot.extract.body import Body, jsonld_body, readability_body, trafilatura_body
+from bot.extract.body import Body, infer_meta, jsonld_body, readability_body, trafilatura_body
 from bot.extract.jsonld import read_jsonld
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
@@ -23,10 +24,6 @@ log = logging.getLogger(__name__)
 MIN_PROSE_WORDS = 30
 # ... unless a paywall explains it: then a teaser this long is still worth explaining.
 MIN_TEASER_WORDS = 8
-# trafilatura's reading is trusted without a second opinion from this many words up ...
-CONFIDENT_WORDS = 80
-# ... unless the page declares (JSON-LD articleBody or wordCount) much more than this share of it.
-CONFIDENT_SHARE = 0.6
 # Another candidate replaces an earlier-preferred one only when clearly longer.
 CLEARLY_LONGER = 1.25
 # Engines read a budgeted slice anyway; past this the body is runaway markup, not a story.
@@ -50,17 +47,19 @@ def extract_article(html: str, url: str) -> Article:
     if dropped:
         log.debug("dropped %d standfirsts", dropped)
     headlines = list(meta.titles)
-    first, inferred = trafilatura_body(root, url, headlines)
-    meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
+    first = trafilatura_body(root, url, headlines)
+    if not (meta.headline and meta.byline and meta.published):
+        inferred = infer_meta(root, url)
+        meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     candidates = [first]
     declared = jsonld.word_count if jsonld else 0
     if jsonld and jsonld.body:
         candidates.append(jsonld_body(jsonld.body, headlines))
         declared = max(declared, candidates[-1].words)
-    # A visible gate already explains a body shorter than declared: no other extractor finds the rest.
     gated = signals.gate_phrase or signals.locked_part_missing
-    if first.prose_words < CONFIDENT_WORDS or (first.prose_words < CONFIDENT_SHARE * declared and not gated):
+    # trafilatura already consulted readability and justext; ours reads what all of them missed.
+    if first.prose_words < MIN_PROSE_WORDS:
         candidates.append(readability_body(root, headlines))
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:

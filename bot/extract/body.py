@@ -12,8 +12,12 @@ from functools import cached_property
 import lxml.html
 import readability
 import trafilatura
+from lxml import etree
+from trafilatura.metadata import extract_metadata
 
 from bot.extract.tree import (
+    CLOSING_QUOTES,
+    SENTENCE_MARKS,
     cjk_share,
     clean_space,
     count_words,
@@ -31,6 +35,8 @@ FURNITURE_MAX_WORDS = 12
 PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_BY = re.compile(r"(?:by|posted by|written by)\s", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 # "By Pat Probe " at the start of what follows a glued-on headline: two or more name words, not a date.
 _BYLINE_START = re.compile(
@@ -40,8 +46,9 @@ _BYLINE_START = re.compile(
 )
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
-_SENTENCE_MARKS = ".!?…"
-_CLOSERS = frozenset("\"'”’»)]")
+# A short block that is mostly link text points at another page ("Read also: …"), it is not the story.
+LINK_TEASER_SHARE = 0.6
+LINK_TEASER_MAX_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -76,38 +83,67 @@ class Inferred:
     date: str = ""
 
 
-def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> tuple[Body, Inferred]:
-    """trafilatura's main text (it copies the tree) and the metadata it inferred."""
+def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> Body:
+    """trafilatura's main text (it copies the tree) as clean paragraphs."""
     try:
         document = _trafilatura(root, url)
     except Exception:  # third-party code on hostile markup: a failed reading, not a crash
         log.warning("trafilatura failed on %s", url or "a saved page", exc_info=True)
-        return Body("trafilatura", ()), Inferred()
+        return Body("trafilatura", ())
     if document is None or document.body is None:
-        return Body("trafilatura", ()), Inferred()
-    inferred = Inferred(title=document.title or "", author=document.author or "", date=document.date or "")
-    return Body("trafilatura", tidy(element_paragraphs(document.body), headlines)), inferred
+        return Body("trafilatura", ())
+    drop_link_teasers(document.body)
+    return Body("trafilatura", tidy(element_paragraphs(document.body), headlines))
+
+
+def infer_meta(root: lxml.html.HtmlElement, url: str) -> Inferred:
+    """The title, author and date trafilatura infers from the page's markup (it may prune the tree).
+
+    Called only when the page does not declare them: the inference costs a fifth of an extraction.
+    """
+    try:
+        document = extract_metadata(root, url or None, _date_params(), extensive=False)
+    except Exception:  # third-party code on hostile markup: nothing inferred, not a crash
+        log.warning("metadata inference failed on %s", url or "a saved page", exc_info=True)
+        return Inferred()
+    return Inferred(title=document.title or "", author=document.author or "", date=document.date or "")
+
+
+def _date_params() -> dict[str, object]:
+    # The extensive search guesses from copyright lines and URLs; a missing date is better.
+    return {"original_date": True, "extensive_search": False, "max_date": date.today().isoformat()}
+
+
+def drop_link_teasers(body: etree._Element) -> int:
+    """Empty the short paragraphs, list items and headings of trafilatura's body that are mostly
+    link text ("Read also: <a>…</a>", "More from the author"); returns how many."""
+    dropped = 0
+    for element in list(body.iter("p", "item", "head")):
+        text = "".join(element.itertext()).strip()
+        if not text or count_words(text) > LINK_TEASER_MAX_WORDS:
+            continue
+        linked = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
+        if linked >= LINK_TEASER_SHARE * len(text):
+            element.clear(keep_tail=True)
+            dropped += 1
+    return dropped
 
 
 def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.Document | None:
     return trafilatura.bare_extraction(
         root,
         url=url or None,
-        with_metadata=True,
+        # Metadata comes from the page's own declarations first (`infer_meta` fills the gaps).
+        with_metadata=False,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
-        # No internal second opinions (justext, readability): we ask readability ourselves
-        # when the reading is short, and justext costs seconds on pages of mostly links.
-        fast=True,
+        # Links are kept only to tell link teasers from story paragraphs (`drop_link_teasers`).
+        include_links=True,
+        # Its own second opinions (readability, justext) find bodies its main pass misses.
+        fast=False,
         # Its duplicate filter is a process-wide cache: a page seen twice would come back empty.
         deduplicate=False,
-        # The extensive search guesses from copyright lines and URLs; a missing date is better.
-        date_extraction_params={
-            "original_date": True,
-            "extensive_search": False,
-            "max_date": date.today().isoformat(),
-        },
     )
 
 
@@ -130,7 +166,7 @@ def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:
 
 
 def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
-    """Paragraphs without repeats, headline copies and furniture lines at the start and end."""
+    """Paragraphs without repeats, headline copies and furniture lines at the end."""
     seen = {_key(h) for h in headlines if h}
     kept: list[str] = []
     cleaned = [clean_space(p) for p in paragraphs]
@@ -141,12 +177,14 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
         if key and key not in seen:
             seen.add(key)
             kept.append(paragraph)
+    # At the start only datelines and bylines go: a short line there is as often a heading the
+    # story needs. Below the story sit dates, "View comments" and contact labels.
     start, end = 0, len(kept)
     while start < end and is_furniture(kept[start]):
         start += 1
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
-    return tuple(kept[start:end])
+    return (*(line for line in kept[:start] if not is_dateline(line)), *kept[start:end])
 
 
 def _without_page_header(paragraph: str, headlines: list[str]) -> str:
@@ -170,6 +208,11 @@ def is_furniture(paragraph: str) -> bool:
     return words <= 15 and bool(_TIMESTAMP.match(paragraph))
 
 
+def is_dateline(line: str) -> bool:
+    """A date or byline line ("October 7, 2026", "Posted by admin on …", "By Pat Probe")."""
+    return bool(_DIGIT.search(line) or _BY.match(line))
+
+
 def prose_part(paragraph: str) -> str:
     """The paragraph up to its last sentence ending, if that reads as prose (mostly letters); else ""."""
     prose = paragraph[: last_sentence_end(paragraph)]
@@ -184,10 +227,10 @@ def last_sentence_end(paragraph: str) -> int:
     Scanned from the end by hand: the regular expression for it backtracks once per
     character on a long paragraph without a full stop.
     """
-    end = max(paragraph.rfind(mark) for mark in _SENTENCE_MARKS) + 1
+    end = max(paragraph.rfind(mark) for mark in SENTENCE_MARKS) + 1
     if end == 0:
         return 0
-    while end < len(paragraph) and paragraph[end] in _CLOSERS:
+    while end < len(paragraph) and paragraph[end] in CLOSING_QUOTES:
         end += 1
     return end
 

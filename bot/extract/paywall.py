@@ -53,7 +53,13 @@ _GATE_NAMES = re.compile(
     r"|meter(?:ed)?[-_]wall|piano[-_]|tp-modal|locked[-_]content|subscri(?:ption|be)[-_]wall",
     re.IGNORECASE,
 )
-_NAMED_XPATH = etree.XPath("//body//*[@class or @id]")
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+# A cheap first cut in C (lower-cased class and id hold a stem of a gate name), before `_GATE_NAMES`.
+_NAMED_XPATH = etree.XPath(
+    "//body//*[@class or @id][contains($n, 'pay') or contains($n, 'subscri') or contains($n, 'reg')"
+    " or contains($n, 'gate') or contains($n, 'meter') or contains($n, 'piano') or contains($n, 'tp-modal')"
+    " or contains($n, 'locked')]".replace("$n", f"translate(concat(@class,' ',@id), '{_UPPER}', '{_LOWER}')")
+)
 _CONTENT_TIER_XPATH = etree.XPath(
     "//meta[@property='article:content_tier' or @name='article:content_tier']/@content"
 )

@@ -30,7 +30,11 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # so that any run of unclosed openers costs one pass over the page, never one per opener.
 _INERT_START = re.compile(r"<(?:(script|style|svg)\b|!--)", re.IGNORECASE)
 _INERT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg")}
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) and Korean.
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
 _INVISIBLE_XPATH = etree.XPath(
     "//body//*[@hidden or @aria-hidden='true'"
     " or contains(translate(@style, ' ', ''), 'display:none')"
@@ -41,6 +45,8 @@ _STANDFIRST_CLASS = re.compile(
     r"(?:^|[\s_-])(?:dek|deck|standfirst|strapline|subtitle|subhead|subheadline)(?:$|[\s_-])", re.I
 )
 MAX_STANDFIRST_WORDS = 60
+# A paragraph this long is the story's text: standfirsts come before it.
+STORY_PARAGRAPH_WORDS = 25
 _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 # Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
@@ -80,6 +86,12 @@ _BLOCK_TAGS = frozenset(
         "quote",
         "row",
         "cell",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
     }
 )
 _BREAK_TAGS = frozenset({"br", "lb"})
@@ -88,12 +100,6 @@ _BREAK_TAGS = frozenset({"br", "lb"})
 _SKIPPED_BLOCK_TAGS = frozenset(
     {
         "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
         "figure",
         "figcaption",
         "caption",
@@ -130,9 +136,11 @@ _SKIPPED_INLINE_TAGS = frozenset(
 # U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
 _BREAK = "\x00"
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_SENTENCE_MARKS = ".!?…"
-_CLOSING_QUOTES = "\"'”’»)]"
+# Zero-width space, word joiner, BOM and soft hyphen. ZWJ and ZWNJ stay: Indic and Persian words need them.
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+# Sentence ends and what may close after them, in Latin and in Chinese and Japanese script.
+SENTENCE_MARKS = ".!?…。！？"
+CLOSING_QUOTES = "\"'”’»)]」』）"
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -154,10 +162,12 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 def without_inert(html: str) -> str:
     """The page without comments, styles, inline SVG and scripts other than JSON-LD, in one pass.
 
-    Each ends as a browser ends it: at the first closing tag, or with the page when none
-    follows. JSON-LD scripts stay whole: they carry the article's metadata.
+    Comments, scripts and styles end as a browser ends them: at the first closing tag, or
+    with the page when none follows. An SVG never closed is left to the parser, which ends
+    it at the next HTML element. JSON-LD scripts stay whole: they carry the article's metadata.
     """
     kept: list[str] = []
+    unclosed: set[str] = set()  # elements with no closing tag left: later openers need no search
     position = 0
     while (start := _INERT_START.search(html, position)) is not None:
         kept.append(html[position : start.start()])
@@ -169,7 +179,13 @@ def without_inert(html: str) -> str:
         tag_end = html.find(">", start.end())
         if tag_end < 0:
             return "".join(kept)  # an unfinished tag: nothing after it is readable
-        close_match = _INERT_END[name].search(html, tag_end + 1)
+        close_match = None if name in unclosed else _INERT_END[name].search(html, tag_end + 1)
+        if close_match is None:
+            unclosed.add(name)
+            if name == "svg":
+                kept.append(html[start.start() : tag_end + 1])
+                position = tag_end + 1
+                continue
         end = len(html) if close_match is None else close_match.end()
         if name == "script" and "ld+json" in html[start.end() : tag_end].lower():
             kept.append(html[start.start() : end])
@@ -190,22 +206,29 @@ def drop_invisible(root: lxml.html.HtmlElement) -> int:
 
 
 def drop_standfirsts(root: lxml.html.HtmlElement) -> int:
-    """Remove short standfirsts (class "dek", "standfirst", "subtitle", …); returns how many.
+    """Remove short standfirsts (class "dek", "standfirst", "subtitle", …) above the story; returns how many.
 
     Left in, a standfirst reads as the story's first paragraph and leads the summary with
-    the editor's framing instead of what the article reports.
+    the editor's framing instead of what the article reports. Below the story's first
+    paragraph the same class names mark its section headings, which stay.
     """
-    dropped = 0
-    for element in root.xpath("//body//*[@class]"):
-        if not _STANDFIRST_CLASS.search(element.get("class", "")) or element.getparent() is None:
+    body = root.find("body")
+    if body is None:
+        return 0
+    standfirsts = []
+    for element in body.iter(tag=etree.Element):
+        if element.tag == "p" and count_words(element.text_content()) >= STORY_PARAGRAPH_WORDS:
+            break
+        if not _STANDFIRST_CLASS.search(element.get("class", "")):
             continue
         if element.tag in {"article", "main", "body", "section"}:
             continue
-        if count_words(element.text_content()) > MAX_STANDFIRST_WORDS:
-            continue
-        element.drop_tree()
-        dropped += 1
-    return dropped
+        if count_words(element.text_content()) <= MAX_STANDFIRST_WORDS:
+            standfirsts.append(element)
+    for element in standfirsts:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(standfirsts)
 
 
 def visible_text(root: lxml.html.HtmlElement) -> str:
@@ -246,8 +269,8 @@ def cjk_share(text: str) -> float:
 
 def ends_sentence(text: str) -> bool:
     """True when the text ends like a sentence (closing quotes allowed)."""
-    last = text.rstrip(_CLOSING_QUOTES)[-1:]
-    return bool(last) and last in _SENTENCE_MARKS
+    last = text.rstrip(CLOSING_QUOTES)[-1:]
+    return bool(last) and last in SENTENCE_MARKS
 
 
 def element_paragraphs(element: etree._Element) -> list[str]:
