@@ -15,7 +15,14 @@ from bot.extract.body import Body, infer_meta, jsonld_body, readability_body, tr
 from bot.extract.jsonld import read_jsonld
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
-from bot.extract.tree import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
+from bot.extract.tree import (
+    count_words,
+    drop_captions_and_controls,
+    drop_invisible,
+    drop_standfirsts,
+    parse_html,
+    visible_text,
+)
 from bot.models import Article
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,9 @@ def extract_article(html: str, url: str) -> Article:
     dropped = drop_standfirsts(root)
     if dropped:
         log.debug("dropped %d standfirsts", dropped)
+    dropped = drop_captions_and_controls(root)
+    if dropped:
+        log.debug("dropped %d image credits and control panels", dropped)
     headlines = list(meta.titles)
     first = trafilatura_body(root, url, headlines)
     if not (meta.headline and meta.byline and meta.published):

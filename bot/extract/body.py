@@ -12,7 +12,6 @@ from functools import cached_property
 import lxml.html
 import readability
 import trafilatura
-from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 from bot.extract.tree import (
@@ -46,10 +45,6 @@ _BYLINE_START = re.compile(
 )
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
-# A short block that is mostly link text points at another page ("Read also: …"), it is not the story.
-LINK_TEASER_SHARE = 0.6
-LINK_TEASER_MAX_WORDS = 25
-
 
 @dataclass(frozen=True)
 class Body:
@@ -92,8 +87,7 @@ def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]
         return Body("trafilatura", ())
     if document is None or document.body is None:
         return Body("trafilatura", ())
-    drop_link_teasers(document.body)
-    return Body("trafilatura", tidy(element_paragraphs(document.body), headlines))
+    return Body("trafilatura", tidy(element_paragraphs(document.body, drop_link_lines=True), headlines))
 
 
 def infer_meta(root: lxml.html.HtmlElement, url: str) -> Inferred:
@@ -114,21 +108,6 @@ def _date_params() -> dict[str, object]:
     return {"original_date": True, "extensive_search": False, "max_date": date.today().isoformat()}
 
 
-def drop_link_teasers(body: etree._Element) -> int:
-    """Empty the short paragraphs, list items and headings of trafilatura's body that are mostly
-    link text ("Read also: <a>…</a>", "More from the author"); returns how many."""
-    dropped = 0
-    for element in list(body.iter("p", "item", "head")):
-        text = "".join(element.itertext()).strip()
-        if not text or count_words(text) > LINK_TEASER_MAX_WORDS:
-            continue
-        linked = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
-        if linked >= LINK_TEASER_SHARE * len(text):
-            element.clear(keep_tail=True)
-            dropped += 1
-    return dropped
-
-
 def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.Document | None:
     return trafilatura.bare_extraction(
         root,
@@ -138,7 +117,7 @@ def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.
         include_comments=False,
         include_tables=True,
         include_images=False,
-        # Links are kept only to tell link teasers from story paragraphs (`drop_link_teasers`).
+        # Links are kept only to tell link lines ("Read also: …") from story text.
         include_links=True,
         # Its own second opinions (readability, justext) find bodies its main pass misses.
         fast=False,
@@ -162,7 +141,7 @@ def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:
     fragment = parse_html(f"<html><body>{summary}</body></html>")
     if fragment is None:
         return Body("readability", ())
-    return Body("readability", tidy(element_paragraphs(fragment.body), headlines))
+    return Body("readability", tidy(element_paragraphs(fragment.body, drop_link_lines=True), headlines))
 
 
 def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:

@@ -45,6 +45,9 @@ _STANDFIRST_CLASS = re.compile(
     r"(?:^|[\s_-])(?:dek|deck|standfirst|strapline|subtitle|subhead|subheadline)(?:$|[\s_-])", re.I
 )
 MAX_STANDFIRST_WORDS = 60
+# An image's credit or caption is a few words; a control panel (cookie banner, sign-up box) a few dozen.
+MAX_CAPTION_WORDS = 12
+MAX_CONTROL_PANEL_WORDS = 40
 # A paragraph this long is the story's text: standfirsts come before it.
 STORY_PARAGRAPH_WORDS = 25
 _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
@@ -135,6 +138,12 @@ _SKIPPED_INLINE_TAGS = frozenset(
 )
 # U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
 _BREAK = "\x00"
+# Around link text (browser `a`, trafilatura `ref`); control characters are stripped on parse too.
+_LINK_START, _LINK_END = "\x01", "\x02"
+_LINK_TAGS = frozenset({"a", "ref"})
+# A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
+LINK_LINE_SHARE = 0.6
+LINK_LINE_MAX_WORDS = 25
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width space, word joiner, BOM and soft hyphen. ZWJ and ZWNJ stay: Indic and Persian words need them.
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
@@ -231,6 +240,38 @@ def drop_standfirsts(root: lxml.html.HtmlElement) -> int:
     return len(standfirsts)
 
 
+def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
+    """Remove image credits and control panels, whatever their class names; returns how many.
+
+    A short line that does not end a sentence, right after an image, is its credit or caption
+    ("Photo: Jane Doe / Agency"); on `<br>` layouts it would be glued onto the first sentence.
+    The smallest block around a button, when it holds only a few words, is a control panel
+    (cookie banner, newsletter box), not story text.
+    """
+    body = root.find("body")
+    if body is None:
+        return 0
+    dropped = 0
+    for image in body.iter("img", "picture", "svg"):
+        tail = (image.tail or "").strip()
+        if tail and count_words(tail) <= MAX_CAPTION_WORDS and not ends_sentence(tail):
+            image.tail = None
+            dropped += 1
+    panels = {_block_around(button) for button in body.iter("button")}
+    for panel in panels - {None, body}:
+        if panel.getparent() is not None and count_words(panel.text_content()) <= MAX_CONTROL_PANEL_WORDS:
+            panel.drop_tree()
+            dropped += 1
+    return dropped
+
+
+def _block_around(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in {"form", "body"}:
+            return ancestor
+    return None
+
+
 def visible_text(root: lxml.html.HtmlElement) -> str:
     """All text of the page body a reader could see, without scripts and styles."""
     body = root.find("body")
@@ -273,12 +314,27 @@ def ends_sentence(text: str) -> bool:
     return bool(last) and last in SENTENCE_MARKS
 
 
-def element_paragraphs(element: etree._Element) -> list[str]:
-    """The element's text as paragraphs, cut at block elements and line breaks."""
+def element_paragraphs(element: etree._Element, drop_link_lines: bool = False) -> list[str]:
+    """The element's text as paragraphs, cut at block elements and line breaks.
+
+    With `drop_link_lines`, a short line that is mostly link text goes: it points at another
+    page ("Read also: …", a share row, a trending bar), it is not the story.
+    """
     pieces: list[str] = []
     _walk(element, pieces)
-    segments = [clean_space(s) for s in "".join(pieces).split(_BREAK)]
-    return join_broken_lines([s for s in segments if s])
+    segments = []
+    for raw in "".join(pieces).split(_BREAK):
+        text = clean_space(raw.replace(_LINK_START, "").replace(_LINK_END, ""))
+        if text and not (drop_link_lines and _is_link_line(raw, text)):
+            segments.append(text)
+    return join_broken_lines(segments)
+
+
+def _is_link_line(raw: str, text: str) -> bool:
+    if count_words(text) > LINK_LINE_MAX_WORDS:
+        return False
+    linked = sum(len("".join(part.split(_LINK_END, 1)[0].split())) for part in raw.split(_LINK_START)[1:])
+    return linked >= LINK_LINE_SHARE * len("".join(text.split()))
 
 
 def join_broken_lines(segments: list[str]) -> list[str]:
@@ -304,6 +360,8 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         # Comments and processing instructions have a non-string tag; only their tail is text.
         name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
         if closing:
+            if name in _LINK_TAGS:
+                pieces.append(_LINK_END)
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
         elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
@@ -311,6 +369,8 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         elif name and name not in _SKIPPED_INLINE_TAGS:
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
+            elif name in _LINK_TAGS:
+                pieces.append(_LINK_START)
             pieces.append(node.text or "")
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(node))
