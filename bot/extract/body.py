@@ -163,7 +163,10 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
         start += 1
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
-    return (*(line for line in kept[:start] if not is_dateline(line)), *kept[start:end])
+    # A page title is often the headline plus " | Site": its first words above the story are the headline.
+    title_keys = [_key(h) for h in headlines if h]
+    lead = (line for line in kept[:start] if not is_dateline(line) and not _opens_any(_key(line), title_keys))
+    return (*lead, *kept[start:end])
 
 
 def _without_page_header(paragraph: str, headlines: list[str]) -> str:
@@ -222,6 +225,10 @@ def reads_as_language(text: str) -> bool:
         return len(_LETTER.findall(visible)) >= 0.6 * len(visible)
     tokens = text.split()
     return sum(1 for t in tokens if _WORD_TOKEN.fullmatch(t)) >= 0.5 * len(tokens)
+
+
+def _opens_any(key: str, titles: list[str]) -> bool:
+    return bool(key) and any(title.startswith(key + " ") for title in titles)
 
 
 def _key(text: str) -> str:
