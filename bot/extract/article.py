@@ -58,8 +58,8 @@ def extract_article(html: str, url: str) -> Article:
         log.debug("dropped %d image credits and control panels", dropped)
     headlines = list(meta.titles)
     first = trafilatura_body(root, url, headlines)
-    if not (meta.headline and meta.byline and meta.published):
-        inferred = infer_meta(root, url)
+    if not (meta.headline and meta.published):
+        inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
         meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     candidates = [first]

@@ -53,13 +53,8 @@ _GATE_NAMES = re.compile(
     r"|meter(?:ed)?[-_]wall|piano[-_]|tp-modal|locked[-_]content|subscri(?:ption|be)[-_]wall",
     re.IGNORECASE,
 )
-_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-# A cheap first cut in C (lower-cased class and id hold a stem of a gate name), before `_GATE_NAMES`.
-_NAMED_XPATH = etree.XPath(
-    "//body//*[@class or @id][contains($n, 'pay') or contains($n, 'subscri') or contains($n, 'reg')"
-    " or contains($n, 'gate') or contains($n, 'meter') or contains($n, 'piano') or contains($n, 'tp-modal')"
-    " or contains($n, 'locked')]".replace("$n", f"translate(concat(@class,' ',@id), '{_UPPER}', '{_LOWER}')")
-)
+# Attribute values, not elements: most pages have thousands of named elements and a handful of gates.
+_NAMES_XPATH = etree.XPath("//body//@class | //body//@id")
 _CONTENT_TIER_XPATH = etree.XPath(
     "//meta[@property='article:content_tier' or @name='article:content_tier']/@content"
 )
@@ -105,12 +100,8 @@ def paywall_signals(
 
 def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Small elements named as paywall prompts (a big one is the story's own wrapper)."""
-    return [
-        e
-        for e in _NAMED_XPATH(root)
-        if _GATE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
-        and count_words(e.text_content()) <= GATE_MAX_WORDS
-    ]
+    named = dict.fromkeys(value.getparent() for value in _NAMES_XPATH(root) if _GATE_NAMES.search(value))
+    return [e for e in named if count_words(e.text_content()) <= GATE_MAX_WORDS]
 
 
 def drop_gate_elements(root: lxml.html.HtmlElement) -> int:
