@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.engines import Engine
 from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
+from bot.legal.guard import warm_up as warm_up_guard
 from bot.models import Analysis, Article
 from bot.web.fetch import fetch_page
 from bot.web.links import canonical_url
@@ -74,3 +75,4 @@ def warm_up() -> None:
 
     article = extract_article(_WARM_UP_PAGE, "https://warm-up.invalid/")
     guard_analysis(LocalEngine().analyse_sync(article))
+    warm_up_guard()  # eyecite is imported only for case-like text; a bot's first article should not pay
