@@ -63,10 +63,8 @@ def extract_article(html: str, url: str) -> Article:
         meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     candidates = [first]
-    declared = jsonld.word_count if jsonld else 0
     if jsonld and jsonld.body:
         candidates.append(jsonld_body(jsonld.body, headlines))
-        declared = max(declared, candidates[-1].words)
     gated = signals.gate_phrase or signals.locked_part_missing
     # trafilatura already consulted readability and justext; ours reads what all of them missed.
     if first.prose_words < MIN_PROSE_WORDS:
