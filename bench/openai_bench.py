@@ -20,9 +20,9 @@ from bot.config import Settings
 from bot.engines.local.segment import split_sentences
 from bot.engines.openai_engine import OpenAIEngine
 from bot.extract import extract_article
-from bot.fetch import decode_body
 from bot.models import Article
 from bot.tokens import count_tokens, encoding_for
+from bot.web.decode import decode_body
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests

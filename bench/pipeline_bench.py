@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bot.engines.local import LocalEngine
 from bot.extract import extract_article
-from bot.fetch import decode_body
 from bot.legal.guard import guard_analysis
 from bot.legal.matcher import match_legal
+from bot.web.decode import decode_body
 
 ROOT = Path(__file__).resolve().parent.parent
 

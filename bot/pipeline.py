@@ -8,11 +8,11 @@ from bot import errors
 from bot.config import Settings
 from bot.engines import Engine
 from bot.extract import extract_article
-from bot.fetch import fetch_page
 from bot.legal.guard import guard_analysis
 from bot.legal.guard import warm_up as warm_up_guard
-from bot.links import canonical_url
 from bot.models import Analysis, Article
+from bot.web.fetch import fetch_page
+from bot.web.links import canonical_url
 
 
 def is_url(source: str) -> bool:
@@ -22,7 +22,7 @@ def is_url(source: str) -> bool:
 
 def read_local_page(path: Path) -> str:
     """A saved page from disk, decoded like a fetched one."""
-    from bot.fetch import decode_body
+    from bot.web.decode import decode_body
 
     try:
         data = path.read_bytes()

@@ -5,7 +5,8 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 import pytest
 
 from bot import errors
-from bot.address_policy import (
+from bot.config import Settings
+from bot.web.address_policy import (
     address_check_for,
     embedded_ipv4,
     is_connectable_address,
@@ -13,7 +14,6 @@ from bot.address_policy import (
     parse_ip_literal,
     vet_addresses,
 )
-from bot.config import Settings
 
 LOOPBACK = IPv4Address("127.0.0.1")
 

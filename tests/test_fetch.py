@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot import errors
-from bot.address_policy import AddressCheck, IPAddress, is_public_address
 from bot.config import Settings
-from bot.fetch import decode_body, fetch_page, fetch_with_policy, sniff_media_type, status_message
+from bot.web.address_policy import AddressCheck, IPAddress, is_public_address
+from bot.web.decode import decode_body, sniff_media_type, status_message
+from bot.web.fetch import fetch_page, fetch_with_policy
 
 CP1252_TEXT = "“Smart quotes” and café — naïve"
 Writer = asyncio.StreamWriter

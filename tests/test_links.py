@@ -4,7 +4,7 @@ import pytest
 
 from bot import errors
 from bot.config import Settings
-from bot.links import canonical_url, find_links, host_of, is_article_link
+from bot.web.links import canonical_url, find_links, host_of, is_article_link
 
 SETTINGS = Settings(_env_file=None)
 

@@ -397,7 +397,7 @@ async def cmd_forget(args: list[str], ctx: CommandContext) -> CommandReply:
     """Drop a link's cached analysis, so the next request reads it afresh."""
     if len(args) != 1:
         raise BadArguments("Give one link.")
-    from bot.links import canonical_url  # its address tables are only needed here
+    from bot.web.links import canonical_url  # its address tables are only needed here
 
     try:
         url = canonical_url(args[0].strip("<>"))

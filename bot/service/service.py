@@ -29,9 +29,7 @@ from bot import errors
 from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
-from bot.fetch import fetch_page, warm_up_fetch
 from bot.legal.guard import guard_analysis
-from bot.links import canonical_url, find_links, host_of
 from bot.models import Analysis, Article, FlagKind
 from bot.pipeline import offline_analysis
 from bot.service import messages
@@ -48,6 +46,8 @@ from bot.service.sqlite_store import SqliteStore
 from bot.service.store import RateCheck, Store
 from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
 from bot.service.workers import ThreadWorkers, Workers
+from bot.web.fetch import fetch_page, warm_up_fetch
+from bot.web.links import canonical_url, find_links, host_of
 
 log = logging.getLogger(__name__)
 

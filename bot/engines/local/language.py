@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff]")
 _ENGLISH_FUNCTION_WORDS = frozenset(
     (
         "the", "of", "and", "to", "in", "is", "was", "that", "for", "on", "with", "as", "by", "at", "from",
@@ -37,4 +38,6 @@ def english_share(text: str) -> float:
 
 def reads_as_english(text: str) -> bool:
     """True unless the text is long enough to tell and clearly not English."""
-    return len(_WORD.findall(text)) < MIN_WORDS or english_share(text) >= ENGLISH_SHARE
+    # Chinese, Japanese and Thai have no spaces between words: about two characters make one.
+    words = len(_WORD.findall(text)) + len(_UNSPACED_SCRIPT.findall(text)) // 2
+    return words < MIN_WORDS or english_share(text) >= ENGLISH_SHARE

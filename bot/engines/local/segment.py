@@ -150,7 +150,7 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-_TERMINAL = re.compile(r"[.!?…:][\"'”’)\]]*$")
+_TERMINAL = re.compile(r"[.!?…:。！？][\"'”’)\]」』）]*$")
 
 
 def is_heading(sentence: str) -> bool:

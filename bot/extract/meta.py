@@ -14,16 +14,33 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-from bot.extract_html import clean_space, count_words
-from bot.extract_jsonld import JsonLdArticle
+from bot.extract.jsonld import JsonLdArticle
+from bot.extract.tree import clean_space, count_words
 
 # Bylines that name no one: CMS accounts and desks. Kept short on purpose: a wrongly
 # dropped byline hides a real reporter, a wrongly kept one is merely unhelpful.
 _PLACEHOLDER_BYLINES = frozenset(
     {
-        "admin", "administrator", "author", "editor", "editors", "editorial", "editorial staff",
-        "editorial team", "guest", "newsroom", "news desk", "staff", "staff writer", "staff reporter",
-        "the editors", "unknown", "user", "web desk", "webmaster", "wpadmin",
+        "admin",
+        "administrator",
+        "author",
+        "editor",
+        "editors",
+        "editorial",
+        "editorial staff",
+        "editorial team",
+        "guest",
+        "newsroom",
+        "news desk",
+        "staff",
+        "staff writer",
+        "staff reporter",
+        "the editors",
+        "unknown",
+        "user",
+        "web desk",
+        "webmaster",
+        "wpadmin",
     }
 )
 MAX_HEADLINE_WORDS = 40

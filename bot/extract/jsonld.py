@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from bot.extract_html import element_paragraphs, parse_html
+from bot.extract.tree import element_paragraphs, parse_html
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,9 @@ def _load(text: str) -> Any:
     try:
         # strict=False: raw newlines inside strings are common in hand-built articleBody values.
         return json.loads(text, strict=False)
-    except ValueError as exc:
-        log.debug("unreadable JSON-LD block: %s", exc)
+    except (ValueError, RecursionError) as exc:
+        # RecursionError: arrays or objects nested deeper than the parser's stack (hostile pages).
+        log.debug("unreadable JSON-LD block: %s", type(exc).__name__)
         return None
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 import lxml.html
 from lxml import etree
 
-from bot.extract_body import Body
-from bot.extract_html import count_words
-from bot.extract_jsonld import JsonLdArticle
+from bot.extract.body import Body
+from bot.extract.jsonld import JsonLdArticle
+from bot.extract.tree import count_words
 
 # Below this share of the declared word count, the body we have is not the whole story.
 SHORTFALL_RATIO = 0.6
@@ -53,7 +53,8 @@ _GATE_NAMES = re.compile(
     r"|meter(?:ed)?[-_]wall|piano[-_]|tp-modal|locked[-_]content|subscri(?:ption|be)[-_]wall",
     re.IGNORECASE,
 )
-_NAMED_XPATH = etree.XPath("//body//*[@class or @id]")
+# Attribute values, not elements: most pages have thousands of named elements and a handful of gates.
+_NAMES_XPATH = etree.XPath("//body//@class | //body//@id")
 _CONTENT_TIER_XPATH = etree.XPath(
     "//meta[@property='article:content_tier' or @name='article:content_tier']/@content"
 )
@@ -99,12 +100,8 @@ def paywall_signals(
 
 def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Small elements named as paywall prompts (a big one is the story's own wrapper)."""
-    return [
-        e
-        for e in _NAMED_XPATH(root)
-        if _GATE_NAMES.search(f"{e.get('class', '')} {e.get('id', '')}")
-        and count_words(e.text_content()) <= GATE_MAX_WORDS
-    ]
+    named = dict.fromkeys(value.getparent() for value in _NAMES_XPATH(root) if _GATE_NAMES.search(value))
+    return [e for e in named if count_words(e.text_content()) <= GATE_MAX_WORDS]
 
 
 def drop_gate_elements(root: lxml.html.HtmlElement) -> int:

@@ -7,12 +7,17 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import lxml.html
 import readability
 import trafilatura
+from htmldate import find_date
+from trafilatura.metadata import extract_title
 
-from bot.extract_html import (
+from bot.extract.tree import (
+    CLOSING_QUOTES,
+    SENTENCE_MARKS,
     cjk_share,
     clean_space,
     count_words,
@@ -30,6 +35,8 @@ FURNITURE_MAX_WORDS = 12
 PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_BY = re.compile(r"(?:by|posted by|written by)\s", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 # "By Pat Probe " at the start of what follows a glued-on headline: two or more name words, not a date.
 _BYLINE_START = re.compile(
@@ -39,8 +46,6 @@ _BYLINE_START = re.compile(
 )
 # A token that is a word of some alphabet, with the punctuation that hugs words.
 _WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
-_LAST_SENTENCE_END = re.compile(r".*[.!?…][\"'”’»)\]]*", re.DOTALL)
-
 
 @dataclass(frozen=True)
 class Body:
@@ -49,12 +54,12 @@ class Body:
     source: str  # trafilatura, jsonld or readability
     paragraphs: tuple[str, ...]
 
-    @property
+    @cached_property
     def words(self) -> int:
         """Words in the whole body."""
         return sum(count_words(p) for p in self.paragraphs)
 
-    @property
+    @cached_property
     def prose_words(self) -> int:
         """Words of finished sentences in prose paragraphs: the measure of a usable body."""
         return sum(count_words(prose_part(p)) for p in self.paragraphs)
@@ -74,38 +79,54 @@ class Inferred:
     date: str = ""
 
 
-def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> tuple[Body, Inferred]:
-    """trafilatura's main text (it copies the tree) and the metadata it inferred."""
+def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> Body:
+    """trafilatura's main text (it copies the tree) as clean paragraphs."""
     try:
         document = _trafilatura(root, url)
     except Exception:  # third-party code on hostile markup: a failed reading, not a crash
         log.warning("trafilatura failed on %s", url or "a saved page", exc_info=True)
-        return Body("trafilatura", ()), Inferred()
+        return Body("trafilatura", ())
     if document is None or document.body is None:
-        return Body("trafilatura", ()), Inferred()
-    inferred = Inferred(title=document.title or "", author=document.author or "", date=document.date or "")
-    return Body("trafilatura", tidy(element_paragraphs(document.body), headlines)), inferred
+        return Body("trafilatura", ())
+    return Body("trafilatura", tidy(element_paragraphs(document.body, drop_link_lines=True), headlines))
+
+
+def infer_meta(root: lxml.html.HtmlElement, url: str, title: bool, published: bool) -> Inferred:
+    """The title and date trafilatura and htmldate infer from the page's markup, when asked for.
+
+    Called only for what the page does not declare: each inference costs a good share of an
+    extraction. Authors are never guessed: trafilatura's search is slow and a byline is optional.
+    """
+    try:
+        return Inferred(
+            title=(extract_title(root) or "") if title else "",
+            date=(find_date(root, url=url or None, **_date_params()) or "") if published else "",
+        )
+    except Exception:  # third-party code on hostile markup: nothing inferred, not a crash
+        log.warning("metadata inference failed on %s", url or "a saved page", exc_info=True)
+        return Inferred()
+
+
+def _date_params() -> dict[str, object]:
+    # The extensive search guesses from copyright lines and URLs; a missing date is better.
+    return {"original_date": True, "extensive_search": False, "max_date": date.today().isoformat()}
 
 
 def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.Document | None:
     return trafilatura.bare_extraction(
         root,
         url=url or None,
-        with_metadata=True,
+        # Metadata comes from the page's own declarations first (`infer_meta` fills the gaps).
+        with_metadata=False,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
-        # No internal second opinions (justext, readability): we ask readability ourselves
-        # when the reading is short, and justext costs seconds on pages of mostly links.
-        fast=True,
+        # Links are kept only to tell link lines ("Read also: …") from story text.
+        include_links=True,
+        # Its own second opinions (readability, justext) find bodies its main pass misses.
+        fast=False,
         # Its duplicate filter is a process-wide cache: a page seen twice would come back empty.
         deduplicate=False,
-        # The extensive search guesses from copyright lines and URLs; a missing date is better.
-        date_extraction_params={
-            "original_date": True,
-            "extensive_search": False,
-            "max_date": date.today().isoformat(),
-        },
     )
 
 
@@ -124,11 +145,11 @@ def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:
     fragment = parse_html(f"<html><body>{summary}</body></html>")
     if fragment is None:
         return Body("readability", ())
-    return Body("readability", tidy(element_paragraphs(fragment.body), headlines))
+    return Body("readability", tidy(element_paragraphs(fragment.body, drop_link_lines=True), headlines))
 
 
 def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
-    """Paragraphs without repeats, headline copies and furniture lines at the start and end."""
+    """Paragraphs without repeats, headline copies and furniture lines at the end."""
     seen = {_key(h) for h in headlines if h}
     kept: list[str] = []
     cleaned = [clean_space(p) for p in paragraphs]
@@ -139,12 +160,17 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
         if key and key not in seen:
             seen.add(key)
             kept.append(paragraph)
+    # At the start only datelines and bylines go: a short line there is as often a heading the
+    # story needs. Below the story sit dates, "View comments" and contact labels.
     start, end = 0, len(kept)
     while start < end and is_furniture(kept[start]):
         start += 1
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
-    return tuple(kept[start:end])
+    # A page title is often the headline plus " | Site": its first words above the story are the headline.
+    title_keys = [_key(h) for h in headlines if h]
+    lead = (line for line in kept[:start] if not is_dateline(line) and not _opens_any(_key(line), title_keys))
+    return (*lead, *kept[start:end])
 
 
 def _without_page_header(paragraph: str, headlines: list[str]) -> str:
@@ -168,13 +194,31 @@ def is_furniture(paragraph: str) -> bool:
     return words <= 15 and bool(_TIMESTAMP.match(paragraph))
 
 
+def is_dateline(line: str) -> bool:
+    """A date or byline line ("October 7, 2026", "Posted by admin on …", "By Pat Probe")."""
+    return bool(_DIGIT.search(line) or _BY.match(line))
+
+
 def prose_part(paragraph: str) -> str:
     """The paragraph up to its last sentence ending, if that reads as prose (mostly letters); else ""."""
-    match = _LAST_SENTENCE_END.search(paragraph)
-    prose = paragraph[: match.end()] if match else ""
+    prose = paragraph[: last_sentence_end(paragraph)]
     if count_words(prose) < PROSE_MIN_PARAGRAPH_WORDS:
         return ""
     return prose if reads_as_language(prose) else ""
+
+
+def last_sentence_end(paragraph: str) -> int:
+    """Where the paragraph's last sentence ends (after its closing quotes), or 0 when none does.
+
+    Scanned from the end by hand: the regular expression for it backtracks once per
+    character on a long paragraph without a full stop.
+    """
+    end = max(paragraph.rfind(mark) for mark in SENTENCE_MARKS) + 1
+    if end == 0:
+        return 0
+    while end < len(paragraph) and paragraph[end] in CLOSING_QUOTES:
+        end += 1
+    return end
 
 
 def reads_as_language(text: str) -> bool:
@@ -185,6 +229,10 @@ def reads_as_language(text: str) -> bool:
         return len(_LETTER.findall(visible)) >= 0.6 * len(visible)
     tokens = text.split()
     return sum(1 for t in tokens if _WORD_TOKEN.fullmatch(t)) >= 0.5 * len(tokens)
+
+
+def _opens_any(key: str, titles: list[str]) -> bool:
+    return bool(key) and any(title.startswith(key + " ") for title in titles)
 
 
 def _key(text: str) -> str:

@@ -1,8 +1,9 @@
 """Page HTML → `Article`: metadata plus body text with its paragraphs kept.
 
-trafilatura reads the page first. The page's JSON-LD articleBody and readability-lxml
-are consulted only when that reading is empty, short, or much shorter than what the
-page declares, so a normal article costs one extraction.
+The page is parsed once; trafilatura (with its own readability and justext second opinions)
+reads the story from that tree, and only what is provably not the story is then removed.
+The page's JSON-LD articleBody competes when it has clearly more prose; readability-lxml is
+asked again only when every reading is nearly empty.
 """
 
 from __future__ import annotations
@@ -10,11 +11,18 @@ from __future__ import annotations
 import logging
 
 from bot import errors
-from bot.extract_body import Body, jsonld_body, readability_body, trafilatura_body
-from bot.extract_html import count_words, drop_invisible, drop_standfirsts, parse_html, visible_text
-from bot.extract_jsonld import read_jsonld
-from bot.extract_meta import PageMeta, clean_title, complete_meta, read_meta
-from bot.extract_paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
+from bot.extract.body import Body, infer_meta, jsonld_body, readability_body, trafilatura_body
+from bot.extract.jsonld import read_jsonld
+from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
+from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
+from bot.extract.tree import (
+    count_words,
+    drop_captions_and_controls,
+    drop_invisible,
+    drop_standfirsts,
+    parse_html,
+    visible_text,
+)
 from bot.models import Article
 
 log = logging.getLogger(__name__)
@@ -23,10 +31,6 @@ log = logging.getLogger(__name__)
 MIN_PROSE_WORDS = 30
 # ... unless a paywall explains it: then a teaser this long is still worth explaining.
 MIN_TEASER_WORDS = 8
-# trafilatura's reading is trusted without a second opinion from this many words up ...
-CONFIDENT_WORDS = 80
-# ... unless the page declares (JSON-LD articleBody or wordCount) much more than this share of it.
-CONFIDENT_SHARE = 0.6
 # Another candidate replaces an earlier-preferred one only when clearly longer.
 CLEARLY_LONGER = 1.25
 # Engines read a budgeted slice anyway; past this the body is runaway markup, not a story.
@@ -49,18 +53,21 @@ def extract_article(html: str, url: str) -> Article:
     dropped = drop_standfirsts(root)
     if dropped:
         log.debug("dropped %d standfirsts", dropped)
+    dropped = drop_captions_and_controls(root)
+    if dropped:
+        log.debug("dropped %d image credits and control panels", dropped)
     headlines = list(meta.titles)
-    first, inferred = trafilatura_body(root, url, headlines)
-    meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
+    first = trafilatura_body(root, url, headlines)
+    if not (meta.headline and meta.published):
+        inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
+        meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     candidates = [first]
-    declared = jsonld.word_count if jsonld else 0
     if jsonld and jsonld.body:
         candidates.append(jsonld_body(jsonld.body, headlines))
-        declared = max(declared, candidates[-1].words)
-    # A visible gate already explains a body shorter than declared: no other extractor finds the rest.
     gated = signals.gate_phrase or signals.locked_part_missing
-    if first.prose_words < CONFIDENT_WORDS or (first.prose_words < CONFIDENT_SHARE * declared and not gated):
+    # trafilatura already consulted readability and justext; ours reads what all of them missed.
+    if first.prose_words < MIN_PROSE_WORDS:
         candidates.append(readability_body(root, headlines))
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:

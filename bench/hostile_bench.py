@@ -1,0 +1,145 @@
+"""Seconds per MB of crafted hostile pages through every stage: extraction, the offline engine, the guard.
+
+usage: python bench/hostile_bench.py [--mb SIZE] [--stage-mb SIZE]
+
+Each crafted page (repeated `<!--`, `<script`, long unpunctuated paragraphs, deep nesting, deep
+JSON-LD, …) is built at SIZE MB (default 1) and at a quarter of it; time per MB at both sizes
+shows whether the work grows linearly. Target: every figure ≤ 1 s/MB. Stages after extraction
+run on the text extraction returned (no text: "-"); `--stage-mb` also feeds them a body of that
+size directly, as a page whose story really is that long would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from bot import errors
+from bot.engines.local import LocalEngine
+from bot.extract import extract_article
+from bot.legal.guard import guard_analysis
+from bot.models import Article
+
+TARGET_S_PER_MB = 1.0
+_WORDS = "the council said on tuesday that the mayor would sign the budget next week after a long debate "
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head><title>Hostile page</title>{head}</head><body>{body}</body></html>"
+
+
+def _fill(unit: str, size: int) -> str:
+    return unit * max(1, size // len(unit))
+
+
+# Crafted pages: name → builder of a page of about `size` characters.
+CRAFTED: dict[str, Callable[[int], str]] = {
+    "repeated <!--": lambda n: _page("<p>" + _fill("<!-- ", n) + "</p>"),
+    "repeated <script": lambda n: _page(_fill("<script ", n)),
+    "repeated <script>": lambda n: _page(_fill("<script>x ", n)),
+    "repeated <style>": lambda n: _page(_fill("<style>x ", n)),
+    "long unpunctuated <p>": lambda n: _page("<p>" + _fill("word ", n) + "</p>"),
+    "long unpunctuated text+<br>": lambda n: _page("<div>" + _fill(_WORDS + "<br>", n) + "</div>"),
+    "one sentence, no spaces": lambda n: _page("<p>" + _fill("ab.", n) + "</p>"),
+    "many short paragraphs": lambda n: _page(_fill(f"<p>{_WORDS.capitalize().strip()}.</p>", n)),
+    "deep <div> nesting": lambda n: _page(_fill("<div>", n // 2) + "text" + _fill("</div>", n // 2)),
+    "deep <p><b> nesting": lambda n: _page(_fill("<b><i>", n) + "text"),
+    "deep JSON-LD": lambda n: _page(
+        "<p>x</p>", '<script type="application/ld+json">' + _fill("[", n) + "</script>"
+    ),
+    "deep JSON-LD objects": lambda n: _page(
+        "<p>x</p>", '<script type="application/ld+json">' + _fill('{"@graph":', n) + "</script>"
+    ),
+    "links everywhere": lambda n: _page(_fill('<a href="https://a.example/x">word word</a> ', n)),
+    "quotes and brackets": lambda n: _page("<p>" + _fill('"(“[«', n) + "</p>"),
+    "By By By headline glue": lambda n: _page("<h1>Title</h1><p>Title " + _fill("By Ab ", n) + "</p>"),
+}
+
+
+def _seconds(action: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def _extract(html: str) -> Article | None:
+    try:
+        return extract_article(html, "https://hostile.example/page")
+    except errors.FootnoteError:
+        return None
+
+
+def _stages(article: Article | None, engine: LocalEngine) -> tuple[float | None, float | None]:
+    """Seconds of the offline engine and the citation guard on one article (None without text)."""
+    if article is None:
+        return None, None
+    analyse_s, analysis = _seconds(lambda: engine.analyse_sync(article))
+    guard_s, _ = _seconds(lambda: guard_analysis(analysis))  # type: ignore[arg-type]
+    return analyse_s, guard_s
+
+
+def _per_mb(seconds: float | None, size: int) -> str:
+    return "     -" if seconds is None else f"{seconds / (size / 1_000_000):6.3f}"
+
+
+def _stage_bodies(size: int) -> dict[str, str]:
+    """Article texts for the later stages alone: what a long, odd but real story could hold."""
+    return {
+        "text: one unpunctuated paragraph": _fill("word ", size),
+        "text: many sentences": _fill(_WORDS.capitalize().strip() + ". ", size),
+        "text: paragraphs of @everyone <!channel>": _fill("Ping @everyone <!channel> here now.\n\n", size),
+        "text: citations soup": _fill("See 42 U.S.C. § 1983 and 18 U.S.C. § 1030(a)(2) v. ", size),
+    }
+
+
+def _report_page(name: str, html: str, engine: LocalEngine) -> float:
+    """Print one crafted page's s/MB per stage; returns the worst of them."""
+    size = len(html.encode())
+    extract_s, article = _seconds(lambda: _extract(html))
+    analyse_s, guard_s = _stages(article, engine)  # type: ignore[arg-type]
+    words = article.words if isinstance(article, Article) else 0
+    print(
+        f"{name:<34} {size / 1e6:5.2f} {_per_mb(extract_s, size)} {_per_mb(analyse_s, size)} "
+        f"{_per_mb(guard_s, size)}  {words}"
+    )
+    return max(s / (size / 1e6) for s in (extract_s, analyse_s, guard_s) if s is not None)
+
+
+def _report_text(name: str, text: str, engine: LocalEngine) -> float:
+    """Print the later stages' s/MB on one article text; returns the worst of them."""
+    size = len(text.encode())
+    article = Article(
+        url="https://hostile.example/", title="Hostile text", text=text, words=len(text.split())
+    )
+    analyse_s, guard_s = _stages(article, engine)
+    print(f"{name:<34} {size / 1e6:5.2f} {'-':>8} {_per_mb(analyse_s, size)} {_per_mb(guard_s, size)}")
+    return max(s / (size / 1e6) for s in (analyse_s, guard_s) if s is not None)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mb", type=float, default=1.0)
+    parser.add_argument("--stage-mb", type=float, default=0.25)
+    args = parser.parse_args()
+    engine = LocalEngine()
+    warm_up = _page("".join(f"<p>{_WORDS.capitalize()}in room {n}.</p>" for n in range(3)))
+    guard_analysis(engine.analyse_sync(extract_article(warm_up, "")))
+    sizes = (int(args.mb * 250_000), int(args.mb * 1_000_000))
+    print(
+        f"s/MB per stage (target ≤ {TARGET_S_PER_MB}); pages of {sizes[0] / 1e6:g} and {sizes[1] / 1e6:g} MB"
+    )
+    print(f"{'crafted page':<34} {'MB':>5} {'extract':>8} {'analyse':>8} {'guard':>8}  words")
+    worst = 0.0
+    for name, build in CRAFTED.items():
+        for size in sizes:
+            worst = max(worst, _report_page(name, build(size), engine))
+    stage_size = int(args.stage_mb * 1_000_000)
+    for name, text in _stage_bodies(stage_size).items():
+        worst = max(worst, _report_text(name, text, engine))
+    verdict = "within" if worst <= TARGET_S_PER_MB else "OVER"
+    print(f"worst {worst:.3f} s/MB: {verdict} the {TARGET_S_PER_MB} s/MB target")
+
+
+if __name__ == "__main__":
+    main()

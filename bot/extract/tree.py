@@ -1,0 +1,379 @@
+"""Page HTML → a parsed tree, and any element → paragraphs that keep their boundaries.
+
+The paragraph walker serves both the browser's HTML (readability's output) and
+trafilatura's XML body (`p`, `head`, `list`/`item`, `quote`, `lb`), so every
+extractor's text is cut into paragraphs by the same rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+# Markup left after scripts and styles are cut: a long article page has a few hundred
+# thousand characters; past this, extractors take seconds on a worker thread.
+MAX_MARKUP_CHARS = 1_000_000
+
+# Invisible elements bigger than this are kept: some sites ship the whole story
+# hidden and reveal it with a script, and losing the article is worse than
+# reading it. Hidden prompt-injection blurbs are small.
+MAX_HIDDEN_WORDS_DROPPED = 200
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Where inert markup starts: scripts, styles and inline SVG are often megabytes that no
+# extractor reads, and comments are never text. Each is cut by a forward scan (`_without_inert`)
+# so that any run of unclosed openers costs one pass over the page, never one per opener.
+_INERT_START = re.compile(r"<(?:(script|style|svg)\b|!--)", re.IGNORECASE)
+_INERT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg")}
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) and Korean.
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
+)
+_INVISIBLE_XPATH = etree.XPath(
+    "//body//*[@hidden or @aria-hidden='true'"
+    " or contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+)
+# A standfirst ("dek") sits under the headline: the editor's pitch for the story, not its text.
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:dek|deck|standfirst|strapline|subtitle|subhead|subheadline)(?:$|[\s_-])", re.I
+)
+MAX_STANDFIRST_WORDS = 60
+# An image's credit or caption is a few words; a control panel (cookie banner, sign-up box) a few dozen.
+MAX_CAPTION_WORDS = 12
+MAX_CONTROL_PANEL_WORDS = 40
+# A paragraph this long is the story's text: standfirsts come before it.
+STORY_PARAGRAPH_WORDS = 25
+_NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+# Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "footer",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "list",
+        "item",
+        "quote",
+        "row",
+        "cell",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+    }
+)
+_BREAK_TAGS = frozenset({"br", "lb"})
+# Never body text. Headings (the headline, section labels), captions and forms stand
+# apart from the paragraphs around them; media and controls sit inside a line.
+_SKIPPED_BLOCK_TAGS = frozenset(
+    {
+        "h1",
+        "figure",
+        "figcaption",
+        "caption",
+        "form",
+        "fieldset",
+        "select",
+        "textarea",
+        "template",
+    }
+)
+_SKIPPED_INLINE_TAGS = frozenset(
+    {
+        "graphic",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "button",
+        "input",
+        "label",
+        "script",
+        "style",
+        "noscript",
+        "title",
+        "meta",
+        "link",
+    }
+)
+# U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
+_BREAK = "\x00"
+# Around link text (browser `a`, trafilatura `ref`); control characters are stripped on parse too.
+_LINK_START, _LINK_END = "\x01", "\x02"
+_LINK_TAGS = frozenset({"a", "ref"})
+# A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
+LINK_LINE_SHARE = 0.6
+LINK_LINE_MAX_WORDS = 25
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Zero-width space, word joiner, BOM and soft hyphen. ZWJ and ZWNJ stay: Indic and Persian words need them.
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+# Sentence ends and what may close after them, in Latin and in Chinese and Japanese script.
+SENTENCE_MARKS = ".!?…。！？"
+CLOSING_QUOTES = "\"'”’»)]」』）"
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """A document tree, or None when the input holds no markup or text at all."""
+    html = _CONTROL_CHARS.sub("", without_inert(html))[:MAX_MARKUP_CHARS]
+    if not html.strip():
+        return None
+    # Bytes with an explicit encoding: lxml refuses str input that carries an XML
+    # encoding declaration, and the page is already decoded upstream.
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("unparseable page: %s", exc)
+        return None
+    return root if isinstance(root, lxml.html.HtmlElement) else None
+
+
+def without_inert(html: str) -> str:
+    """The page without comments, styles, inline SVG and scripts other than JSON-LD, in one pass.
+
+    Comments, scripts and styles end as a browser ends them: at the first closing tag, or
+    with the page when none follows. An SVG never closed is left to the parser, which ends
+    it at the next HTML element. JSON-LD scripts stay whole: they carry the article's metadata.
+    """
+    kept: list[str] = []
+    unclosed: set[str] = set()  # elements with no closing tag left: later openers need no search
+    position = 0
+    while (start := _INERT_START.search(html, position)) is not None:
+        kept.append(html[position : start.start()])
+        name = (start.group(1) or "").lower()
+        if not name:
+            close = html.find("-->", start.end())
+            position = len(html) if close < 0 else close + 3
+            continue
+        tag_end = html.find(">", start.end())
+        if tag_end < 0:
+            return "".join(kept)  # an unfinished tag: nothing after it is readable
+        close_match = None if name in unclosed else _INERT_END[name].search(html, tag_end + 1)
+        if close_match is None:
+            unclosed.add(name)
+            if name == "svg":
+                kept.append(html[start.start() : tag_end + 1])
+                position = tag_end + 1
+                continue
+        end = len(html) if close_match is None else close_match.end()
+        if name == "script" and "ld+json" in html[start.end() : tag_end].lower():
+            kept.append(html[start.start() : end])
+        position = end
+    kept.append(html[position:])
+    return "".join(kept)
+
+
+def drop_invisible(root: lxml.html.HtmlElement) -> int:
+    """Remove small elements a reader cannot see (hidden, display:none); returns how many."""
+    dropped = 0
+    for element in _INVISIBLE_XPATH(root):
+        if element.getparent() is None or count_words(element.text_content()) > MAX_HIDDEN_WORDS_DROPPED:
+            continue
+        element.drop_tree()
+        dropped += 1
+    return dropped
+
+
+def drop_standfirsts(root: lxml.html.HtmlElement) -> int:
+    """Remove short standfirsts (class "dek", "standfirst", "subtitle", …) above the story; returns how many.
+
+    Left in, a standfirst reads as the story's first paragraph and leads the summary with
+    the editor's framing instead of what the article reports. Below the story's first
+    paragraph the same class names mark its section headings, which stay.
+    """
+    body = root.find("body")
+    if body is None:
+        return 0
+    standfirsts = []
+    for element in body.iter(tag=etree.Element):
+        if element.tag == "p" and count_words(element.text_content()) >= STORY_PARAGRAPH_WORDS:
+            break
+        if not _STANDFIRST_CLASS.search(element.get("class", "")):
+            continue
+        if element.tag in {"article", "main", "body", "section"}:
+            continue
+        if count_words(element.text_content()) <= MAX_STANDFIRST_WORDS:
+            standfirsts.append(element)
+    for element in standfirsts:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(standfirsts)
+
+
+def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
+    """Remove image credits and control panels, whatever their class names; returns how many.
+
+    A short line that does not end a sentence, right after an image, is its credit or caption
+    ("Photo: Jane Doe / Agency"); on `<br>` layouts it would be glued onto the first sentence.
+    The smallest block around a button, when it holds only a few words, is a control panel
+    (cookie banner, newsletter box), not story text.
+    """
+    body = root.find("body")
+    if body is None:
+        return 0
+    dropped = 0
+    for image in body.iter("img", "picture", "svg"):
+        tail = (image.tail or "").strip()
+        if tail and count_words(tail) <= MAX_CAPTION_WORDS and not ends_sentence(tail):
+            image.tail = None
+            dropped += 1
+    panels = {_block_around(button) for button in body.iter("button")}
+    for panel in panels - {None, body}:
+        if panel.getparent() is not None and count_words(panel.text_content()) <= MAX_CONTROL_PANEL_WORDS:
+            panel.drop_tree()
+            dropped += 1
+    return dropped
+
+
+def _block_around(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in {"form", "body"}:
+            return ancestor
+    return None
+
+
+def visible_text(root: lxml.html.HtmlElement) -> str:
+    """All text of the page body a reader could see, without scripts and styles."""
+    body = root.find("body")
+    if body is None:
+        return ""
+    pieces: list[str] = []
+    skipping = 0  # depth inside script/style elements
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        inert = element.tag in _NOT_TEXT_TAGS
+        if event == "start":
+            skipping += inert
+            if not skipping and element.text:
+                pieces.append(element.text)
+        else:
+            skipping -= inert
+            if not skipping and element.tail and element is not body:
+                pieces.append(element.tail)
+    return clean_space(" ".join(pieces))
+
+
+def clean_space(text: str) -> str:
+    """One space for every run of whitespace; invisible characters removed."""
+    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+
+
+def count_words(text: str) -> int:
+    """Whitespace-separated words; Chinese, Japanese and Korean text counts about two characters a word."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def cjk_share(text: str) -> float:
+    """The share of non-space characters that are Chinese, Japanese or Korean."""
+    visible = len("".join(text.split()))
+    return len(_CJK.findall(text)) / visible if visible else 0.0
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends like a sentence (closing quotes allowed)."""
+    last = text.rstrip(CLOSING_QUOTES)[-1:]
+    return bool(last) and last in SENTENCE_MARKS
+
+
+def element_paragraphs(element: etree._Element, drop_link_lines: bool = False) -> list[str]:
+    """The element's text as paragraphs, cut at block elements and line breaks.
+
+    With `drop_link_lines`, a short line that is mostly link text goes: it points at another
+    page ("Read also: …", a share row, a trending bar), it is not the story.
+    """
+    pieces: list[str] = []
+    _walk(element, pieces)
+    segments = []
+    for raw in "".join(pieces).split(_BREAK):
+        text = clean_space(raw.replace(_LINK_START, "").replace(_LINK_END, ""))
+        if text and not (drop_link_lines and _is_link_line(raw, text)):
+            segments.append(text)
+    return join_broken_lines(segments)
+
+
+def _is_link_line(raw: str, text: str) -> bool:
+    if count_words(text) > LINK_LINE_MAX_WORDS:
+        return False
+    linked = sum(len("".join(part.split(_LINK_END, 1)[0].split())) for part in raw.split(_LINK_START)[1:])
+    return linked >= LINK_LINE_SHARE * len("".join(text.split()))
+
+
+def join_broken_lines(segments: list[str]) -> list[str]:
+    """Paragraphs from line segments: a break inside a sentence is mended, any other break kept.
+
+    A `<br>` usually separates paragraphs on `<br>`-laid-out pages, but a line that
+    stops mid-sentence and continues in lower case is one paragraph wrapped.
+    """
+    paragraphs: list[list[str]] = []  # each paragraph's lines, joined once at the end
+    for segment in segments:
+        if paragraphs and not ends_sentence(paragraphs[-1][-1]) and segment[:1].islower():
+            paragraphs[-1].append(segment)
+        else:
+            paragraphs.append([segment])
+    return [" ".join(lines) for lines in paragraphs]
+
+
+def _walk(root: etree._Element, pieces: list[str]) -> None:
+    # Iterative, so that absurdly deep markup cannot exhaust the recursion limit.
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        # Comments and processing instructions have a non-string tag; only their tail is text.
+        name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
+        if closing:
+            if name in _LINK_TAGS:
+                pieces.append(_LINK_END)
+            if name in _BLOCK_TAGS:
+                pieces.append(_BREAK)
+        elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
+            pieces.append(_BREAK)
+        elif name and name not in _SKIPPED_INLINE_TAGS:
+            if name in _BLOCK_TAGS:
+                pieces.append(_BREAK)
+            elif name in _LINK_TAGS:
+                pieces.append(_LINK_START)
+            pieces.append(node.text or "")
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node))
+            continue
+        if node is not root:
+            pieces.append(node.tail or "")

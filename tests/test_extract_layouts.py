@@ -1,0 +1,156 @@
+"""Extraction on text-and-<br> and bare <div> layouts, on unspaced scripts, and the rules that delete text.
+
+Every rule that removes text is shown next to a real paragraph that must survive it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import errors
+from bot.cli import main
+from bot.extract import extract_article
+from bot.extract.body import tidy
+from bot.extract.tree import count_words, drop_captions_and_controls, element_paragraphs, parse_html
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+LAYOUTS = PAGES / "layouts"
+EXPECTED = json.loads((LAYOUTS / "expected.json").read_text(encoding="utf-8"))
+STORY = (
+    "The council voted on Tuesday to repair the bridge, and the work will start in March, "
+    "officials said after the meeting."
+)
+
+
+def _page(body: str) -> str:
+    return f'<html lang="en"><head><title>Bridge</title></head><body>{body}</body></html>'
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_story_paragraph_and_no_furniture_reaches_the_text(name: str) -> None:
+    expected = EXPECTED[name]
+
+    article = extract_article((LAYOUTS / name).read_text(encoding="utf-8"), "https://courier.example/story")
+
+    assert article.text.split("\n\n") == expected["paragraphs"]
+    for furniture in expected["furniture"]:
+        assert furniture not in article.text
+
+
+def test_the_layout_fixtures_cover_br_and_div_pages_with_every_kind_of_furniture() -> None:
+    kinds = {name.split("-")[0] for name in EXPECTED}
+
+    assert len(EXPECTED) >= 8 and kinds == {"br", "div"}
+    for name, expected in EXPECTED.items():
+        html = (LAYOUTS / name).read_text(encoding="utf-8")
+        for furniture in expected["furniture"]:
+            assert furniture in html  # the furniture really is on the page, beside the story
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "opening"),
+    [
+        ("japanese-news.html", "ja", "みなと市交通局は十日"),
+        ("chinese-news.html", "zh", "江城市图书馆周三宣布"),
+    ],
+)
+def test_japanese_and_chinese_pages_give_their_body(name: str, language: str, opening: str) -> None:
+    article = extract_article((PAGES / name).read_text(encoding="utf-8"), "")
+
+    assert article.language == language
+    assert len(article.text.split("\n\n")) == 5
+    assert article.text.startswith(opening)
+    assert article.words > 100  # about two characters a word, not one "word" per sentence
+
+
+@pytest.mark.parametrize(("name", "language"), [("japanese-news.html", "ja"), ("chinese-news.html", "zh")])
+def test_explain_gives_the_offline_non_english_note(
+    name: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["explain", str(PAGES / name)]) == 0
+
+    out = capsys.readouterr().out
+    assert f"not in English ({language})" in out
+    assert "couldn't find any article text" not in out
+
+
+def test_a_page_of_thai_counts_characters_as_words() -> None:
+    assert count_words("รัฐบาลประกาศมาตรการใหม่") >= 8
+
+
+# --- the deleting rules, each beside a paragraph that survives ---------------------------------------
+
+
+def test_a_short_mostly_link_line_goes_and_a_paragraph_with_a_link_stays() -> None:
+    root = parse_html(
+        _page(
+            f'<div><p>{STORY[:60]} <a href="/a">the minutes</a> {STORY[60:]}</p>'
+            '<p>Read also: <a href="/b">Storm warning issued for the weekend</a></p></div>'
+        )
+    )
+
+    kept = element_paragraphs(root.body, drop_link_lines=True)
+
+    assert kept == [STORY[:60] + " the minutes " + STORY[60:].lstrip()]
+    assert len(element_paragraphs(root.body)) == 2  # without the rule both lines are text
+
+
+def test_a_link_line_between_br_lines_goes_alone() -> None:
+    root = parse_html(
+        _page(f'<div>{STORY}<br><a href="/x">Share on Facebook</a> <a href="/y">Email</a><br>{STORY}</div>')
+    )
+
+    assert element_paragraphs(root.body, drop_link_lines=True) == [STORY, STORY]
+
+
+def test_an_image_credit_goes_and_a_caption_sentence_after_an_image_stays() -> None:
+    root = parse_html(
+        _page(f'<div><img src="a.jpg"> Photo: Jane Doe / Wire Agency<br><img src="b.jpg"> {STORY}</div>')
+    )
+
+    assert drop_captions_and_controls(root) == 1
+    assert element_paragraphs(root.body) == [STORY]
+
+
+def test_a_button_panel_goes_and_a_story_holding_a_button_stays() -> None:
+    root = parse_html(
+        _page(
+            "<div>We use cookies to improve the site. <button>Accept</button></div>"
+            f"<div>{STORY} {STORY} {STORY} <button>Listen</button></div>"
+        )
+    )
+
+    assert drop_captions_and_controls(root) == 1
+    assert "cookies" not in root.body.text_content()
+    assert STORY in root.body.text_content()
+
+
+def test_a_heading_at_the_start_stays_while_a_dateline_goes() -> None:
+    raw = ["October 7, 2026", "What the council decided", STORY, "View comments"]
+
+    assert tidy(raw, []) == ("What the council decided", STORY)
+
+
+def test_a_section_heading_with_a_standfirst_class_below_the_story_stays() -> None:
+    first, second = " ".join([STORY] * 2), STORY.replace("Tuesday", "Monday") * 2
+    html = _page(
+        '<article><h1>Bridge</h1><p class="dek">The editor pitches the story here.</p>'
+        f'<p>{first}</p><h2 class="subtitle">What happens next</h2><p>{second}</p></article>'
+    )
+
+    article = extract_article(html, "")
+
+    assert "The editor pitches" not in article.text
+    assert article.text.split("\n\n") == [first, "What happens next", second]
+
+
+def test_a_page_with_nothing_but_furniture_has_no_article_text() -> None:
+    html = _page(
+        '<div><a href="/">Home</a> <a href="/news">News</a></div><div><img src="x.jpg"> Photo: A. B.</div>'
+    )
+
+    with pytest.raises(errors.NoArticleText):
+        extract_article(html, "")
