@@ -18,11 +18,11 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.engines.local.segment import split_sentences
-from bot.engines.openai_engine import OpenAIEngine
+from bot.engines.openai.engine import OpenAIEngine
+from bot.engines.openai.tokens import count_tokens, encoding_for
 from bot.extract import extract_article
 from bot.fetch import decode_body
 from bot.models import Article
-from bot.tokens import count_tokens, encoding_for
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
