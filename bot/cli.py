@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.legal.commands",
     "bot.service.admin_cli",
     "bot.adapters.discord.commands_cli",
+    "bot.evaluation.commands",
 )
 
 # What `footnote run … --help` tells an operator before the first start.
