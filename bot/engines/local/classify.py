@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.engines.local import cues
 from bot.engines.local.cues import word_set
+from bot.engines.local.lexicon import is_evaluative
 from bot.models import Kind, Statement
 
 _PRONOUNS = word_set("he she they it we i his her their its")
@@ -91,6 +92,7 @@ def _ruling_cut(core: str) -> int:
         if match.group(1).lower() == "ruled" and _RULED_OUT.match(core, match.start()):
             continue
         ends.append(match.end())
+    ends += [match.end() for match in cues.LEGAL_RULE.finditer(core)]
     found = _RULING_SUBJECT_FOUND.search(core)
     if found:
         ends.append(found.end())
@@ -152,6 +154,8 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         cues.PLAN_NOUN,
         cues.UNKNOWN_PAST,
         cues.FAILED_PREDICTION,
+        cues.PLAN_RELATIVE,
+        cues.COMPARATIVE_JUDGEMENT,
     ):
         core = _blank(core, pattern)
     reported = _reported_from(core)
@@ -265,6 +269,59 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
             found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
     if unquoted.rstrip().endswith("?"):
         found.append(_Cue("rhetorical question", len(unquoted), len(unquoted)))
+    return found + _judgement_cues(unquoted)
+
+
+# Words between a copula and the adjective that say how much, not what ("was also two months late").
+_DEGREE_WORDS = word_set(
+    """a an the one so too very really also still just simply exactly quite rather truly deeply utterly all
+    far more most less not never hardly only even plainly two three months weeks years days"""
+)
+# A predicate this short after a full noun subject is a bare characterisation ("The offence was lifeless").
+_SHORT_PREDICATE = 3
+
+
+def _evaluative_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first evaluative adjective (or adverb) in text[start:end] not introducing a complement."""
+    for word in re.finditer(r"[A-Za-z][a-z]+", text[start:end]):
+        if word.group(0)[0].isupper() and word.start() + start > 0:
+            continue  # a name ("Superior Court"), not a judgement
+        if is_evaluative(word.group(0)) and not cues.COMPLEMENT_AFTER.match(text, start + word.end()):
+            return word
+    return None
+
+
+def _judgement_cues(unquoted: str) -> list[_Cue]:
+    """The writer's judgement in plain words: evaluative predicates, degrees of judgement, framing."""
+    found: list[_Cue] = []
+    for match in cues.COPULAR.finditer(unquoted):
+        rest = match.group("rest")
+        words = rest.split()
+        pointer = bool(cues.POINTER_SUBJECT.search(unquoted[: match.start()]))
+        if not pointer and len(words) > _SHORT_PREDICATE:
+            continue
+        head = 0
+        while head < len(words) and words[head].lower() in _DEGREE_WORDS:
+            head += 1
+        reach = len(" ".join(words[: head + 2])) if pointer else len(rest)
+        word = _evaluative_at(unquoted, match.start("rest"), match.start("rest") + reach)
+        if word:
+            found.append(_Cue(f"evaluative predicate: {word.group(0).lower()}", match.start(), match.end()))
+    for pattern, kind in (
+        (cues.DID_SOMETHING, "characterised act"),
+        (cues.DEGREE_ADVERB, "degree of judgement"),
+    ):
+        for match in pattern.finditer(unquoted):
+            if is_evaluative(match.group("word")):
+                found.append(_Cue(f"{kind}: {match.group('word').lower()}", match.start(), match.end()))
+    for pattern, kind in (
+        (cues.COMPARATIVE_JUDGEMENT, "comparative of judgement"),
+        (cues.NOT_INSTEAD, "writer's correction"),
+        (cues.SECOND_PERSON, "second person"),
+        (cues.FRAMING_CLAUSE, "framing"),
+    ):
+        for match in pattern.finditer(unquoted):
+            found.append(_Cue(kind, match.start(), match.end()))
     return found
 
 
