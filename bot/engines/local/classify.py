@@ -156,6 +156,9 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         cues.FAILED_PREDICTION,
         cues.PLAN_RELATIVE,
         cues.COMPARATIVE_JUDGEMENT,
+        cues.PAST_PROSPECTIVE,
+        cues.RELATIVE_REPORT,
+        cues.DOCUMENT_CONTENT,
     ):
         core = _blank(core, pattern)
     reported = _reported_from(core)
@@ -167,8 +170,12 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         (cues.GOING_TO, "future"),
         (cues.FEAR_HOPE, "fear/hope"),
         (cues.INFERENCE, "inference"),
+        (cues.POSSIBLE_PREDICATE, "possibility"),
     ):
         for match in pattern.finditer(core):
+            noun = kind == "future" and match.group(0).lower().startswith(("forecast", "predict"))
+            if noun and cues.FORECAST_NOUN.search(core, 0, match.start()):
+                continue  # "cut its forecast": a forecast someone has, reported
             phrase = " ".join(match.group(0).lower().split())
             found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
     return found
@@ -230,6 +237,10 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
         for match in cues.SAY_VERB.finditer(unquoted):
             if _say_is_attribution(unquoted, match):
                 found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
+    for match in cues.SAYING.finditer(unquoted):
+        found.append(
+            _Cue(f"attribution: {match.group('verb').lower()}", match.start("verb"), match.end("verb"))
+        )
     for match in cues.ACCUSED_PASSIVE.finditer(unquoted):
         found.append(_Cue("attribution: accused", match.start(), match.end()))
     for match in cues.HEARSAY.finditer(unquoted):
@@ -252,7 +263,8 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
 def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
     """Evaluation in the writer's own voice (quotations belong to their speakers)."""
     found: list[_Cue] = []
-    unquoted = _blank(unquoted, cues.TERM_OF_ART)
+    for pattern in (cues.TERM_OF_ART, cues.OFFICIAL_DISASTER, cues.EMBEDDED_QUESTION):
+        unquoted = _blank(unquoted, pattern)
     for pattern, kind in (
         (cues.EVALUATIVE, "evaluative"),
         (cues.EVALUATIVE_FRAME, "evaluative framing"),
@@ -265,6 +277,8 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
         (cues.WRITER_STANCE, "writer's stance"),
     ):
         for match in pattern.finditer(unquoted):
+            if unquoted[match.end() : match.end() + 1] == "-":
+                continue  # part of a compound ("the worst-hit district"), not a judgement
             phrase = " ".join(match.group(match.lastindex or 0).lower().split())
             found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
     if unquoted.rstrip().endswith("?"):
@@ -298,15 +312,18 @@ def _judgement_cues(unquoted: str) -> list[_Cue]:
         rest = match.group("rest")
         words = rest.split()
         pointer = bool(cues.POINTER_SUBJECT.search(unquoted[: match.start()]))
-        if not pointer and len(words) > _SHORT_PREDICATE:
+        if not pointer and len(words) > _SHORT_PREDICATE and words[0].lower() not in {"a", "an"}:
             continue
         head = 0
         while head < len(words) and words[head].lower() in _DEGREE_WORDS:
             head += 1
-        reach = len(" ".join(words[: head + 2])) if pointer else len(rest)
+        reach = len(" ".join(words[: head + 2])) if pointer or head else len(rest)
         word = _evaluative_at(unquoted, match.start("rest"), match.start("rest") + reach)
         if word:
             found.append(_Cue(f"evaluative predicate: {word.group(0).lower()}", match.start(), match.end()))
+    frame = cues.POINTER_FRAME.match(unquoted)
+    if frame and not cues.STRONG_FACT.search(unquoted) and not re.search(r"\s[A-Z]", unquoted[frame.end() :]):
+        found.append(_Cue("writer's characterisation", frame.start(), frame.end()))
     for pattern, kind in (
         (cues.DID_SOMETHING, "characterised act"),
         (cues.DEGREE_ADVERB, "degree of judgement"),

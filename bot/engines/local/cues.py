@@ -464,3 +464,52 @@ LEGAL_RULE = re.compile(
     r"|allows?|forbids?|prohibits?|permits?|lets?|says?)\b)",
     _I,
 )
+# "is possible", "are possible in parts of ...": a possibility stated outright.
+POSSIBLE_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|remains?|seems?)\s+(?:\w+\s+)?(?:possible|likely|unlikely)\b", _I
+)
+# A past prospective ("were about to turn around", "was going to close"): told after the fact.
+PAST_PROSPECTIVE = re.compile(r"\b(?:was|were)\s+(?:about|going|poised|due)\s+to\b", _I)
+# A modal inside a relative clause about a plan, possibly as someone's past prediction: "a policy that
+# critics said would empty the city", "upgrades that it could not justify" (past inability).
+RELATIVE_REPORT = re.compile(
+    r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,2}(?:said|says|predicted|warned|feared|claimed|argued)\s+"
+    r"(?:would|will|could|might)\b[^,;—–]*"
+    r"|\b(?:that|which|who)\s+(?:[\w’'-]+\s+)?(?:could\s+not|couldn[’']t|would\s+not|wouldn[’']t)\b[^,;—–]*",
+    _I,
+)
+# The content of a document someone filed or issued ("filed a notice saying it will close the plant"):
+# what the filing says is the fact reported, not the writer's forecast.
+DOCUMENT_CONTENT = re.compile(
+    r"\b(?:filed|issued|published|released|sent|submitted|posted)\s+(?:a|an|the|its|their|his|her)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:notice|statement|letter|report|filing|order|memo|plan|warning)\b[^,;]{0,80}?"
+    r"\b(?:saying|stating|announcing|that)\b.*",
+    _I,
+)
+# A forecast or prediction as a thing someone has ("cut its forecast", "the predictions"): a noun.
+FORECAST_NOUN = re.compile(
+    r"\b(?:its|their|his|her|our|the|a|an|earlier|annual|own|previous|new)\s+(?:[\w-]+\s+)?$", _I
+)
+# An embedded question's modal belongs to the question ("asks whether the sheriff should be recalled").
+EMBEDDED_QUESTION = re.compile(
+    r"\b(?:asks?|asked|asking|decides?|decided|deciding|considers?|considered|wonders?|wondered|debates?"
+    r"|debated|weighs?|weighed)\s+whether\b[^,;]*",
+    _I,
+)
+# A participle of speech after the act it explains: "asked for probation, saying his client ...".
+SAYING = re.compile(
+    r",\s+(?P<verb>saying|arguing|claiming|insisting|contending|adding|noting|asserting|alleging)\s+(?:that\s+)?\w",
+    _I,
+)
+# An official act whose name holds an evaluative word: "declared a disaster", "a disaster declaration".
+OFFICIAL_DISASTER = re.compile(
+    r"\bdeclared?\s+(?:a\s+)?(?:major\s+)?disaster\b|\bdisaster\s+(?:declaration|area|zone)\b", _I
+)
+# "It was the right call.", "This is one romance that ...": a sentence whose subject only points back
+# and whose predicate is a bare noun phrase is the writer characterising what was just told.
+POINTER_FRAME = re.compile(
+    r"^\W*(?:(?:but|and|still|yet|so|whatever\s+the\s+truth,)\s+)?(?:it|this|that)\s+(?:is|was)\s+"
+    r"(?:(?:really|simply|just|also|truly|surely|still)\s+)?(?:the|a|an|one)\s+(?!(?:first|second|third|last"
+    r"|latest|only|same|\d)\b)",
+    _I,
+)
