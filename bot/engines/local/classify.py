@@ -237,10 +237,6 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
         for match in cues.SAY_VERB.finditer(unquoted):
             if _say_is_attribution(unquoted, match):
                 found.append(_Cue(f"attribution: {match.group(1).lower()}", match.start(), match.end()))
-    for match in cues.SAYING.finditer(unquoted):
-        found.append(
-            _Cue(f"attribution: {match.group('verb').lower()}", match.start("verb"), match.end("verb"))
-        )
     for match in cues.ACCUSED_PASSIVE.finditer(unquoted):
         found.append(_Cue("attribution: accused", match.start(), match.end()))
     for match in cues.HEARSAY.finditer(unquoted):

@@ -496,11 +496,6 @@ EMBEDDED_QUESTION = re.compile(
     r"|debated|weighs?|weighed)\s+whether\b[^,;]*",
     _I,
 )
-# A participle of speech after the act it explains: "asked for probation, saying his client ...".
-SAYING = re.compile(
-    r",\s+(?P<verb>saying|arguing|claiming|insisting|contending|adding|noting|asserting|alleging)\s+(?:that\s+)?\w",
-    _I,
-)
 # An official act whose name holds an evaluative word: "declared a disaster", "a disaster declaration".
 OFFICIAL_DISASTER = re.compile(
     r"\bdeclared?\s+(?:a\s+)?(?:major\s+)?disaster\b|\bdisaster\s+(?:declaration|area|zone)\b", _I
