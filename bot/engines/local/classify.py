@@ -439,12 +439,24 @@ def _absence_first(core: str, attributions: list[_Cue]) -> bool:
     )
 
 
+# A sentence's kind is decided by its first this many characters. A longer "sentence" is a run-on from a
+# page without full stops; reading all of it would cost time quadratic in its length (cue × prefix).
+MAX_SCAN = 1500
+
+
 def classify(sentence: str, previous: Statement | None = None, opinion_voice: bool = False) -> Statement:
     """One sentence → its kind, who says so, and the cue that decided.
 
     `previous` resolves pronoun speakers ("She said ..."); `opinion_voice` is set for columns,
     where the writer's unmarked sentences are opinion unless they carry a checkable detail.
     """
+    if len(sentence) <= MAX_SCAN:
+        return _classify(sentence, previous, opinion_voice)
+    return _classify(sentence[:MAX_SCAN], previous, opinion_voice).model_copy(update={"text": sentence})
+
+
+def _classify(sentence: str, previous: Statement | None, opinion_voice: bool) -> Statement:
+    """`classify` on a sentence short enough to read whole."""
     if cues.BOILERPLATE.search(sentence):
         return Statement(text=sentence, kind=Kind.FACT, why="editorial note")
     if cues.WHOLE_QUOTE.match(sentence):

@@ -68,6 +68,10 @@ _W_DECISIVE = 0.15
 _POSITION_SCALE = 4
 # How established a sentence is weighs on its rank: a fact, a claim with its source, a hedge.
 _KIND_WEIGHT = {Kind.FACT: 1.0, Kind.CLAIM: 0.75, Kind.SPECULATION: 0.45, Kind.OPINION: 0.0}
+# Only the first sentences are ranked, and only the best of them compete in MMR: the news of a story
+# sits near its top, and ranking every pair of a very long page would cost quadratic time.
+_RANKED = 60
+_POOL = 20
 # MMR: relevance against redundancy with what is already chosen.
 _MMR_LAMBDA = 0.7
 # An outcome that decides the story, often by something not happening ("declined to file charges").
@@ -210,9 +214,9 @@ def _scores(article: Article, statements: list[Statement], legal_terms: list[str
     position, the legal topics' trigger terms and decisive outcomes, weighted by how established the
     sentence is: a fact over an attributed claim over a hedged speculation.
     """
-    stems = [_stems(st.text) for st in statements]
+    stems = [_stems(st.text) for st in statements[:_RANKED]]
     headline = _stems(article.headline or article.title)
-    count = len(statements)
+    count = len(stems)
     centrality = [
         sum(_similarity(stems[i], stems[j]) for j in range(count) if j != i) / max(1, count - 1)
         for i in range(count)
@@ -220,7 +224,7 @@ def _scores(article: Article, statements: list[Statement], legal_terms: list[str
     top = max(centrality, default=0.0) or 1.0
     terms = [t.lower() for t in legal_terms]
     scores = []
-    for i, st in enumerate(statements):
+    for i, st in enumerate(statements[:count]):
         if not _summarisable(st):
             scores.append(0.0)
             continue
@@ -279,7 +283,7 @@ def _news_summary(article: Article, statements: list[Statement], legal_terms: li
         take(_answer(statements, bool(_ACCUSATION.search(lead_text))))
     decisive = [
         i
-        for i, st in enumerate(statements)
+        for i, st in enumerate(statements[: len(scores)])
         if scores[i] and st.kind == Kind.FACT and (_DECISIVE.search(st.text) or cues.CAVEAT.search(st.text))
     ]
     if decisive:
@@ -292,8 +296,11 @@ def _news_summary(article: Article, statements: list[Statement], legal_terms: li
                 set(),
             )
         )
-    stems = [_stems(st.text) for st in statements]
-    remaining = {i for i, score in enumerate(scores) if score > 0 and i not in chosen}
+    stems = [_stems(st.text) for st in statements[: len(scores)]]
+    ranked = sorted(
+        (i for i, score in enumerate(scores) if score > 0 and i not in chosen), key=lambda i: -scores[i]
+    )
+    remaining = set(ranked[:_POOL])
     while remaining:
 
         def mmr(i: int) -> float:
