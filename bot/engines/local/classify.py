@@ -259,7 +259,7 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
 def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
     """Evaluation in the writer's own voice (quotations belong to their speakers)."""
     found: list[_Cue] = []
-    for pattern in (cues.TERM_OF_ART, cues.OFFICIAL_DISASTER, cues.EMBEDDED_QUESTION):
+    for pattern in (cues.TERM_OF_ART, cues.OFFICIAL_DISASTER, cues.EMBEDDED_QUESTION, cues.LEGAL_RULE):
         unquoted = _blank(unquoted, pattern)
     for pattern, kind in (
         (cues.EVALUATIVE, "evaluative"),
