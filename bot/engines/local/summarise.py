@@ -40,6 +40,18 @@ _RULING_LEAD = re.compile(
     r"|dismissed|enjoined|halted|acquitted|convicted|found\s+guilty)\b",
     re.I,
 )
+# How many sentences from the lead on may name the accused party.
+_OPENING = 3
+# Whom an accusation is aimed at: the words after the verb or "against" (names are read from them).
+_ACCUSED_NAME = re.compile(
+    r"\b(?:sued|sues|suing|against|charged|charges|accused|accuses|accusing|indicted|fined|fines|arrested"
+    r"|investigating|probe\s+(?:of|into))\s+((?:[\w’'.,&-]+\s+){1,8})",
+    re.I,
+)
+_NOT_A_NAME = word_set(
+    """The This That His Her Its Their Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+    February March April May June July August September October November December"""
+)
 # A recall's remedy: what owners should do is part of the news.
 _RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b", re.I)
 _REMEDY = re.compile(
@@ -187,15 +199,31 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
-def _answer(statements: list[Statement], accusation: bool) -> int | None:
-    """The other side's answer: a denial, else a softer response (after a ruling, the loser's appeal)."""
+def _accused(text: str) -> set[str]:
+    """Names of the party an accusation is aimed at: capitalised words just after "sued", "against" …."""
+    names: set[str] = set()
+    for match in _ACCUSED_NAME.finditer(text):
+        names.update(w for w in re.findall(r"\b[A-Z][\w’'-]{2,}", match.group(1)) if w not in _NOT_A_NAME)
+    return names
+
+
+def _answer(statements: list[Statement], accusation: bool, lead_text: str) -> int | None:
+    """The other side's answer: a denial, else what the accused party says, else a softer response.
+
+    After a ruling with no accusation, the loser's reaction ("will appeal", "disappointed").
+    """
+    said = (Kind.CLAIM, Kind.SPECULATION)
     denial = _first_index(statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set())
     if denial is not None:
         return denial
     if accusation:
-        return _first_index(
-            statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
+        accused = _accused(lead_text)
+        by_accused = _first_index(
+            statements, lambda s: s.kind in said and bool(accused & set((s.source or "").split())), set()
         )
+        if by_accused is not None:
+            return by_accused
+        return _first_index(statements, lambda s: s.kind in said and bool(_RESPONSE.search(s.text)), set())
     kinds = (Kind.CLAIM, Kind.SPECULATION)
     return _first_index(statements, lambda s: s.kind in kinds and bool(_LOSER.search(s.text)), set())
 
@@ -280,7 +308,8 @@ def _news_summary(article: Article, statements: list[Statement], legal_terms: li
     lead_text = statements[lead].text + " " + article.title
     ruling = bool(_RULING_LEAD.search(lead_text) and COURT_SUBJECT.search(lead_text))
     if _ACCUSATION.search(lead_text) or ruling:
-        take(_answer(statements, bool(_ACCUSATION.search(lead_text))))
+        opening = " ".join(st.text for st in statements[: lead + _OPENING]) + " " + article.title
+        take(_answer(statements, bool(_ACCUSATION.search(lead_text)), opening))
     decisive = [
         i
         for i, st in enumerate(statements[: len(scores)])
