@@ -327,6 +327,9 @@ class SqliteStore:
                 figures.cache_hits += count
             elif kind == "failed":
                 figures.failures += count
+            elif kind.startswith("refused:"):
+                reason = kind.removeprefix("refused:")
+                figures.refusals[reason] = figures.refusals.get(reason, 0) + count
         votes = self._db.execute(
             f"SELECT vote, COUNT(*) FROM feedback WHERE at >= ?{scope} GROUP BY vote", params
         ).fetchall()

@@ -77,6 +77,7 @@ class Figures(BaseModel):
     tokens: int = 0
     cost_usd: float = 0.0  # estimated, from the price table
     fallbacks: dict[str, int] = Field(default_factory=dict)
+    refusals: dict[str, int] = Field(default_factory=dict)  # reason → requests turned away (kind "refused:…")
     thumbs_up: int = 0
     thumbs_down: int = 0
 
