@@ -18,10 +18,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.engines.local.segment import split_sentences
-from bot.engines.openai_engine import OpenAIEngine
+from bot.engines.openai.engine import OpenAIEngine
+from bot.engines.openai.tokens import count_tokens, encoding_for
 from bot.extract import extract_article
 from bot.models import Article
-from bot.tokens import count_tokens, encoding_for
 from bot.web.decode import decode_body
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, str] = {
     "admin": "bot.service.admin_cli",
     "discord": "bot.adapters.discord.commands_cli",
     "doctor": "bot.doctor.command",
+    "eval": "bot.evaluation.commands",
 }
 BUILT_IN = ("explain", "extract", "run")
 

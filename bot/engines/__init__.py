@@ -42,7 +42,7 @@ def make_engine(settings: Settings, choice: str | None = None) -> Engine:
     if name == "auto":
         name = settings.resolved_engine()
     if name == "openai":
-        from bot.engines.openai_engine import OpenAIEngine
+        from bot.engines.openai.engine import OpenAIEngine
 
         return OpenAIEngine(settings)
     from bot.engines.local import LocalEngine

@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.tokens import count_tokens, encoding_for
+from bot.engines.openai.tokens import count_tokens, encoding_for
 
 Reply = Callable[[dict[str, Any]], Awaitable[web.StreamResponse]]
 

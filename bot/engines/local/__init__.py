@@ -11,8 +11,9 @@ from bot.engines.local.flags import detect_flags, is_opinion_piece
 from bot.engines.local.language import reads_as_english
 from bot.engines.local.segment import is_heading, split_sentences
 from bot.engines.local.summarise import clip, summarise
+from bot.legal.knowledge import load_topics
 from bot.legal.matcher import match_legal
-from bot.models import Analysis, Article, Usage
+from bot.models import Analysis, Article, LegalNote, Usage
 
 # What the reply quotes of an article the English rules cannot read.
 OPENING_WORDS = 60
@@ -56,7 +57,7 @@ class LocalEngine:
         legal, legal_unavailable = match_legal(article, statements)
         return Analysis(
             article=article.meta(),
-            summary=summarise(article, statements, opinion_piece),
+            summary=summarise(article, statements, opinion_piece, _legal_terms(legal)),
             statements=statements,
             legal=legal,
             legal_unavailable=legal_unavailable,
@@ -71,6 +72,12 @@ class LocalEngine:
 
     async def aclose(self) -> None:
         """Nothing to release: the local engine holds no connections."""
+
+
+def _legal_terms(legal: list[LegalNote]) -> list[str]:
+    """The trigger phrases of the legal topics matched: what the story's legal mechanism is called."""
+    chosen = {note.topic for note in legal}
+    return [trigger for topic in load_topics() if topic.id in chosen for trigger in topic.triggers]
 
 
 def _opening_only(article: Article, sentences: list[str]) -> Analysis:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.engines.local import cues
 from bot.engines.local.cues import word_set
+from bot.engines.local.lexicon import is_evaluative
 from bot.models import Kind, Statement
 
 _PRONOUNS = word_set("he she they it we i his her their its")
@@ -91,6 +92,7 @@ def _ruling_cut(core: str) -> int:
         if match.group(1).lower() == "ruled" and _RULED_OUT.match(core, match.start()):
             continue
         ends.append(match.end())
+    ends += [match.end() for match in cues.LEGAL_RULE.finditer(core)]
     found = _RULING_SUBJECT_FOUND.search(core)
     if found:
         ends.append(found.end())
@@ -152,6 +154,11 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         cues.PLAN_NOUN,
         cues.UNKNOWN_PAST,
         cues.FAILED_PREDICTION,
+        cues.PLAN_RELATIVE,
+        cues.COMPARATIVE_JUDGEMENT,
+        cues.PAST_PROSPECTIVE,
+        cues.RELATIVE_REPORT,
+        cues.DOCUMENT_CONTENT,
     ):
         core = _blank(core, pattern)
     reported = _reported_from(core)
@@ -163,8 +170,12 @@ def _speculation_cues(core: str, sentence: str) -> list[_Cue]:
         (cues.GOING_TO, "future"),
         (cues.FEAR_HOPE, "fear/hope"),
         (cues.INFERENCE, "inference"),
+        (cues.POSSIBLE_PREDICATE, "possibility"),
     ):
         for match in pattern.finditer(core):
+            noun = kind == "future" and match.group(0).lower().startswith(("forecast", "predict"))
+            if noun and cues.FORECAST_NOUN.search(core, 0, match.start()):
+                continue  # "cut its forecast": a forecast someone has, reported
             phrase = " ".join(match.group(0).lower().split())
             found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
     return found
@@ -248,7 +259,8 @@ def _attribution_cues(unquoted: str) -> list[_Cue]:
 def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
     """Evaluation in the writer's own voice (quotations belong to their speakers)."""
     found: list[_Cue] = []
-    unquoted = _blank(unquoted, cues.TERM_OF_ART)
+    for pattern in (cues.TERM_OF_ART, cues.OFFICIAL_DISASTER, cues.EMBEDDED_QUESTION, cues.LEGAL_RULE):
+        unquoted = _blank(unquoted, pattern)
     for pattern, kind in (
         (cues.EVALUATIVE, "evaluative"),
         (cues.EVALUATIVE_FRAME, "evaluative framing"),
@@ -261,10 +273,68 @@ def _opinion_cues(unquoted: str, sentence: str) -> list[_Cue]:
         (cues.WRITER_STANCE, "writer's stance"),
     ):
         for match in pattern.finditer(unquoted):
+            if unquoted[match.end() : match.end() + 1] == "-":
+                continue  # part of a compound ("the worst-hit district"), not a judgement
             phrase = " ".join(match.group(match.lastindex or 0).lower().split())
             found.append(_Cue(f"{kind}: {phrase}", match.start(), match.end()))
     if unquoted.rstrip().endswith("?"):
         found.append(_Cue("rhetorical question", len(unquoted), len(unquoted)))
+    return found + _judgement_cues(unquoted)
+
+
+# Words between a copula and the adjective that say how much, not what ("was also two months late").
+_DEGREE_WORDS = word_set(
+    """a an the one so too very really also still just simply exactly quite rather truly deeply utterly all
+    far more most less not never hardly only even plainly two three months weeks years days"""
+)
+# A predicate this short after a full noun subject is a bare characterisation ("The offence was lifeless").
+_SHORT_PREDICATE = 3
+
+
+def _evaluative_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first evaluative adjective (or adverb) in text[start:end] not introducing a complement."""
+    for word in re.finditer(r"[A-Za-z][a-z]+", text[start:end]):
+        if word.group(0)[0].isupper() and word.start() + start > 0:
+            continue  # a name ("Superior Court"), not a judgement
+        if is_evaluative(word.group(0)) and not cues.COMPLEMENT_AFTER.match(text, start + word.end()):
+            return word
+    return None
+
+
+def _judgement_cues(unquoted: str) -> list[_Cue]:
+    """The writer's judgement in plain words: evaluative predicates, degrees of judgement, framing."""
+    found: list[_Cue] = []
+    for match in cues.COPULAR.finditer(unquoted):
+        rest = match.group("rest")
+        words = rest.split()
+        pointer = bool(cues.POINTER_SUBJECT.search(unquoted[: match.start()]))
+        if not pointer and len(words) > _SHORT_PREDICATE and words[0].lower() not in {"a", "an"}:
+            continue
+        head = 0
+        while head < len(words) and words[head].lower() in _DEGREE_WORDS:
+            head += 1
+        reach = len(" ".join(words[: head + 2])) if pointer or head else len(rest)
+        word = _evaluative_at(unquoted, match.start("rest"), match.start("rest") + reach)
+        if word:
+            found.append(_Cue(f"evaluative predicate: {word.group(0).lower()}", match.start(), match.end()))
+    frame = cues.POINTER_FRAME.match(unquoted)
+    if frame and not cues.STRONG_FACT.search(unquoted) and not re.search(r"\s[A-Z]", unquoted[frame.end() :]):
+        found.append(_Cue("writer's characterisation", frame.start(), frame.end()))
+    for pattern, kind in (
+        (cues.DID_SOMETHING, "characterised act"),
+        (cues.DEGREE_ADVERB, "degree of judgement"),
+    ):
+        for match in pattern.finditer(unquoted):
+            if is_evaluative(match.group("word")):
+                found.append(_Cue(f"{kind}: {match.group('word').lower()}", match.start(), match.end()))
+    for pattern, kind in (
+        (cues.COMPARATIVE_JUDGEMENT, "comparative of judgement"),
+        (cues.NOT_INSTEAD, "writer's correction"),
+        (cues.SECOND_PERSON, "second person"),
+        (cues.FRAMING_CLAUSE, "framing"),
+    ):
+        for match in pattern.finditer(unquoted):
+            found.append(_Cue(kind, match.start(), match.end()))
     return found
 
 
@@ -369,12 +439,24 @@ def _absence_first(core: str, attributions: list[_Cue]) -> bool:
     )
 
 
+# A sentence's kind is decided by its first this many characters. A longer "sentence" is a run-on from a
+# page without full stops; reading all of it would cost time quadratic in its length (cue × prefix).
+MAX_SCAN = 1500
+
+
 def classify(sentence: str, previous: Statement | None = None, opinion_voice: bool = False) -> Statement:
     """One sentence → its kind, who says so, and the cue that decided.
 
     `previous` resolves pronoun speakers ("She said ..."); `opinion_voice` is set for columns,
     where the writer's unmarked sentences are opinion unless they carry a checkable detail.
     """
+    if len(sentence) <= MAX_SCAN:
+        return _classify(sentence, previous, opinion_voice)
+    return _classify(sentence[:MAX_SCAN], previous, opinion_voice).model_copy(update={"text": sentence})
+
+
+def _classify(sentence: str, previous: Statement | None, opinion_voice: bool) -> Statement:
+    """`classify` on a sentence short enough to read whole."""
     if cues.BOILERPLATE.search(sentence):
         return Statement(text=sentence, kind=Kind.FACT, why="editorial note")
     if cues.WHOLE_QUOTE.match(sentence):

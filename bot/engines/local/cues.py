@@ -41,7 +41,7 @@ FUTURE_PHRASE = re.compile(
         threatens_to threatening_to about_to on_track_to
         on_the_verge_of intends_to intend_to intending_to aims_to aiming_to hopes_to hoping_to hope_that
         hopes_that predicts predicted prediction predictions forecast forecasts projected_to
-        anticipates anticipated anticipate in_the_coming whatever_happens possibly perhaps probably
+        anticipates anticipated anticipate in_the_coming possibly perhaps probably
         potentially speculated speculates speculation_that conceivably"""
     )
     + r")\b",
@@ -74,7 +74,7 @@ GOING_TO = re.compile(
 )
 FEAR_HOPE = re.compile(
     r"\b(worr(?:y|ies|ied|ying)(?!\s+of)|fear(?:s|ed)?\s+that|feared|fears(?!\s+of)|concerned\s+that"
-    r"|concerns?\s+(?:is|are|was)\s+that|concern\s+that|the\s+(?:fear|worry|hope|risk)\s+is\s+that"
+    r"|concerns?\s+(?:is|are|was)\s+that|concern\s+that|(?:fear|worry|hope|risk)\s+is\s+that"
     r"|risks?\s+(?:of|that|losing|being)|at\s+risk|possibility|possible\s+that|it\s+is\s+possible"
     r"|(?:i|we)\s+suspect|suspects?\s+that|(?:i|we)\s+(?:guess|bet|wager))\b",
     _I,
@@ -90,11 +90,9 @@ CONDITIONAL_START = re.compile(
     _I,
 )
 # A condition later in the sentence ("faces 10 years if convicted", "threatened to strike unless ...");
-# not "as if", "if needed", "if any", a rule's "only if", nor a concession ("a sensible line, if a
-# blurry one").
+# not "as if", "if any", "if so", a rule's "only if".
 CONDITIONAL_CLAUSE = re.compile(
-    r"(?<!\bas\s)(?<!\bonly\s)\b(?:if|unless)\b(?!\s+(?:needed|necessary|any|anything|so|not|ever|only|at\s+all"
-    r"|possible|applicable|appropriate|warranted|a|an)\b)",
+    r"(?<!\bas\s)(?<!\bonly\s)\b(?:if|unless)\b(?!\s+(?:any|anything|so|not|ever|only|at\s+all)\b)",
     _I,
 )
 # "asked prosecutors if", "unclear if": `if` as "whether" after a verb of asking, knowing or finding out.
@@ -173,7 +171,7 @@ ANON_SOURCE = re.compile(
     _I,
 )
 SECONDHAND = re.compile(
-    r"\b(as\s+(?:described|reported|first\s+reported)\s+by|the\s+(?:outlet|newspaper|paper|publication|site)"
+    r"\b(as\s+(?:described|reported|first\s+reported)\s+by|(?:outlet|newspaper|paper|publication|site)"
     r"\s+reported|first\s+reported\s+by|according\s+to\s+(?:a\s+)?(?:media\s+)?reports?\b(?!\s+by\s+the\s+(?:city|state))"
     r"|citing\s+(?:a|an)\s+(?:report|article|story))",
     _I,
@@ -186,7 +184,7 @@ RULING_DOC = re.compile(
 )
 RULING = re.compile(
     r"\b(ruled|held|holding|holds\s+that|found\s+that|(?:opinion|ruling|decision|order|judgment)\s+says"
-    r"|under\s+(?:the\s+|a\s+)?(?:[\w’'.-]+\s+){0,4}?(?:decision|ruling|law|statute|act|charter|precedent|rule|constitution)"
+    r"|under\s+(?:the\s+|a\s+)?(?:[\w’'.-]+\s+){0,4}?(?:decision|ruling|law|statute|act|charter|precedent|rules?|constitution)"
     r"|(?:law|statute|charter|constitution)\s+(?:says|requires|allows|bars|lets|permits|forbids|prohibits))\b",
     _I,
 )
@@ -253,18 +251,18 @@ EVALUATIVE = re.compile(
         troubling disturbing cynical cynically hypocritical hypocrisy pathetic bizarre baffling dubious
         flimsy dismal disastrous disaster fiasco debacle farce sham witch-hunt witch_hunt power_grab
         staggering staggeringly remarkable remarkably extraordinary welcome long_overdue
-        a_long_time_coming about_time a_reach latest_blow reeling went_nuclear gone_nuclear going_nuclear
-        bombshell slams slammed griped gripe gripes gobbling gobble gobbled gouging gouge rags
+        reeling
+        bombshell slams slammed
         slow-motion so-called supposedly notoriously notorious scandalous disgrace embarrassing
         embarrassment infuriating deplorable despicable ludicrous preposterous silly foolish foolishly
         naive wise wisely brilliant brilliantly courageous heroic cowardly shrewd savvy bold boldly
         breathtaking jaw-dropping mind-boggling insane crazy nonsense hysteria hysterical fearmongering
         lavish bloated wasteful sorry sad sadly tragic tragically deeply_flawed flawed fatally
         aggressively ruthlessly ruthless callous callously heartless cruel cruelly unjust unfair unfairly
-        deserve deserves deserved best_chance no_way_to worst greedy greed crony cronies cronyism
+        deserve deserves deserved worst greedy greed crony cronies cronyism
         rubber-stamp rubber_stamp kowtow caved capitulated capitulation meltdown bloodbath firestorm
         crusade vendetta rant ranted screed diatribe gaffe blunder blunders fumble fumbled debacle
-        deepening_divide ransom_note not_exactly far_too too_many too_much way_too all_too bitter bitterly
+        not_exactly far_too too_many too_much way_too all_too bitter bitterly
         acrimonious punishing grueling gruelling brutal brutally relentless crushing cannot_be_overstated
         poisonous toxic bruising adrift awkward awkwardly hapless beleaguered embattled weary wearily giddy
         giddiness euphoria euphoric jubilant hard-won lonely glaring feeble lackluster lacklustre moribund
@@ -286,7 +284,7 @@ EVALUATIVE_FRAME = re.compile(
     r"|affront|insult)\b"
     r"|\bthe\s+[\w-]+(?:\s+[\w-]+)?\s+(?:is|was)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:victory|triumph|betrayal"
     r"|travesty|mockery|affront|insult)\b"
-    r"|\b(?:hard|difficult|impossible|tough)\s+to\s+(?:see|imagine|believe|justify|defend|square|reconcile|overstate"
+    r"|\b(?:hard|difficult|impossible|tough)\s+to\s+(?:see|imagine|believe|justify|defend|reconcile|overstate"
     r"|ignore|understand|fathom|swallow|stomach|excuse|take\s+seriously|argue\s+with)\b"
     r"|\b(?:for|with)\s+good\s+reason\b",
     _I,
@@ -313,7 +311,7 @@ WRITER_STANCE = re.compile(
 EXCLAMATION = re.compile(r"^\W*what\s+an?\s+[^?]*$|!\W*$", _I)
 # Legal terms of art that contain an evaluative word ("unfair labor practice charges").
 TERM_OF_ART = re.compile(
-    r"\b(unfair\s+(?:labor|labour|trade|business)\s+practices?|unfair\s+competition|cruel\s+and\s+unusual"
+    r"\b(cruel\s+and\s+unusual"
     r"|reckless(?:ly)?\s+(?:driving|endangerment|disregard(?:ed)?|homicide)|bitter\s+cold)\b",
     _I,
 )
@@ -355,8 +353,8 @@ WRITER_ADVERB = re.compile(
     _I,
 )
 RHETORIC = re.compile(
-    r"\b(wants?\s+you\s+to\s+(?:believe|think)|would\s+have\s+you\s+believe|the\s+real\s+(?:question|problem"
-    r"|issue|objection|scandal|story)|(?:is|are)\s+going\s+to\s+war|it\s+is\s+not\.|it[’']s\s+not\.)",
+    r"\b(would\s+have\s+you\s+believe|the\s+real\s+(?:question|problem"
+    r"|issue|objection|scandal|story))",
     _I,
 )
 FIRST_PERSON = re.compile(r"\b(I|[Ww]e|[Oo]ur|[Oo]urs|us|[Mm]y|[Mm]e)\b")
@@ -369,17 +367,17 @@ NORMATIVE = re.compile(r"\b(should|shouldn[’']t|ought\s+to|needs?\s+to|must\s+
 
 # --- fact -------------------------------------------------------------------------------
 ABSENCE = re.compile(
-    r"\b(there\s+(?:is|was|has\s+been)\s+no\b|no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?"
+    r"\b(there\s+(?:is|was|has\s+been)\s+no\b|no\s+(?:[a-z]+\s+)?"
     r"(?:evidence|proof|indication|sign|record)\b|no\s+(?:\w+\s+){0,2}(?:has|have|had)\s+(?:yet\s+)?(?:been\s+)?"
     r"\w+|(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+)?\w+|(?:has|have|had)\s+yet\s+to\b|not\s+yet\b"
-    r"|is\s+not\s+a\s+finding|nothing\s+(?:has|had)\b|(?:did|does|do)\s+not\s+find\b|found\s+no\b)",
+    r"|nothing\s+(?:has|had)\b|(?:did|does|do)\s+not\s+find\b|found\s+no\b)",
     _I,
 )
 # Limits the body itself states: nothing proven yet, no ruling, what a decision does not mean.
 CAVEAT = re.compile(
-    r"\b(no\s+(?:widespread\s+|clear\s+|public\s+|known\s+|direct\s+)?(?:evidence|proof|indication)|not\s+yet"
+    r"\b(no\s+(?:[a-z]+\s+)?(?:evidence|proof|indication)|not\s+yet"
     r"|(?:has|have)\s+yet\s+to|no\s+(?:\w+\s+){0,2}(?:has|have)\s+(?:yet\s+)?(?:been\s+)?\w+|nothing\s+has"
-    r"|not\s+a\s+finding|presumed\s+innocent|(?:may|can|could)\s+still|does(?:n[’']t|\s+not)\s+mean"
+    r"|presumed\s+innocent|(?:may|can|could)\s+still|does(?:n[’']t|\s+not)\s+mean"
     r"|not\s+(?:been\s+)?(?:convicted|proven|confirmed|verified)|(?:did|does)\s+not\s+find|found\s+no"
     r"|(?:can\s*not|can[’']t|could\s+not|does\s+not|did\s+not)\s+(?:show|prove|establish|determine)\s+(?:that|whether|if|cause)"
     r"|(?:was|is)\s+(?:an\s+|a\s+small\s+)?observational|not\s+(?:yet\s+)?peer[- ]reviewed)\b",
@@ -414,3 +412,99 @@ SIDE_CLAUSE = re.compile(
 # A sentence that is one quotation with no speech verb: the words of the speaker just named.
 WHOLE_QUOTE = re.compile(r"^\s*(?:“[^“”]+[.!?…,]”|\"[^\"“”]+[.!?…,]\")\s*$")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+# --- opinion from grammar (with the subjectivity lexicon) -----------------------------
+# A copular characterisation: "It was a grim week", "That sounds loyal", "The offence was lifeless".
+# `rest` is what is said of the subject; an evaluative adjective near its start makes it a judgement.
+COPULAR = re.compile(
+    r"\b(?:is|was|are|were|(?:has|have|had)\s+been|seems?|seemed|sounds?|sounded|looks?|looked|feels?|felt"
+    r"|remains?|remained|proved|proves|becomes?|became)\s+(?P<rest>[^,;:—–.!?]{1,80})",
+    _I,
+)
+# The subject of such a characterisation when it is only a pointer to what came before.
+POINTER_SUBJECT = re.compile(
+    r"^\W*(?:(?:but|and|still|yet|so|now|today)\s+)?(?:it|this|that|these|those|such|theirs|his|hers)\s+$", _I
+)
+# "did something brave", "did the easy part": an act the writer characterises.
+DID_SOMETHING = re.compile(
+    r"\b(?:did|does|do|made|makes|make)\s+(?:something|the|a|an)\s+(?P<word>[a-z]+)\b", _I
+)
+# Degree of a judgement: "aged this badly", "so thoroughly", "too easily".
+DEGREE_ADVERB = re.compile(r"\b(?:so|this|that|too|how)\s+(?P<word>[a-z]+ly)\b", _I)
+# "could not be worse", "couldn't have come at a worse time": a comparison of judgement, not a forecast.
+COMPARATIVE_JUDGEMENT = re.compile(
+    r"\b(?:could|can)(?:\s+not|n[’']t|\s+hardly|\s+scarcely)\s+(?:be|have\s+been|have\s+come|get|look|sound)"
+    r"\s+(?:(?:at|in)\s+a\s+)?(?:any\s+)?(?:\w+er|more\s+\w+|less\s+\w+|better|worse)\b",
+    _I,
+)
+# A writer's correction at the end of a sentence: "a real rebuild, not another patch."
+NOT_INSTEAD = re.compile(r",\s+not\s+(?:a|an|another|just|merely|simply|some|the)\s+[^,;]+[.!]?\s*$", _I)
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", _I)
+# "The question is whether ...", "the point is": the writer framing the debate.
+FRAMING_CLAUSE = re.compile(
+    r"^\W*(?:but\s+|and\s+|so\s+)?the\s+(?:question|point|problem|answer|truth|lesson|irony)\s+(?:is|was)\b",
+    _I,
+)
+# Words that introduce a complement rather than a judgement ("able to", "sure that", "aware of").
+COMPLEMENT_AFTER = re.compile(r"\s+(?:to|that|of|about|whether)\b", _I)
+
+# --- modality by scope ---------------------------------------------------------------
+# A modal in a relative clause that describes a plan or a text ("a bill that would raise the wage",
+# "a deal that would create the largest bank"): the plan's content, not the writer's forecast.
+PLAN_RELATIVE = re.compile(
+    r"\b(?:bill|law|measure|proposal|plan|deal|rule|ordinance|amendment|agreement|contract|policy|legislation"
+    r"|program|programme|budget|bond|merger|initiative|reform|regulation|provision|settlement|treaty|scheme"
+    r"|project|changes?|order|initiative|referendum|question|ballot)s?\s+(?:that|which)\s+(?:would|will|could"
+    r"|might|may)\b[^,;—–]*",
+    _I,
+)
+# What the law says of everyone: "is presumed innocent", "the Act requires employers to ...".
+LEGAL_RULE = re.compile(
+    r"\b(?:presumed\s+innocent|(?:act|acts|rules|regulations|code|ordinance|guidelines)\s+(?:requires?|bars?"
+    r"|allows?|forbids?|prohibits?|permits?|lets?|says?)\b)",
+    _I,
+)
+# "is possible", "are possible in parts of ...": a possibility stated outright.
+POSSIBLE_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|remains?|seems?)\s+(?:\w+\s+)?(?:possible|likely|unlikely)\b", _I
+)
+# A past prospective ("were about to turn around", "was going to close"): told after the fact.
+PAST_PROSPECTIVE = re.compile(r"\b(?:was|were)\s+(?:about|going|poised|due)\s+to\b", _I)
+# A modal inside a relative clause about a plan, possibly as someone's past prediction: "a policy that
+# critics said would empty the city", "upgrades that it could not justify" (past inability).
+RELATIVE_REPORT = re.compile(
+    r"\b(?:that|which)\s+(?:[\w’'-]+\s+){1,2}(?:said|says|predicted|warned|feared|claimed|argued)\s+"
+    r"(?:would|will|could|might)\b[^,;—–]*"
+    r"|\b(?:that|which|who)\s+(?:[\w’'-]+\s+)?(?:could\s+not|couldn[’']t|would\s+not|wouldn[’']t)\b[^,;—–]*",
+    _I,
+)
+# The content of a document someone filed or issued ("filed a notice saying it will close the plant"):
+# what the filing says is the fact reported, not the writer's forecast.
+DOCUMENT_CONTENT = re.compile(
+    r"\b(?:filed|issued|published|released|sent|submitted|posted)\s+(?:a|an|the|its|their|his|her)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:notice|statement|letter|report|filing|order|memo|plan|warning)\b[^,;]{0,80}?"
+    r"\b(?:saying|stating|announcing|that)\b.*",
+    _I,
+)
+# A forecast or prediction as a thing someone has ("cut its forecast", "the predictions"): a noun.
+FORECAST_NOUN = re.compile(
+    r"\b(?:its|their|his|her|our|the|a|an|earlier|annual|own|previous|new)\s+(?:[\w-]+\s+)?$", _I
+)
+# An embedded question's modal belongs to the question ("asks whether the sheriff should be recalled").
+EMBEDDED_QUESTION = re.compile(
+    r"\b(?:asks?|asked|asking|decides?|decided|deciding|considers?|considered|wonders?|wondered|debates?"
+    r"|debated|weighs?|weighed)\s+whether\b[^,;]*",
+    _I,
+)
+# An official act whose name holds an evaluative word: "declared a disaster", "a disaster declaration".
+OFFICIAL_DISASTER = re.compile(
+    r"\bdeclared?\s+(?:a\s+)?(?:major\s+)?disaster\b|\bdisaster\s+(?:declaration|area|zone)\b", _I
+)
+# "It was the right call.", "This is one romance that ...": a sentence whose subject only points back
+# and whose predicate is a bare noun phrase is the writer characterising what was just told.
+POINTER_FRAME = re.compile(
+    r"^\W*(?:(?:but|and|still|yet|so|whatever\s+the\s+truth,)\s+)?(?:it|this|that)\s+(?:is|was)\s+"
+    r"(?:(?:really|simply|just|also|truly|surely|still)\s+)?(?:the|a|an|one)\s+(?!(?:first|second|third|last"
+    r"|latest|only|same|\d)\b)",
+    _I,
+)

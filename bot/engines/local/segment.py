@@ -44,25 +44,49 @@ _OPEN_QUOTE = "“"
 _CLOSE_QUOTE = "”"
 
 
-def _open_quote(text: str, upto: int) -> str | None:
-    """The closing mark awaited when position `upto` lies inside a double quotation."""
-    chunk = text[:upto]
-    if chunk.count(_OPEN_QUOTE) > chunk.count(_CLOSE_QUOTE):
-        return _CLOSE_QUOTE
-    return '"' if chunk.count('"') % 2 == 1 else None
+class _Quotes:
+    """Quotation state along one block, read left to right once (so hostile text stays linear).
+
+    Boundaries are checked in increasing order; the counts up to a position and the next closing
+    mark after it are carried forward instead of being recomputed from the start of the text.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.upto = 0
+        self.opened = self.closed = self.straight = 0
+        self.next_close: dict[str, int] = {}
+
+    def awaited(self, upto: int) -> str | None:
+        """The closing mark awaited when position `upto` lies inside a double quotation."""
+        chunk = self.text[self.upto : upto]
+        self.opened += chunk.count(_OPEN_QUOTE)
+        self.closed += chunk.count(_CLOSE_QUOTE)
+        self.straight += chunk.count('"')
+        self.upto = max(self.upto, upto)
+        if self.opened > self.closed:
+            return _CLOSE_QUOTE
+        return '"' if self.straight % 2 == 1 else None
+
+    def find(self, closer: str, start: int) -> int:
+        """The first `closer` at or after `start` (-1 if none), remembered for later starts."""
+        known = self.next_close.get(closer)
+        if known is None or (known != -1 and known < start):
+            known = self.text.find(closer, start)
+            self.next_close[closer] = known
+        return known
+
+    def continues_sentence(self, start: int, closer: str) -> bool:
+        """True when the open quotation closes mid-sentence (`," she said`, `" and ...`)."""
+        close = self.find(closer, start)
+        if close < 0:
+            return False  # unbalanced quote: treat the text as ordinary prose
+        before = self.text[close - 1] if close else ""
+        after = self.text[close + 1 : close + 3]
+        return before in ",—–-" or bool(re.match(r"\s[a-z]", after))
 
 
-def _quote_continues_sentence(text: str, start: int, closer: str) -> bool:
-    """True when the open quotation closes mid-sentence (`," she said`, `" and ...`)."""
-    close = text.find(closer, start)
-    if close < 0:
-        return False  # unbalanced quote: treat the text as ordinary prose
-    before = text[close - 1] if close else ""
-    after = text[close + 1 : close + 3]
-    return before in ",—–-" or bool(re.match(r"\s[a-z]", after))
-
-
-def _is_boundary(text: str, mark_start: int, end: int) -> bool:
+def _is_boundary(text: str, mark_start: int, end: int, quotes: _Quotes) -> bool:
     """Decide whether the terminal mark at `mark_start`..`end` closes a sentence."""
     following = _NEXT_WORD.match(text, end)
     if following is None:
@@ -84,16 +108,17 @@ def _is_boundary(text: str, mark_start: int, end: int) -> bool:
             ",.;:"
         ) not in _OPENERS:
             return False
-    closer = _open_quote(text, end)
-    return not (closer and _quote_continues_sentence(text, end, closer))
+    closer = quotes.awaited(end)
+    return not (closer and quotes.continues_sentence(end, closer))
 
 
 def _split_block(text: str, offset: int) -> list[tuple[int, int]]:
     """Sentence spans (start, end) within one line of prose, shifted by `offset`."""
     spans: list[tuple[int, int]] = []
     start = 0
+    quotes = _Quotes(text)
     for match in _BOUNDARY.finditer(text):
-        if _is_boundary(text, match.start(), match.end()):
+        if _is_boundary(text, match.start(), match.end(), quotes):
             spans.append((start, match.end()))
             start = match.end()
     spans.append((start, len(text)))

@@ -2,17 +2,17 @@
 
 Sentences are copied verbatim (hedges, attributions and modals intact), at most lightly
 compressed by dropping a trailing side clause that carries no hedge, attribution, negation
-or condition. The order of preference: what is established (the lead fact), what the body
-admits has not happened or is limited, how the story continues (for a ruling, its grounds), the
-point the headline makes that the lead leaves out, a recall's remedy, and the other side's answer.
+or condition. The lead comes first; the other side's answer and a decisive outcome or caveat are
+kept; the rest is chosen by rank (centrality, headline overlap, position, legal terms, how
+established a sentence is) with redundancy control (MMR) within 80 words.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from bot.engines.local import cues
-from bot.engines.local.classify import RULING_WHY
 from bot.engines.local.cues import COURT_SUBJECT, word_set
 from bot.models import Article, Kind, Statement
 
@@ -20,8 +20,8 @@ MAX_WORDS = 80
 
 # The accused side's answer: outright denials first, then softer responses.
 _DENIAL = re.compile(
-    r"\b(den(?:y|ies|ied|ial)|meritless|baseless|without\s+merit|untrue|innocent|not\s+guilty"
-    r"|stands?\s+(?:behind|by)|(?:disput|reject)(?:s|ed)\s+(?:the|that|this|these|those|any|all|his|her|its|their)"
+    r"\b(den(?:y|ies|ied|ial)|baseless|without\s+merit|untrue|innocent|not\s+guilty"
+    r"|(?:disput|reject)(?:s|ed)\s+(?:the|that|this|these|those|any|all|his|her|its|their)"
     r")\b",
     re.I,
 )
@@ -40,6 +40,18 @@ _RULING_LEAD = re.compile(
     r"|dismissed|enjoined|halted|acquitted|convicted|found\s+guilty)\b",
     re.I,
 )
+# How many sentences from the lead on may name the accused party.
+_OPENING = 3
+# Whom an accusation is aimed at: the words after the verb or "against" (names are read from them).
+_ACCUSED_NAME = re.compile(
+    r"\b(?:sued|sues|suing|against|charged|charges|accused|accuses|accusing|indicted|fined|fines|arrested"
+    r"|investigating|probe\s+(?:of|into))\s+((?:[\w’'.,&-]+\s+){1,8})",
+    re.I,
+)
+_NOT_A_NAME = word_set(
+    """The This That His Her Its Their Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+    February March April May June July August September October November December"""
+)
 # A recall's remedy: what owners should do is part of the news.
 _RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b", re.I)
 _REMEDY = re.compile(
@@ -48,17 +60,9 @@ _REMEDY = re.compile(
     re.I,
 )
 # The losing side's reaction to a ruling.
-_LOSER = re.compile(
-    r"\b(appeal\w*|disappoint\w*|disagree\w*|reviewing\s+(?:its|our|their|his|her|the)\s+options)\b", re.I
-)
-# A fact that reports a non-event ("declined to comment", "did not respond").
-_NON_EVENT = re.compile(
-    r"\b(declined|did\s+not\s+respond|could\s+not\s+be\s+reached|would\s+not\s+comment|no\s+comment)\b", re.I
-)
+_LOSER = re.compile(r"\b(appeal\w*|disappoint\w*|disagree\w*)\b", re.I)
 # A sentence that leans on the one before it: "He was charged ...", "Those ballots ...".
 _BACK_REFERENCE = re.compile(r"^(?:he|she|they|his|her|their|those|these|this|that)\b", re.I)
-# A headline word found in more than this share of the body's statements names the topic, not a point.
-_TOPIC_SHARE = 0.4
 # Headline words that name no event: function words, attribution, time.
 _HEADLINE_STOP = word_set(
     """the and for but are was were has had its who how why not all one two out off say now new how
@@ -66,8 +70,33 @@ _HEADLINE_STOP = word_set(
     their them then there these they this those under until when where which while will with would police
     officials report reports according sources what week year years first last today"""
 )
-# How far past the lead the summary looks for the headline's missing point.
-_LOOKAHEAD = 8
+# Ranking weights: centrality, headline overlap, position, legal terms, decisive outcome.
+_W_CENTRAL = 0.35
+_W_HEADLINE = 0.3
+_W_POSITION = 0.25
+_W_LEGAL = 0.1
+_W_DECISIVE = 0.15
+# Position decays over about this many sentences: a story's news sits near the top.
+_POSITION_SCALE = 4
+# How established a sentence is weighs on its rank: a fact, a claim with its source, a hedge.
+_KIND_WEIGHT = {Kind.FACT: 1.0, Kind.CLAIM: 0.75, Kind.SPECULATION: 0.45, Kind.OPINION: 0.0}
+# Only the first sentences are ranked, and only the best of them compete in MMR: the news of a story
+# sits near its top, and ranking every pair of a very long page would cost quadratic time.
+_RANKED = 60
+_POOL = 20
+# MMR: relevance against redundancy with what is already chosen.
+_MMR_LAMBDA = 0.7
+# An outcome that decides the story, often by something not happening ("declined to file charges").
+_DECISIVE = re.compile(
+    r"\b(declin(?:ed|es)\s+to\s+(?!comment)\w+|refused\s+to|dismiss(?:ed|es)|acquitt\w+|dropp(?:ed|s)\s+(?:the\s+)?charges"
+    r"|no\s+charges|not\s+guilty|without\s+(?:a\s+deal|an\s+agreement|agreeing|agreement)|overturned|reversed|struck\s+down"
+    r"|postponed|delayed|rejected)\b",
+    re.I,
+)
+# A claim may be quoted only with its attribution in the same sentence.
+_ATTRIBUTED = re.compile(
+    r"\b(said|says|according\s+to|told|reported|alleg\w+|claim\w*|argu\w+|testified)\b", re.I
+)
 # Trailing clauses that may be dropped: they add detail or another voice, not the main claim.
 _TRAILING = re.compile(r"(?:,\s*(?:but|while|particularly|including|especially)\b|\s*[—–]).*$", re.I | re.S)
 # A tail with these qualifies the main clause (a negation, a condition, a source), so it stays.
@@ -85,7 +114,6 @@ _REPORTING_BEFORE = re.compile(
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'’ -]+(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s+\([\w ]+\))?\s*[—–-]+\s*"
 )
-_DEFINITE_LEAD = re.compile(r"^The\s+([a-z]+)\b")
 _WORD = re.compile(r"\S+")
 _QUOTES = "“”\"'‘’"
 
@@ -134,19 +162,6 @@ def clip(text: str, words: int) -> str:
     return text[: found[max(words, 1) - 1].end()].rstrip(",;:—–") + "…"
 
 
-def _name_the_actor(sentence: str, earlier: str) -> str:
-    """Turn "The department sued …" into "The Justice Department sued …" when the article named it."""
-    match = _DEFINITE_LEAD.match(sentence)
-    if not match:
-        return sentence
-    noun = match.group(1)
-    named = re.search(r"\b((?:[A-Z][\w.&’'-]*\s+){1,3})" + noun.capitalize() + r"\b", earlier)
-    if not named:
-        return sentence
-    name = re.sub(r"^(?:The|A|An)\s+", "", named.group(1))
-    return f"The {name}{noun.capitalize()}{sentence[match.end() :]}"
-
-
 def _lead(statements: list[Statement]) -> int | None:
     """The story's opening statement, in its own hedged words.
 
@@ -156,11 +171,7 @@ def _lead(statements: list[Statement]) -> int | None:
     cancelled"): the story is what the caveat qualifies.
     """
     for i, st in enumerate(statements[:4]):
-        if (
-            st.kind != Kind.OPINION
-            and word_count(st.text) >= 8
-            and not cues.CAVEAT.search(st.text)
-        ):
+        if st.kind != Kind.OPINION and word_count(st.text) >= 8 and not cues.CAVEAT.search(st.text):
             return i
     for i, st in enumerate(statements[:4]):
         if st.kind != Kind.OPINION:
@@ -183,61 +194,86 @@ def _stems(text: str) -> set[str]:
     }
 
 
-def _candidates(statements: list[Statement], lead: int, skip: set[int]) -> list[int]:
-    """Facts after the lead, not chosen yet, that report something (not an editorial note)."""
-    return [
-        i
-        for i in range(lead + 1, len(statements))
-        if i not in skip and statements[i].kind == Kind.FACT and statements[i].why != "editorial note"
-    ]
+def _similarity(a: set[str], b: set[str]) -> float:
+    """Cosine similarity of two stem sets."""
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
-def _primary(statements: list[Statement], lead: int, skip: set[int], ruling: bool) -> int | None:
-    """The first fact after the lead; for a ruling's outcome without its grounds, the court's holding."""
-    facts = _candidates(statements, lead, skip)
-    if ruling and statements[lead].why != RULING_WHY:
-        grounds = next((i for i in facts[:_LOOKAHEAD] if statements[i].why == RULING_WHY), None)
-        if grounds is not None:
-            return grounds
-    return facts[0] if facts else None
+def _accused(text: str) -> set[str]:
+    """Names of the party an accusation is aimed at: capitalised words just after "sued", "against" …."""
+    names: set[str] = set()
+    for match in _ACCUSED_NAME.finditer(text):
+        names.update(w for w in re.findall(r"\b[A-Z][\w’'-]{2,}", match.group(1)) if w not in _NOT_A_NAME)
+    return names
 
 
-def _cover(statements: list[Statement], lead: int, headline: str, skip: set[int]) -> int | None:
-    """The fact that adds most of what the headline promises and the lead leaves out, if any does.
+def _answer(statements: list[Statement], accusation: bool, lead_text: str) -> int | None:
+    """The other side's answer: a denial, else what the accused party says, else a softer response.
 
-    "Man charged after shooting ..." over a lead about the shooting: the fact that says who was charged.
-    A non-event ("declined to comment") covers nothing.
+    After a ruling with no accusation, the loser's reaction ("will appeal", "disappointed").
     """
-    stems = [_stems(st.text) for st in statements]
-    wanted = {
-        w
-        for w in _stems(headline) - stems[lead]
-        if sum(w in found for found in stems) <= _TOPIC_SHARE * len(statements)
-    }
-    nearby = _candidates(statements, lead, skip)[:_LOOKAHEAD]
-    facts = [i for i in nearby if not _NON_EVENT.search(statements[i].text)]
-    best = max(facts, key=lambda i: (len(wanted & stems[i]), -i), default=None)
-    return best if best is not None and wanted & stems[best] else None
-
-
-def _answer(statements: list[Statement], accusation: bool) -> tuple[int | None, int | None]:
-    """The other side's outright denial, and its answer: the denial, else a softer response.
-
-    After a ruling with no accusation, only the loser's reaction counts ("will appeal", "disappointed").
-    """
+    said = (Kind.CLAIM, Kind.SPECULATION)
     denial = _first_index(statements, lambda s: s.kind == Kind.CLAIM and bool(_DENIAL.search(s.text)), set())
     if denial is not None:
-        return denial, denial
+        return denial
     if accusation:
-        return None, _first_index(
-            statements, lambda s: s.kind == Kind.CLAIM and bool(_RESPONSE.search(s.text)), set()
+        accused = _accused(lead_text)
+        by_accused = _first_index(
+            statements, lambda s: s.kind in said and bool(accused & set((s.source or "").split())), set()
         )
+        if by_accused is not None:
+            return by_accused
+        return _first_index(statements, lambda s: s.kind in said and bool(_RESPONSE.search(s.text)), set())
     kinds = (Kind.CLAIM, Kind.SPECULATION)
-    return None, _first_index(statements, lambda s: s.kind in kinds and bool(_LOSER.search(s.text)), set())
+    return _first_index(statements, lambda s: s.kind in kinds and bool(_LOSER.search(s.text)), set())
 
 
-def _news_summary(article: Article, statements: list[Statement]) -> str:
-    """Lead fact, caveat, continuation and the other side, within the word budget."""
+def _summarisable(st: Statement) -> bool:
+    """A sentence a news summary may quote: not opinion, not an editorial note, not a speakerless quote."""
+    if st.kind == Kind.OPINION or st.why == "editorial note" or st.why.startswith("quotation"):
+        return False
+    return st.kind != Kind.CLAIM or bool(_ATTRIBUTED.search(st.text))
+
+
+def _scores(article: Article, statements: list[Statement], legal_terms: list[str]) -> list[float]:
+    """How central each sentence is to the story (0 for those a summary may not quote).
+
+    LexRank-style centrality (mean similarity to the rest of the body), overlap with the headline,
+    position, the legal topics' trigger terms and decisive outcomes, weighted by how established the
+    sentence is: a fact over an attributed claim over a hedged speculation.
+    """
+    stems = [_stems(st.text) for st in statements[:_RANKED]]
+    headline = _stems(article.headline or article.title)
+    count = len(stems)
+    centrality = [
+        sum(_similarity(stems[i], stems[j]) for j in range(count) if j != i) / max(1, count - 1)
+        for i in range(count)
+    ]
+    top = max(centrality, default=0.0) or 1.0
+    terms = [t.lower() for t in legal_terms]
+    scores = []
+    for i, st in enumerate(statements[:count]):
+        if not _summarisable(st):
+            scores.append(0.0)
+            continue
+        lower = st.text.lower()
+        score = (
+            _W_CENTRAL * centrality[i] / top
+            + _W_HEADLINE * (len(stems[i] & headline) / max(1, len(headline)))
+            + _W_POSITION / (1 + i / _POSITION_SCALE)
+            + _W_LEGAL * any(term in lower for term in terms)
+            + _W_DECISIVE * bool(_DECISIVE.search(st.text) or cues.CAVEAT.search(st.text))
+        )
+        scores.append(score * _KIND_WEIGHT[st.kind])
+    return scores
+
+
+def _news_summary(article: Article, statements: list[Statement], legal_terms: list[str]) -> str:
+    """The lead, then the best-ranked sentences with redundancy control (MMR), within the budget.
+
+    Kept as constraints: the lead comes first; the other side's answer to an accusation or a ruling
+    and a decisive outcome or caveat the body states are taken before the ranking fills the rest.
+    """
     lead = _lead(statements)
     if lead is None:
         return ""
@@ -249,7 +285,6 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         text = statements[index].text
         if index == lead:
             text = _DATELINE.sub("", text)
-            text = _name_the_actor(text, " ".join(s.text for s in statements[:index]) + " " + article.title)
         for candidate in (compress(text), compress(text, harder=True)):
             chosen[index] = candidate
             if sum(word_count(t) for t in chosen.values()) <= MAX_WORDS:
@@ -257,43 +292,53 @@ def _news_summary(article: Article, statements: list[Statement]) -> str:
         del chosen[index]
         return False
 
-    def take_named(index: int | None) -> None:
-        """Take a fact, after the sentence it leans on ("He was charged ...", "Those ballots ...")."""
-        if index is not None and _BACK_REFERENCE.match(statements[index].text):
-            before = statements[index - 1] if index > 0 else None
-            if before is None or before.kind == Kind.OPINION or not take(index - 1):
-                return
-        take(index)
+    def take_named(index: int) -> bool:
+        """Take a sentence, after the one it leans on ("He was charged ...", "Those ballots ...")."""
+        if _BACK_REFERENCE.match(statements[index].text) and index > 0 and index - 1 not in chosen:
+            before = statements[index - 1]
+            if not _summarisable(before) or not take(index - 1):
+                return False
+        return take(index)
 
     take(lead)
     if lead not in chosen:
         # a lead longer than the whole budget is still the story: shown cut, never left out
         chosen[lead] = clip(_DATELINE.sub("", statements[lead].text), MAX_WORDS)
-    take(_first_index(statements, lambda s: s.kind == Kind.FACT and bool(cues.CAVEAT.search(s.text)), {lead}))
+    scores = _scores(article, statements, legal_terms)
     lead_text = statements[lead].text + " " + article.title
     ruling = bool(_RULING_LEAD.search(lead_text) and COURT_SUBJECT.search(lead_text))
-    following = _primary(statements, lead, set(chosen), ruling)
-    take_named(following)
-    cover = _cover(statements, lead, article.headline or article.title, set(chosen))
-    take_named(cover)
+    if _ACCUSATION.search(lead_text) or ruling:
+        opening = " ".join(st.text for st in statements[: lead + _OPENING]) + " " + article.title
+        take(_answer(statements, bool(_ACCUSATION.search(lead_text)), opening))
+    decisive = [
+        i
+        for i, st in enumerate(statements[: len(scores)])
+        if scores[i] and st.kind == Kind.FACT and (_DECISIVE.search(st.text) or cues.CAVEAT.search(st.text))
+    ]
+    if decisive:
+        take_named(max(decisive, key=lambda i: scores[i]))
     if _RECALL.search(lead_text):
-        remedy = _first_index(
-            statements, lambda s: s.kind in (Kind.FACT, Kind.CLAIM) and bool(_REMEDY.search(s.text)), set()
+        take(
+            _first_index(
+                statements,
+                lambda s: s.kind in (Kind.FACT, Kind.CLAIM) and bool(_REMEDY.search(s.text)),
+                set(),
+            )
         )
-        take(remedy)
-    accusation = bool(_ACCUSATION.search(lead_text))
-    if accusation or ruling:
-        denial, answer = _answer(statements, accusation)
-        # the other side must be heard: the headline's extra point gives way first, then (for an
-        # outright denial) the second fact
-        for dropped in (cover, following if denial is not None else None):
-            if answer is None or answer in chosen or take(answer):
-                break
-            if dropped is not None and dropped != lead:
-                chosen.pop(dropped, None)
-        take(answer)
-        take_named(following)
-        take_named(cover)
+    stems = [_stems(st.text) for st in statements[: len(scores)]]
+    ranked = sorted(
+        (i for i, score in enumerate(scores) if score > 0 and i not in chosen), key=lambda i: -scores[i]
+    )
+    remaining = set(ranked[:_POOL])
+    while remaining:
+
+        def mmr(i: int) -> float:
+            overlap = max((_similarity(stems[i], stems[j]) for j in chosen), default=0.0)
+            return _MMR_LAMBDA * scores[i] - (1 - _MMR_LAMBDA) * overlap
+
+        best = max(remaining, key=lambda i: (mmr(i), -i))
+        remaining.discard(best)
+        take_named(best)
     return " ".join(chosen[i] for i in sorted(chosen))
 
 
@@ -329,8 +374,17 @@ def _opinion_summary(article: Article, statements: list[Statement]) -> str:
     return " ".join(parts)
 
 
-def summarise(article: Article, statements: list[Statement], opinion_piece: bool = False) -> str:
-    """At most 80 words that lead with what is established and keep every hedge."""
+def summarise(
+    article: Article,
+    statements: list[Statement],
+    opinion_piece: bool = False,
+    legal_terms: list[str] | None = None,
+) -> str:
+    """At most 80 words that lead with what is established and keep every hedge.
+
+    `legal_terms` are the trigger phrases of the legal topics the story matched: a sentence naming
+    the legal mechanism the story turns on ranks higher.
+    """
     if opinion_piece:
         return _opinion_summary(article, statements)
-    return _news_summary(article, statements)
+    return _news_summary(article, statements, legal_terms or [])

@@ -21,15 +21,15 @@ from bot.config import Settings
 from bot.engines.digest import files_digest
 from bot.engines.local import LocalEngine, body_sentences
 from bot.engines.local.classify import classify_all
-from bot.engines.openai_answer import build_analysis
-from bot.engines.openai_failures import Diagnosis, Failure, backoff_delay, diagnose, retry_after
-from bot.engines.openai_prompt import NUMBER_TOKENS, build_messages, load_prompts, user_message
-from bot.engines.openai_schema import ModelAnswer, response_format, schema_text
+from bot.engines.openai.answer import build_analysis
+from bot.engines.openai.failures import Diagnosis, Failure, backoff_delay, diagnose, retry_after
+from bot.engines.openai.pricing import estimate_cost, price_table
+from bot.engines.openai.prompt import NUMBER_TOKENS, build_messages, load_prompts, user_message
+from bot.engines.openai.schema import ModelAnswer, response_format, schema_text
+from bot.engines.openai.tokens import condense, count_tokens, encoding_for
 from bot.legal.knowledge import Topic
 from bot.legal.matcher import candidate_topics
 from bot.models import Analysis, Article, Usage
-from bot.pricing import estimate_cost, price_table
-from bot.tokens import condense, count_tokens, encoding_for
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class _Request:
 
 @cache
 def _answer_digest() -> str:
-    return files_digest(("prompts/*", "engines/openai_*.py", "legal/*.py", "knowledge/*.yaml"))
+    return files_digest(("prompts/*", "engines/openai/*.py", "legal/*.py", "knowledge/*.yaml"))
 
 
 def parse_answer(content: str | None) -> ModelAnswer:

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 
 from bot.engines.local.classify import classify
-from bot.engines.openai_schema import FlagOut, LegalPick, ModelAnswer, SentenceLabel
+from bot.engines.openai.schema import FlagOut, LegalPick, ModelAnswer, SentenceLabel
 from bot.legal.knowledge import Topic
 from bot.legal.matcher import relevance_sentence
 from bot.models import Analysis, Article, Flag, FlagKind, Kind, LegalNote, Statement, Usage
