@@ -69,6 +69,8 @@ class Settings(BaseSettings):
 
     # Storage and service
     db: str = Field("footnote.sqlite3", validation_alias="FOOTNOTE_DB")
+    # False for deployments that migrate only with `footnote db migrate` (PostgreSQL).
+    db_migrate_on_start: bool = Field(True, validation_alias="FOOTNOTE_DB_MIGRATE_ON_START")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
     max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
     # Processes a running bot (`footnote run`) uses for extraction and the offline engine; 0 = threads.
@@ -99,14 +101,19 @@ class Settings(BaseSettings):
 
     @field_validator("db")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        """A file path or a `sqlite://` URL: the only backend built in (see bot/service/store.py)."""
+    def _known_backend(cls, value: str) -> str:
+        """A file path, a `sqlite://` URL or a `postgresql://` URL (see bot/service/store.py)."""
         scheme = value.split("://", 1)[0].lower() if "://" in value else ""
-        if scheme not in ("", "sqlite"):
+        if scheme not in ("", "sqlite", "postgresql", "postgres"):
             raise ValueError(
-                f"{scheme}:// databases are not built in yet; use a file path or sqlite:///path/to/file"
+                f"{scheme}:// databases are not built in; use a file path, sqlite:///path/to/file"
+                " or postgresql://user@host/database"
             )
         return value
+
+    def uses_postgres(self) -> bool:
+        """Whether `FOOTNOTE_DB` names a PostgreSQL database rather than a SQLite file."""
+        return self.db.lower().startswith(("postgresql://", "postgres://"))
 
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""

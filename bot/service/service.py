@@ -35,8 +35,8 @@ from bot.service.policy import (
     seconds_to_midnight_utc,
     utc_day_start,
 )
-from bot.service.sqlite_store import SqliteStore
 from bot.service.store import RateCheck, Store
+from bot.service.store_factory import make_store
 from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
 from bot.service.workers import ThreadWorkers, Workers
 
@@ -63,7 +63,7 @@ class ExplainService:
     ) -> None:
         self._settings = settings
         self._engine = engine
-        self._store: Store = store or SqliteStore(settings.db_path())
+        self._store: Store = store or make_store(settings)
         self._workers: Workers = workers or ThreadWorkers()
         self._clock = clock
         self._defaults = default_policy(settings)

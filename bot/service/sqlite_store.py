@@ -110,6 +110,7 @@ class SqliteStore:
             db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
+            db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
 
     # Exactly-once claims: leases with a state
 
@@ -156,6 +157,26 @@ class SqliteStore:
             "DELETE FROM claims WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
             " AND url = ? AND state = 'working'",
             row,
+        )
+
+    # Cross-process single-flight: one analysis lease per cache key
+
+    async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:
+        """True when `owner` now holds the lease to analyse `key` (nobody does, or their lease ran out)."""
+        granted = await self._call(
+            self._db_execute,
+            "INSERT INTO flights (cache_key, owner, lease_until) VALUES (?, ?, ?)"
+            " ON CONFLICT (cache_key) DO UPDATE"
+            " SET owner = excluded.owner, lease_until = excluded.lease_until"
+            " WHERE flights.lease_until <= ? OR flights.owner = excluded.owner",
+            (key, owner, now + lease, now),
+        )
+        return granted == 1
+
+    async def end_flight(self, key: str, owner: str) -> None:
+        """Give up the lease on `key` if `owner` still holds it (the analysis is stored, or failed)."""
+        await self._call(
+            self._db_execute, "DELETE FROM flights WHERE cache_key = ? AND owner = ?", (key, owner)
         )
 
     # Settings and audit
