@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SKIP_DOMAINS = (
@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_request_emoji: str = Field("📰", validation_alias="FOOTNOTE_REQUEST_EMOJI")
+    # Sharding: the total number of shards, and the shards this process runs (comma-separated ids,
+    # empty = all). Unset count: Discord's recommendation, every shard in this one process.
+    discord_shard_count: int | None = Field(None, ge=1, validation_alias="FOOTNOTE_DISCORD_SHARD_COUNT")
+    discord_shard_ids: str = Field("", validation_alias="FOOTNOTE_DISCORD_SHARD_IDS")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
@@ -114,6 +118,25 @@ class Settings(BaseSettings):
     def uses_postgres(self) -> bool:
         """Whether `FOOTNOTE_DB` names a PostgreSQL database rather than a SQLite file."""
         return self.db.lower().startswith(("postgresql://", "postgres://"))
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        """Shard ids need a shard count, and each must be below it."""
+        ids = self.discord_shard_id_list()
+        if ids is not None and (self.discord_shard_count is None or max(ids) >= self.discord_shard_count):
+            raise ValueError(
+                "FOOTNOTE_DISCORD_SHARD_IDS needs FOOTNOTE_DISCORD_SHARD_COUNT, and each id must be below it"
+            )
+        return self
+
+    def discord_shard_id_list(self) -> list[int] | None:
+        """The shards this process runs, or None for all of them."""
+        parts = [part.strip() for part in self.discord_shard_ids.split(",") if part.strip()]
+        if not parts:
+            return None
+        if not all(part.isdigit() for part in parts):
+            raise ValueError("FOOTNOTE_DISCORD_SHARD_IDS must be comma-separated shard numbers, e.g. 0,1")
+        return sorted({int(part) for part in parts})
 
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""

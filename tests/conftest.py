@@ -3,12 +3,13 @@
 from collections.abc import Iterator
 
 import pytest
-from support.postgres import PostgresServer
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+def postgres_server() -> Iterator["PostgresServer"]:  # noqa: F821 (imported only when a test needs it)
     """A PostgreSQL 16 server in a temporary folder; failing to start fails the tests that need it."""
+    from support.postgres import PostgresServer
+
     server = PostgresServer()
     yield server
     server.stop()

@@ -3,8 +3,9 @@
 One explain request goes: claim (exactly one answer per message and link, recorded before any
 work) → domain rules → "already explained here" → rate limits → cache → daily budget →
 single-flight analysis (fetch → extract → engine → citation guard, under a global concurrency
-limit, CPU work off the event loop) → store. Single-flight is per process; across processes the
-claim and the cache keep answers unique and work mostly shared.
+limit, CPU work off the event loop) → store. Single-flight holds across processes too: the process
+that takes the store's analysis lease on a cache key does the work (renewing the lease while it
+runs), the others poll the cache for its result, and a lease whose holder died runs out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from types import TracebackType
 from typing import Literal
@@ -35,7 +39,7 @@ from bot.service.policy import (
     seconds_to_midnight_utc,
     utc_day_start,
 )
-from bot.service.store import RateCheck, Store
+from bot.service.store import CachedAnalysis, RateCheck, Store
 from bot.service.store_factory import make_store
 from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
 from bot.service.workers import ThreadWorkers, Workers
@@ -47,6 +51,8 @@ LINKS_SCANNED = 20
 FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
 CLAIM_LEASE = 5 * 60.0  # a claim whose holder has not answered by then is answered on redelivery
+FLIGHT_LEASE = 30.0  # an analysis lease, renewed every third of it while the holder works
+FLIGHT_POLL = 0.1  # how often a process waiting on another's analysis looks in the cache
 
 
 class ExplainService:
@@ -70,6 +76,7 @@ class ExplainService:
         self._ttl = settings.cache_ttl_hours * HOUR
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent_analyses))
         self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process's leases
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -262,7 +269,8 @@ class ExplainService:
             flight = self._flights.get(key)  # another request may have started it while we reserved
             if flight is None:
                 flight = asyncio.create_task(
-                    self._analyse(url, key, self._language(policy.language), ticket), name=f"analyse {url}"
+                    self._analyse_once(url, key, self._language(policy.language), ticket),
+                    name=f"analyse {url}",
                 )
                 self._flights[key] = flight
                 flight.add_done_callback(functools.partial(self._landed, key))
@@ -284,6 +292,33 @@ class ExplainService:
     def _landed(self, key: str, task: asyncio.Task[tuple[Analysis, bool]]) -> None:
         if self._flights.get(key) is task:
             del self._flights[key]
+
+    async def _analyse_once(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
+        """`_analyse` under this process's lease on the key, or the analysis another process stored."""
+        cached = await self._lead_or_wait(key)
+        if cached is not None:
+            await self._store.settle(ticket, "released")
+            return cached.analysis, False
+        renewing = asyncio.create_task(self._renew_flight(key))
+        try:
+            return await self._analyse(url, key, language, ticket)
+        finally:
+            renewing.cancel()
+            await self._store.end_flight(key, self._owner)
+
+    async def _lead_or_wait(self, key: str) -> CachedAnalysis | None:
+        """None once this process holds the analysis lease; the stored analysis if another made it."""
+        while not await self._store.take_flight(key, self._owner, self._clock(), FLIGHT_LEASE):
+            await asyncio.sleep(FLIGHT_POLL)
+            cached = await self._store.cached_analysis(key, self._clock() - self._ttl)
+            if cached is not None:
+                return cached
+        return None  # free, or its holder failed or died: analyse here (`_analyse` re-checks the cache)
+
+    async def _renew_flight(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(FLIGHT_LEASE / 3)
+            await self._store.take_flight(key, self._owner, self._clock(), FLIGHT_LEASE)
 
     async def _analyse(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
         """Fetch, extract, analyse and store one URL; (analysis, True if made now)."""
