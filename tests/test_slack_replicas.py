@@ -1,0 +1,127 @@
+"""Slack HTTP mode as three real bot processes behind a "load balancer", sharing one PostgreSQL.
+
+A loopback client sends signed events to the processes, a fake Slack Web API counts
+`chat.postMessage`, and a page server counts fetches: every message is delivered four times to
+the processes in turn (half of them as Slack retries), and each is still answered exactly once.
+"""
+
+import asyncio
+import random
+import time
+from collections import Counter
+
+import aiohttp
+import pytest
+from support.fake_slack_api import TEAM, FakeSlackApi
+from support.page_server import PageServer
+from support.slack_replicas import SECRET, Replica, deliver, event_body
+
+from bot.service.postgres_store import PostgresStore
+from bot.service.store import Actor
+
+CHANNEL, MEMBER = "C0NEWS", "U0MEMBER"
+MESSAGES, DELIVERIES, REPLICAS = 50, 4, 3
+DONE = "white_check_mark"
+LIMIT = {"count": 1000, "minutes": 10}
+
+
+def ts_of(i: int) -> str:
+    return f"1800000000.{i + 1:06d}"
+
+
+def events(pages: PageServer) -> list[tuple[int, str, int]]:
+    """(message number, event body, retry number) for every delivery, shuffled."""
+    deliveries = []
+    for i in range(MESSAGES):
+        event = {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": MEMBER,
+            "text": f"worth a read {pages.url(f'/news/story-{i}')}",
+            "ts": ts_of(i),
+        }
+        body = event_body(TEAM, f"Ev{i:04d}", event)
+        for k in range(DELIVERIES):
+            deliveries.append((i, body, k if i % 2 == 0 else 0))  # even messages: retries 1, 2, 3
+    random.Random(16).shuffle(deliveries)
+    return deliveries
+
+
+async def send_all(replicas: list[Replica], deliveries: list[tuple[int, str, int]]) -> list[int]:
+    """Deliver every event, each copy of a message to the next process in turn, 25 at a time."""
+    gate = asyncio.Semaphore(25)
+    copies: Counter[int] = Counter()
+
+    async def one(session: aiohttp.ClientSession, i: int, body: str, retry: int) -> int:
+        replica = replicas[(i + copies[i]) % len(replicas)]
+        copies[i] += 1
+        async with gate:
+            return await deliver(session, replica.url, body, retry)
+
+    async with aiohttp.ClientSession() as session:
+        return await asyncio.gather(*(one(session, i, body, retry) for i, body, retry in deliveries))
+
+
+def answered(api: FakeSlackApi) -> int:
+    return sum(DONE in names for (channel, _), names in api.reactions.items() if channel == CHANNEL)
+
+
+async def all_answered(api: FakeSlackApi, replicas: list[Replica], timeout: float = 90) -> None:
+    """Wait until every message carries ✅; on a timeout, fail with what the processes logged."""
+    try:
+        await api.wait_for(lambda: answered(api) == MESSAGES, timeout=timeout)
+    except TimeoutError:
+        logs = "\n".join(replica.log()[-3000:] for replica in replicas)
+        pytest.fail(f"{answered(api)} of {MESSAGES} messages answered after {timeout} s:\n{logs}")
+
+
+@pytest.fixture
+async def cluster(postgres_server, tmp_path):
+    """Three replicas on one fresh PostgreSQL database, with auto mode on in the channel."""
+    db = await postgres_server.fresh_database()
+    store = PostgresStore(db)
+    await store.start()
+    operator = Actor(platform="cli", user_id="operator")
+    await store.change_setting(TEAM, CHANNEL, "auto_explain", True, operator, time.time())
+    for scope in ("user", "channel"):  # one member posts every link: room for all of them
+        await store.change_setting(TEAM, CHANNEL, f"{scope}_limit", LIMIT, operator, time.time())
+    async with FakeSlackApi() as api, PageServer() as pages:
+        env = {
+            "FOOTNOTE_DB": db,
+            "FOOTNOTE_ENGINE": "local",
+            "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
+            "FOOTNOTE_WORKER_PROCESSES": "0",
+            "FOOTNOTE_SLACK_MODE": "http",
+            "FOOTNOTE_LOG_LEVEL": "INFO",
+            "SLACK_BOT_TOKEN": "xoxb-replica-token",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api.api_url,
+        }
+        replicas = [Replica(f"replica-{n}", env, tmp_path) for n in range(REPLICAS)]
+        try:
+            for replica in replicas:
+                replica.start()
+            await asyncio.gather(*(replica.ready() for replica in replicas))
+            yield replicas, api, pages, store
+        finally:
+            codes = [replica.stop() for replica in replicas]
+            await store.close()
+    for replica in replicas:
+        log = replica.log()
+        assert "ERROR" not in log and "Traceback" not in log, log
+    assert codes == [0] * REPLICAS
+
+
+async def test_three_replicas_answer_every_message_once_and_fetch_every_link_once(cluster):
+    replicas, api, pages, store = cluster
+    statuses = await send_all(replicas, events(pages))
+    assert Counter(statuses) == {200: MESSAGES * DELIVERIES}
+    await all_answered(api, replicas)
+    await asyncio.sleep(1.0)  # time for a late duplicate answer to show up, if there were one
+
+    posts = api.calls_to("chat.postMessage")
+    assert Counter(post["thread_ts"] for post in posts) == {ts_of(i): 1 for i in range(MESSAGES)}
+    assert all(post.get("blocks") for post in posts)  # answers, not failure notices
+    assert pages.hits == {f"/news/story-{i}": 1 for i in range(MESSAGES)}
+    figures = await store.figures(TEAM, 0)
+    assert (figures.analyses, figures.failures) == (MESSAGES, 0)
