@@ -2,7 +2,8 @@
 
 A loopback client sends signed events to the processes, a fake Slack Web API counts
 `chat.postMessage`, and a page server counts fetches: every message is delivered four times to
-the processes in turn (half of them as Slack retries), and each is still answered exactly once.
+the processes in turn (half of them as Slack retries), and each is still answered exactly once,
+also when one process is killed mid-burst and every event is delivered again.
 """
 
 import asyncio
@@ -23,6 +24,22 @@ CHANNEL, MEMBER = "C0NEWS", "U0MEMBER"
 MESSAGES, DELIVERIES, REPLICAS = 50, 4, 3
 DONE = "white_check_mark"
 LIMIT = {"count": 1000, "minutes": 10}
+
+
+class GatedPages(PageServer):
+    """The page server, holding the pages named in `held` until `gate` opens."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: set[str] = set()
+        self.gate = asyncio.Event()
+        self.waiting = 0
+
+    async def _news(self, request):
+        if request.match_info["slug"] in self.held and not self.gate.is_set():
+            self.waiting += 1
+            await self.gate.wait()
+        return await super()._news(request)
 
 
 def ts_of(i: int) -> str:
@@ -66,17 +83,24 @@ def answered(api: FakeSlackApi) -> int:
     return sum(DONE in names for (channel, _), names in api.reactions.items() if channel == CHANNEL)
 
 
-async def all_answered(api: FakeSlackApi, replicas: list[Replica], timeout: float = 90) -> None:
+async def all_answered(
+    api: FakeSlackApi, replicas: list[Replica], count: int = MESSAGES, timeout: float = 90
+) -> None:
     """Wait until every message carries ✅; on a timeout, fail with what the processes logged."""
     try:
-        await api.wait_for(lambda: answered(api) == MESSAGES, timeout=timeout)
+        await api.wait_for(lambda: answered(api) >= count, timeout=timeout)
     except TimeoutError:
         logs = "\n".join(replica.log()[-3000:] for replica in replicas)
-        pytest.fail(f"{answered(api)} of {MESSAGES} messages answered after {timeout} s:\n{logs}")
+        pytest.fail(f"{answered(api)} of {count} messages answered after {timeout} s:\n{logs}")
 
 
 @pytest.fixture
-async def cluster(postgres_server, tmp_path):
+def claim_lease() -> str:
+    return "300"
+
+
+@pytest.fixture
+async def cluster(postgres_server, tmp_path, claim_lease):
     """Three replicas on one fresh PostgreSQL database, with auto mode on in the channel."""
     db = await postgres_server.fresh_database()
     store = PostgresStore(db)
@@ -85,7 +109,7 @@ async def cluster(postgres_server, tmp_path):
     await store.change_setting(TEAM, CHANNEL, "auto_explain", True, operator, time.time())
     for scope in ("user", "channel"):  # one member posts every link: room for all of them
         await store.change_setting(TEAM, CHANNEL, f"{scope}_limit", LIMIT, operator, time.time())
-    async with FakeSlackApi() as api, PageServer() as pages:
+    async with FakeSlackApi() as api, GatedPages() as pages:
         env = {
             "FOOTNOTE_DB": db,
             "FOOTNOTE_ENGINE": "local",
@@ -93,6 +117,11 @@ async def cluster(postgres_server, tmp_path):
             "FOOTNOTE_WORKER_PROCESSES": "0",
             "FOOTNOTE_SLACK_MODE": "http",
             "FOOTNOTE_LOG_LEVEL": "INFO",
+            "FOOTNOTE_CLAIM_LEASE_SECONDS": claim_lease,
+            # Held pages wait for the test, not for a timeout.
+            "FOOTNOTE_FETCH_READ_TIMEOUT": "120",
+            "FOOTNOTE_FETCH_TOTAL_TIMEOUT": "120",
+            "FOOTNOTE_MAX_CONCURRENT": "50",  # held fetches must not take every analysis slot
             "SLACK_BOT_TOKEN": "xoxb-replica-token",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": api.api_url,
@@ -104,6 +133,7 @@ async def cluster(postgres_server, tmp_path):
             await asyncio.gather(*(replica.ready() for replica in replicas))
             yield replicas, api, pages, store
         finally:
+            pages.gate.set()
             codes = [replica.stop() for replica in replicas]
             await store.close()
     for replica in replicas:
@@ -125,3 +155,38 @@ async def test_three_replicas_answer_every_message_once_and_fetch_every_link_onc
     assert pages.hits == {f"/news/story-{i}": 1 for i in range(MESSAGES)}
     figures = await store.figures(TEAM, 0)
     assert (figures.analyses, figures.failures) == (MESSAGES, 0)
+
+
+@pytest.mark.parametrize("claim_lease", ["8"])
+async def test_a_replica_killed_mid_burst_leaves_no_message_unanswered_or_answered_twice(cluster):
+    replicas, api, pages, store = cluster
+    victim = replicas[1]
+    # The second half of the links is held at the page server: when the first half is answered,
+    # every process is waiting on a fetch and none is posting, so SIGKILL lands between posts.
+    pages.held = {f"story-{i}" for i in range(MESSAGES // 2, MESSAGES)}
+    deliveries = events(pages)
+    await send_all(replicas, deliveries)
+    await all_answered(api, replicas, count=MESSAGES // 2)
+    await asyncio.wait_for(_until(lambda: pages.waiting == len(pages.held)), 60)
+    victim.kill()
+    killed_at = time.monotonic()
+    pages.gate.set()
+    victim.start()
+    await victim.ready()
+    await asyncio.sleep(1.0)  # the survivors finish the held links they claimed
+    left = MESSAGES - answered(api)
+    assert left > 0, "the killed process held no claim: the test proved nothing"
+    await asyncio.sleep(max(0.0, 8.5 - (time.monotonic() - killed_at)))  # its claims' leases run out
+
+    statuses = await send_all(replicas, deliveries)  # Slack delivers everything again
+    assert Counter(statuses) == {200: MESSAGES * DELIVERIES}
+    await all_answered(api, replicas)
+    await asyncio.sleep(1.0)
+    posts = api.calls_to("chat.postMessage")
+    assert Counter(post["thread_ts"] for post in posts) == {ts_of(i): 1 for i in range(MESSAGES)}
+    assert all(post.get("blocks") for post in posts)
+
+
+async def _until(predicate) -> None:
+    while not predicate():
+        await asyncio.sleep(0.05)

@@ -50,8 +50,7 @@ HOUR = 3600.0
 LINKS_SCANNED = 20
 FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
-CLAIM_LEASE = 5 * 60.0  # a claim whose holder has not answered by then is answered on redelivery
-FLIGHT_LEASE = 30.0  # an analysis lease, renewed every third of it while the holder works
+FLIGHT_LEASE = 30.0  # an analysis lease (at most the claim lease), renewed every third of it while held
 FLIGHT_POLL = 0.1  # how often a process waiting on another's analysis looks in the cache
 
 
@@ -74,6 +73,9 @@ class ExplainService:
         self._clock = clock
         self._defaults = default_policy(settings)
         self._ttl = settings.cache_ttl_hours * HOUR
+        self._claim_lease = settings.claim_lease_seconds
+        # A request retried after its claim ran out must not then wait longer on a dead process's analysis.
+        self._flight_lease = min(FLIGHT_LEASE, settings.claim_lease_seconds)
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent_analyses))
         self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process's leases
@@ -183,7 +185,7 @@ class ExplainService:
         if now - self._pruned_at > HOUR:  # a bot may run for months: keep old rows from piling up
             await self._prune_now()
         if where.message_id is not None and not await self._store.claim(
-            where.platform, where.workspace, where.channel, where.message_id, url, now, CLAIM_LEASE
+            where.platform, where.workspace, where.channel, where.message_id, url, now, self._claim_lease
         ):
             return ExplainResult(status=Status.DUPLICATE, link=url)
         if not find_links(url, self._settings, limit=1):
@@ -308,7 +310,7 @@ class ExplainService:
 
     async def _lead_or_wait(self, key: str) -> CachedAnalysis | None:
         """None once this process holds the analysis lease; the stored analysis if another made it."""
-        while not await self._store.take_flight(key, self._owner, self._clock(), FLIGHT_LEASE):
+        while not await self._store.take_flight(key, self._owner, self._clock(), self._flight_lease):
             await asyncio.sleep(FLIGHT_POLL)
             cached = await self._store.cached_analysis(key, self._clock() - self._ttl)
             if cached is not None:
@@ -317,8 +319,8 @@ class ExplainService:
 
     async def _renew_flight(self, key: str) -> None:
         while True:
-            await asyncio.sleep(FLIGHT_LEASE / 3)
-            await self._store.take_flight(key, self._owner, self._clock(), FLIGHT_LEASE)
+            await asyncio.sleep(self._flight_lease / 3)
+            await self._store.take_flight(key, self._owner, self._clock(), self._flight_lease)
 
     async def _analyse(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
         """Fetch, extract, analyse and store one URL; (analysis, True if made now)."""
@@ -367,6 +369,21 @@ class ExplainService:
         await self._store.remember_reply(
             where.platform, where.workspace, where.channel, canonical_url(link), permalink, self._clock()
         )
+
+    async def answered(self, where: Where, link: str) -> None:
+        """Something was posted for this message and link: no later delivery of it is answered again."""
+        if where.message_id is not None:
+            await self._store.finish_claim(
+                where.platform, where.workspace, where.channel, where.message_id, canonical_url(link),
+                self._clock(),
+            )
+
+    async def release(self, where: Where, link: str) -> None:
+        """Nothing was posted for this message and link: the next delivery of it is answered."""
+        if where.message_id is not None:
+            await self._store.release_claim(
+                where.platform, where.workspace, where.channel, where.message_id, canonical_url(link)
+            )
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
         """Record 👍/👎 on a reply; returns a short thank-you line."""

@@ -94,6 +94,14 @@ class Service(Protocol):
         """Record where the answer was posted, for "already explained here" pointers."""
         ...
 
+    async def answered(self, where: Where, link: str) -> None:
+        """Something was posted for this message and link: no later delivery of it is answered again."""
+        ...
+
+    async def release(self, where: Where, link: str) -> None:
+        """Nothing was posted for this message and link: the next delivery of it is answered."""
+        ...
+
     async def command(self, text: str, where: Where, who: Who) -> CommandReply:
         """Run one text command (`auto on`, `domains block x.com`, `stats`, `help`, ...)."""
         ...

@@ -200,7 +200,13 @@ class SlackListeners:
         result = await self._explain(link, where, who)
         if result.status is Status.DUPLICATE:
             return None
-        return await self._post(client, where, thread, result)
+        try:
+            posted = await self._post(client, where, thread, result)
+        except BaseException:
+            await self.service.release(where, link)
+            raise
+        await self.service.answered(where, link)  # posted, or refused by Slack for good: never again
+        return posted
 
     async def _apologise(self, client: AsyncWebClient, where: Where, thread: str, link: str) -> None:
         """Tell the thread an answer failed; if even that cannot be sent, the ⚠️ has to say it."""
