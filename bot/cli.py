@@ -26,6 +26,7 @@ log = logging.getLogger("footnote")
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.legal.commands",
     "bot.service.admin_cli",
+    "bot.service.db_commands",
     "bot.adapters.discord.commands_cli",
 )
 
