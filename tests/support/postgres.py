@@ -7,6 +7,7 @@ folder. Each test gets a database of its own (`fresh_database`), so tests never 
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,3 +41,4 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server and delete its data."""
         self._server.cleanup()
+        shutil.rmtree(self._folder, ignore_errors=True)
