@@ -28,13 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support.fake_slack_api import TEAM, FakeSlackApi  # noqa: E402
 from support.page_server import PageServer  # noqa: E402
 from support.postgres import PostgresServer  # noqa: E402
-from support.slack_replicas import SECRET, Replica, deliver, event_body  # noqa: E402
+from support.slack_replicas import Replica, deliver, event_body, open_channel, replica_env  # noqa: E402
 
-from bot.service.store import Actor  # noqa: E402
 from bot.service.store_factory import make_store  # noqa: E402
 
 CHANNEL, MEMBER = "C0BENCH", "U0MEMBER"
-ROOM = {"count": 100_000, "minutes": 10}  # the bench measures throughput, not the rate limits
 
 
 class TimedSlackApi(FakeSlackApi):
@@ -56,15 +54,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def prepare(db: str) -> None:
-    """Auto mode on and room in the limits, as an operator would set them."""
+    """Auto mode on and room in the limits: the bench measures throughput, not the rate limits."""
     from bot.config import Settings
 
     store = make_store(Settings(_env_file=None, FOOTNOTE_DB=db))
     await store.start()
-    operator = Actor(platform="cli", user_id="operator")
-    await store.change_setting(TEAM, CHANNEL, "auto_explain", True, operator, time.time())
-    for scope in ("user", "channel"):
-        await store.change_setting(TEAM, CHANNEL, f"{scope}_limit", ROOM, operator, time.time())
+    await open_channel(store, TEAM, CHANNEL)
     await store.close()
 
 
@@ -72,17 +67,7 @@ async def run_setup(label: str, db: str, processes: int, messages: int, copies: 
     """One burst against `processes` bot processes on `db`; a line of figures."""
     await prepare(db)
     async with TimedSlackApi() as api, PageServer() as pages:
-        env = {
-            "FOOTNOTE_DB": db,
-            "FOOTNOTE_ENGINE": "local",
-            "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
-            "FOOTNOTE_WORKER_PROCESSES": "0",
-            "FOOTNOTE_SLACK_MODE": "http",
-            "FOOTNOTE_LOG_LEVEL": "WARNING",
-            "SLACK_BOT_TOKEN": "xoxb-bench-token",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": api.api_url,
-        }
+        env = replica_env(db, api.api_url, FOOTNOTE_LOG_LEVEL="WARNING")
         name = label.replace(" ", "-").replace(",", "")
         replicas = [Replica(f"{name}-{n}", env, folder) for n in range(processes)]
         try:

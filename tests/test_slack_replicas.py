@@ -15,15 +15,13 @@ import aiohttp
 import pytest
 from support.fake_slack_api import TEAM, FakeSlackApi
 from support.page_server import PageServer
-from support.slack_replicas import SECRET, Replica, deliver, event_body
+from support.slack_replicas import Replica, deliver, event_body, open_channel, replica_env
 
 from bot.service.postgres_store import PostgresStore
-from bot.service.store import Actor
 
 CHANNEL, MEMBER = "C0NEWS", "U0MEMBER"
 MESSAGES, DELIVERIES, REPLICAS = 50, 4, 3
 DONE = "white_check_mark"
-LIMIT = {"count": 1000, "minutes": 10}
 
 
 class GatedPages(PageServer):
@@ -105,27 +103,18 @@ async def cluster(postgres_server, tmp_path, claim_lease):
     db = await postgres_server.fresh_database()
     store = PostgresStore(db)
     await store.start()
-    operator = Actor(platform="cli", user_id="operator")
-    await store.change_setting(TEAM, CHANNEL, "auto_explain", True, operator, time.time())
-    for scope in ("user", "channel"):  # one member posts every link: room for all of them
-        await store.change_setting(TEAM, CHANNEL, f"{scope}_limit", LIMIT, operator, time.time())
+    await open_channel(store, TEAM, CHANNEL)
     async with FakeSlackApi() as api, GatedPages() as pages:
-        env = {
-            "FOOTNOTE_DB": db,
-            "FOOTNOTE_ENGINE": "local",
-            "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
-            "FOOTNOTE_WORKER_PROCESSES": "0",
-            "FOOTNOTE_SLACK_MODE": "http",
-            "FOOTNOTE_LOG_LEVEL": "INFO",
-            "FOOTNOTE_CLAIM_LEASE_SECONDS": claim_lease,
-            # Held pages wait for the test, not for a timeout.
-            "FOOTNOTE_FETCH_READ_TIMEOUT": "120",
-            "FOOTNOTE_FETCH_TOTAL_TIMEOUT": "120",
-            "FOOTNOTE_MAX_CONCURRENT": "50",  # held fetches must not take every analysis slot
-            "SLACK_BOT_TOKEN": "xoxb-replica-token",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": api.api_url,
-        }
+        env = replica_env(
+            db,
+            api.api_url,
+            FOOTNOTE_LOG_LEVEL="INFO",
+            FOOTNOTE_CLAIM_LEASE_SECONDS=claim_lease,
+            # Held pages wait for the test, not for a timeout, and never take every analysis slot.
+            FOOTNOTE_FETCH_READ_TIMEOUT="120",
+            FOOTNOTE_FETCH_TOTAL_TIMEOUT="120",
+            FOOTNOTE_MAX_CONCURRENT="50",
+        )
         replicas = [Replica(f"replica-{n}", env, tmp_path) for n in range(REPLICAS)]
         try:
             for replica in replicas:

@@ -16,7 +16,7 @@ import asyncpg
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck
+from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
 
 DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
@@ -140,11 +140,7 @@ class PostgresStore:
             " WHERE (workspace = $1 AND channel = '') OR (workspace = $2 AND channel IN ('', $3))",
             GLOBAL, workspace, channel,
         )
-        scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
-        layers: list[dict[str, Any]] = [{} for _ in scopes]
-        for ws, ch, key, value in rows:
-            layers[scopes.index((ws, ch))][key] = json.loads(value)
-        return layers
+        return layers_from(rows, workspace, channel)
 
     async def change_setting(
         self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
@@ -256,32 +252,15 @@ class PostgresStore:
         """Usage and feedback since a moment (None: every workspace)."""
         scope = "" if workspace is None else " AND workspace = $2"
         params: tuple[Any, ...] = (since,) if workspace is None else (since, workspace)
-        figures = Figures()
         usage = await self._pool.fetch(
             f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0)"
             f" FROM usage WHERE at >= $1{scope} GROUP BY kind, reason",
             *params,
         )
-        for kind, reason, count, tokens, cost in usage:
-            if kind == "analysis":
-                figures.analyses += count
-                figures.tokens += tokens
-                figures.cost_usd += cost
-                if reason:
-                    figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
-            elif kind == "cache_hit":
-                figures.cache_hits += count
-            elif kind == "failed":
-                figures.failures += count
         votes = await self._pool.fetch(
             f"SELECT vote, COUNT(*) FROM feedback WHERE at >= $1{scope} GROUP BY vote", *params
         )
-        for vote, count in votes:
-            if vote > 0:
-                figures.thumbs_up += count
-            else:
-                figures.thumbs_down += count
-        return figures
+        return figures_from(usage, votes)
 
     # Analysis cache
 

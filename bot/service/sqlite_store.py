@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck
+from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
 
 T = TypeVar("T")
 
@@ -191,11 +191,7 @@ class SqliteStore:
             " WHERE (workspace = ? AND channel = '') OR (workspace = ? AND channel IN ('', ?))",
             (GLOBAL, workspace, channel),
         ).fetchall()
-        scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
-        layers: list[dict[str, Any]] = [{} for _ in scopes]
-        for ws, ch, key, value in rows:
-            layers[scopes.index((ws, ch))][key] = json.loads(value)
-        return layers
+        return layers_from(rows, workspace, channel)
 
     async def change_setting(
         self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
@@ -331,32 +327,15 @@ class SqliteStore:
 
     def _figures(self, workspace: str | None, since: float) -> Figures:
         scope, params = ("", (since,)) if workspace is None else (" AND workspace = ?", (since, workspace))
-        figures = Figures()
         usage = self._db.execute(
             f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0)"
             f" FROM usage WHERE at >= ?{scope} GROUP BY kind, reason",
             params,
         ).fetchall()
-        for kind, reason, count, tokens, cost in usage:
-            if kind == "analysis":
-                figures.analyses += count
-                figures.tokens += tokens
-                figures.cost_usd += cost
-                if reason:
-                    figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
-            elif kind == "cache_hit":
-                figures.cache_hits += count
-            elif kind == "failed":
-                figures.failures += count
         votes = self._db.execute(
             f"SELECT vote, COUNT(*) FROM feedback WHERE at >= ?{scope} GROUP BY vote", params
         ).fetchall()
-        for vote, count in votes:
-            if vote > 0:
-                figures.thumbs_up += count
-            else:
-                figures.thumbs_down += count
-        return figures
+        return figures_from(usage, votes)
 
     # Analysis cache
 

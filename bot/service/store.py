@@ -27,12 +27,14 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from bot.models import Analysis
-from bot.service.policy import RateLimit
+from bot.service.policy import GLOBAL, RateLimit
 
 
 class Actor(BaseModel):
@@ -81,6 +83,37 @@ class Figures(BaseModel):
     fallbacks: dict[str, int] = Field(default_factory=dict)
     thumbs_up: int = 0
     thumbs_down: int = 0
+
+
+def layers_from(rows: Iterable[Sequence[Any]], workspace: str, channel: str) -> list[dict[str, Any]]:
+    """(workspace, channel, key, JSON value) settings rows as the global, workspace and channel layers."""
+    scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
+    layers: list[dict[str, Any]] = [{} for _ in scopes]
+    for ws, ch, key, value in rows:
+        layers[scopes.index((ws, ch))][key] = json.loads(value)
+    return layers
+
+
+def figures_from(usage: Iterable[Sequence[Any]], votes: Iterable[Sequence[Any]]) -> Figures:
+    """`Figures` from (kind, reason, count, tokens, cost) usage groups and (vote, count) feedback groups."""
+    figures = Figures()
+    for kind, reason, count, tokens, cost in usage:
+        if kind == "analysis":
+            figures.analyses += count
+            figures.tokens += tokens
+            figures.cost_usd += cost
+            if reason:
+                figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
+        elif kind == "cache_hit":
+            figures.cache_hits += count
+        elif kind == "failed":
+            figures.failures += count
+    for vote, count in votes:
+        if vote > 0:
+            figures.thumbs_up += count
+        else:
+            figures.thumbs_down += count
+    return figures
 
 
 class Store(Protocol):

@@ -20,7 +20,10 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.service.store import Actor, Store
+
 SECRET = "replica-signing-secret"
+ROOM = {"count": 100_000, "minutes": 10}  # one member posts every link: the limits must not refuse
 STARTUP_SECONDS = 60.0  # a cold start on a busy two-core machine imports and warms everything
 
 
@@ -63,6 +66,29 @@ async def deliver(
     async with session.post(url, data=body.encode(), headers=headers) as response:
         await response.read()
         return response.status
+
+
+async def open_channel(store: Store, team: str, channel: str) -> None:
+    """Auto mode on in a channel and room in its rate limits, as an operator would set them."""
+    operator = Actor(platform="cli", user_id="operator")
+    await store.change_setting(team, channel, "auto_explain", True, operator, time.time())
+    for scope in ("user", "channel"):
+        await store.change_setting(team, channel, f"{scope}_limit", ROOM, operator, time.time())
+
+
+def replica_env(db: str, api_url: str, **extra: str) -> dict[str, str]:
+    """What an operator sets for one HTTP-mode process: local engine, worker threads, loopback pages."""
+    return {
+        "FOOTNOTE_DB": db,
+        "FOOTNOTE_ENGINE": "local",
+        "FOOTNOTE_ALLOW_PRIVATE_NETWORKS": "true",
+        "FOOTNOTE_WORKER_PROCESSES": "0",
+        "FOOTNOTE_SLACK_MODE": "http",
+        "SLACK_BOT_TOKEN": "xoxb-replica-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        **extra,
+    }
 
 
 class Replica:
