@@ -33,18 +33,19 @@ from support.slack_replicas import Replica, deliver, event_body, open_channel, r
 from bot.service.store_factory import make_store  # noqa: E402
 
 CHANNEL, MEMBER = "C0BENCH", "U0MEMBER"
+DONE = "white_check_mark"
 
 
 class TimedSlackApi(FakeSlackApi):
-    """The fake Web API, noting when each thread's first answer arrived."""
+    """The fake Web API, noting when each message was marked ✅ (its answer posted)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.answered_at: dict[str, float] = {}
 
     async def _record(self, kind: str, name: str, payload: dict[str, Any]) -> None:
-        if name == "chat.postMessage":
-            self.answered_at.setdefault(str(payload.get("thread_ts")), time.monotonic())
+        if name == "reactions.add" and payload.get("name") == DONE:
+            self.answered_at.setdefault(str(payload.get("timestamp")), time.monotonic())
         await super()._record(kind, name, payload)
 
 
