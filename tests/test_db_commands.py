@@ -5,10 +5,12 @@ import asyncio
 import pytest
 
 from bot.cli import main
+from bot.config import Settings
 from bot.models import Analysis, ArticleMeta
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
 from bot.service.store import Actor
+from bot.service.store_factory import make_store
 
 MOD = Actor(platform="slack", user_id="U0MOD")
 NOW = 1_770_000_000.0
@@ -89,3 +91,11 @@ async def test_migrate_is_explicit_when_start_may_not_migrate(pg_url, monkeypatc
     assert "PostgreSQL schema is up to date" in capsys.readouterr().out
     await store.start()
     await store.close()
+
+
+def test_footnote_db_picks_the_backend(tmp_path):
+    sqlite = Settings(_env_file=None, FOOTNOTE_DB=str(tmp_path / "f.sqlite3"))
+    assert isinstance(make_store(sqlite), SqliteStore) and not sqlite.uses_postgres()
+    for url in ("postgresql://bot:pw@db.internal/fn", "postgres://bot@db.internal/fn"):
+        settings = Settings(_env_file=None, FOOTNOTE_DB=url)
+        assert settings.uses_postgres() and isinstance(make_store(settings), PostgresStore)
