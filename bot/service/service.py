@@ -297,7 +297,11 @@ class ExplainService:
 
     async def _analyse_once(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
         """`_analyse` under this process's lease on the key, or the analysis another process stored."""
-        cached = await self._lead_or_wait(key)
+        try:
+            cached = await self._lead_or_wait(key)
+        except BaseException:
+            await self._store.settle(ticket, "released")
+            raise
         if cached is not None:
             await self._store.settle(ticket, "released")
             return cached.analysis, False
