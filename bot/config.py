@@ -72,8 +72,9 @@ class Settings(BaseSettings):
     # False for deployments that migrate only with `footnote db migrate` (PostgreSQL).
     db_migrate_on_start: bool = Field(True, validation_alias="FOOTNOTE_DB_MIGRATE_ON_START")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
-    # A claim on a message's link not answered by then (its process died) is answered on redelivery.
-    claim_lease_seconds: float = Field(300.0, gt=0, validation_alias="FOOTNOTE_CLAIM_LEASE_SECONDS")
+    # A claim on a message's link not answered by then (its process died) is answered on redelivery;
+    # unset: the service's default (5 minutes).
+    claim_lease_seconds: float | None = Field(None, gt=0, validation_alias="FOOTNOTE_CLAIM_LEASE_SECONDS")
     max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
     # Processes a running bot (`footnote run`) uses for extraction and the offline engine; 0 = threads.
     worker_processes: int = Field(2, ge=0, le=64, validation_alias="FOOTNOTE_WORKER_PROCESSES")

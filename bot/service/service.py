@@ -50,6 +50,7 @@ HOUR = 3600.0
 LINKS_SCANNED = 20
 FALLBACK_KEPT = 10 * 60.0  # how long a fallback answer (the model failed) is served from the cache
 CACHE_KEPT_AT_LEAST = 7 * 24 * HOUR  # "What I read" keeps working for a week even when the TTL is shorter
+CLAIM_LEASE = 5 * 60.0  # a claim whose holder has not answered by then is answered on redelivery
 FLIGHT_LEASE = 30.0  # an analysis lease (at most the claim lease), renewed every third of it while held
 FLIGHT_POLL = 0.1  # how often a process waiting on another's analysis looks in the cache
 
@@ -73,9 +74,6 @@ class ExplainService:
         self._clock = clock
         self._defaults = default_policy(settings)
         self._ttl = settings.cache_ttl_hours * HOUR
-        self._claim_lease = settings.claim_lease_seconds
-        # A request retried after its claim ran out must not then wait longer on a dead process's analysis.
-        self._flight_lease = min(FLIGHT_LEASE, settings.claim_lease_seconds)
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent_analyses))
         self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process's leases
@@ -127,6 +125,15 @@ class ExplainService:
         if self._engine is None:
             raise RuntimeError("the service is not started")
         return self._engine
+
+    @property
+    def _claim_lease(self) -> float:
+        return self._settings.claim_lease_seconds or CLAIM_LEASE
+
+    @property
+    def _flight_lease(self) -> float:
+        # A request retried after its claim ran out must not then wait longer on a dead process's analysis.
+        return min(FLIGHT_LEASE, self._claim_lease)
 
     # Settings
 
