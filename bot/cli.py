@@ -1,34 +1,67 @@
 """The `footnote` console command: a thin adapter over the pipeline and the service.
 
 Each command group registers itself from its own module (`register(subparsers)`), so
-that importing the CLI stays cheap and each concern keeps its own parsing.
+that importing the CLI stays cheap and each concern keeps its own parsing. A command that opens the
+database sets `uses_db=True` in its defaults: its file is checked first, and any database or network
+failure ends the command with one line (never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import difflib
 import importlib
 import json
 import logging
 import os
+import re
+import sqlite3
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
 
 from bot import errors
-from bot.config import Settings
-from bot.models import Article, ErrorInfo, ErrorReport
+from bot.config import EnvFileMissing, Settings, files_in_use, left_behind_db, load_settings
+
+if TYPE_CHECKING:
+    from bot.models import Article
 
 log = logging.getLogger("footnote")
 
-# Modules that add their own sub-commands with `register(subparsers)`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "bot.legal.commands",
-    "bot.service.admin_cli",
-    "bot.service.db_commands",
-    "bot.adapters.discord.commands_cli",
-)
+# Command groups that add themselves with `register(subparsers)`: the command word → its module.
+# Add a line to add a group. Only the group named on the command line is imported (every group for
+# `--help` or an unknown word), so that a quick command does not pay for the others' imports.
+COMMAND_MODULES: dict[str, str] = {
+    "legal": "bot.legal.commands",
+    "admin": "bot.service.admin_cli",
+    "db": "bot.service.db_commands",
+    "discord": "bot.adapters.discord.commands_cli",
+    "doctor": "bot.doctor.command",
+}
+BUILT_IN = ("explain", "extract", "run")
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(.*?)' \(choose from (.*)\)")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, except that an unknown command names itself and the closest known one."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with one line; for a mistyped word, the closest choice instead of the whole list."""
+        wrong = _INVALID_CHOICE.search(message)
+        if wrong is None:
+            self.exit(2, f"{self.prog}: {message}\n")
+        word, choices = wrong.group(1), re.findall(r"'([^']*)'", wrong.group(2))
+        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+        if any(isinstance(action, argparse._SubParsersAction) for action in self._actions):
+            hint = f"did you mean `{self.prog} {close[0]}`? " if close else ""
+            self.exit(2, f"{self.prog}: unknown command `{word}`; {hint}(`{self.prog} --help` lists them)\n")
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        self.exit(2, f"{self.prog}: `{word}` is not one of {', '.join(choices)}{hint}\n")
+
 
 # What `footnote run … --help` tells an operator before the first start.
 RUN_NEEDS = """\
@@ -40,6 +73,8 @@ Set them in the environment or in .env; README.md walks through the Discord and 
 
 def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
     if as_json:
+        from bot.models import ErrorInfo, ErrorReport
+
         report = ErrorReport(error=ErrorInfo(kind=exc.kind, message=exc.message))
         print(report.model_dump_json())
     else:
@@ -47,17 +82,19 @@ def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
 
 
 def _language_code(value: str) -> str:
-    """argparse type: a plain language code such as `de` or `pt-br`."""
-    from bot.models import LANGUAGE_CODE
+    """argparse type: a language code from the IANA registry such as `de` or `pt-br`."""
+    from bot.service.commands import language_problem
 
-    code = value.lower()
-    if not LANGUAGE_CODE.fullmatch(code):
-        raise argparse.ArgumentTypeError(f"not a language code: {value!r} (try en, de or pt-br)")
-    return code
+    problem = language_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem.replace("`", "'"))
+    return value.lower()
 
 
 def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     """Explain one URL or saved page."""
+    import asyncio
+
     from bot.engines import make_engine
     from bot.pipeline import explain_source
     from bot.render.markdown import render_markdown
@@ -66,7 +103,7 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
     as_json = args.json or args.format == "json"
     try:
         engine = make_engine(settings, args.engine)
-        analysis = asyncio.run(explain_source(args.source, settings, engine, args.language))
+        analysis = asyncio.run(explain_source(args.source, settings, engine, args.language or "en"))
     except errors.FootnoteError as exc:
         _print_error(exc, as_json)
         return 1
@@ -84,6 +121,8 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _extract_one(source: str, settings: Settings) -> Article:
+    import asyncio
+
     from bot.pipeline import load_article
 
     return asyncio.run(load_article(source, settings))
@@ -114,16 +153,26 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Start a chat adapter."""
+    """Start a chat adapter; the first log line says which files it uses."""
+    log.info("footnote %s: %s", args.platform, files_in_use(settings, args.env_file))
     module = importlib.import_module(f"bot.adapters.{args.platform}.runner")
     return int(module.run(settings) or 0)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command tree."""
-    parser = argparse.ArgumentParser(
-        prog="footnote", description="Explain news links: facts, claims, legal context."
-    )
+def _command_word(argv: list[str]) -> str | None:
+    """The first word after the global options (`footnote --log-level INFO admin …` → admin)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--log-level":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command tree: every group, or (given the command line) only the group it names."""
+    parser = Parser(prog="footnote", description="Explain news links: facts, claims, legal context.")
     parser.add_argument(
         "--log-level",
         default=None,
@@ -140,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--language",
         type=_language_code,
-        default="en",
+        default=None,  # English; not "en", which argparse would check (loading the registry) on every run
         help="reply language code, e.g. de or pt-br (the openai engine writes in it; local writes English)",
     )
     explain.set_defaults(func=cmd_explain)
@@ -158,24 +207,70 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("platform", choices=["discord", "slack"])
-    run.set_defaults(func=cmd_run)
+    run.set_defaults(func=cmd_run, uses_db=True)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    word = None if argv is None else _command_word(argv)
+    if word in BUILT_IN:
+        groups = []
+    elif word in COMMAND_MODULES:
+        groups = [COMMAND_MODULES[word]]
+    else:
+        groups = list(COMMAND_MODULES.values())
+    for module in groups:
+        importlib.import_module(module).register(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `footnote` console script."""
-    args = build_parser().parse_args(argv)
+def _configuration() -> tuple[Settings, Path | None] | int:
+    """Settings and the `.env` they came from, or the exit status after one line per problem."""
     try:
-        settings = Settings()
+        return load_settings()
+    except EnvFileMissing as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     except ValidationError as exc:
         # Name the setting and the rule, never the value: it may be a token.
         for problem in exc.errors(include_input=False, include_url=False):
             name = ".".join(str(part) for part in problem["loc"])
             print(f"Configuration error in {name}: {problem['msg']}", file=sys.stderr)
         return 2
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """The command, with database and network failures as one line each."""
+    from bot.doctor.database import database_problem, explain_database_error
+    from bot.doctor.network import network_problem
+
+    if getattr(args, "uses_db", False) and settings.db_is_file():
+        problem = database_problem(settings.db_path())
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+    try:
+        return args.func(args, settings)
+    except BrokenPipeError:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        line = explain_database_error(exc, settings.db_path()) or network_problem(exc)
+        if line is None:
+            raise
+    except Exception as exc:
+        line = network_problem(exc)
+        if line is None:
+            raise
+    log.debug("the command failed", exc_info=True)
+    print(line, file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `footnote` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    loaded = _configuration()
+    if isinstance(loaded, int):
+        return loaded
+    settings, args.env_file = loaded
     # A running bot reports what it does; a one-shot command prints its answer and only warnings.
     default_level = "INFO" if args.command == "run" else "WARNING"
     logging.basicConfig(
@@ -183,8 +278,17 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    old = left_behind_db(settings) if getattr(args, "uses_db", False) else None
+    if old is not None:
+        log.warning(
+            "%s is not used any more: the database is now %s. To keep the old one, move it there or set "
+            "FOOTNOTE_DB=%s",
+            old,
+            settings.db_path(),
+            old,
+        )
     try:
-        return args.func(args, settings)
+        return _run(args, settings)
     except BrokenPipeError:
         # The reader went away (`footnote legal topics | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,14 +1,18 @@
 """The only module that reads the environment: one `Settings` object, built at start-up.
 
 Every setting is documented in `.env.example`. Secrets are `SecretStr` so that they never
-appear in logs, reprs or error messages.
+appear in logs, reprs or error messages. `load_settings` finds the `.env` file in a documented
+order (`ENV_FILE_ORDER`) and resolves `FOOTNOTE_DB`, so the bot and every command agree on which
+files they use wherever they are started.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
+import platformdirs
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,6 +29,44 @@ DEFAULT_SKIP_EXTENSIONS = (
 )
 
 
+APP_NAME = "footnote"
+DB_FILE = "footnote.sqlite3"
+ENV_FILE_VARIABLE = "FOOTNOTE_ENV_FILE"
+ENV_FILE_ORDER = (
+    "FOOTNOTE_ENV_FILE, if set (it must exist)",
+    "./.env in the current folder",
+    "footnote/.env in the user's config folder (e.g. ~/.config/footnote/.env)",
+)
+
+
+class EnvFileMissing(ValueError):
+    """FOOTNOTE_ENV_FILE names a file that does not exist."""
+
+
+def default_db_path() -> Path:
+    """The database when FOOTNOTE_DB is unset: in the user's data folder, wherever a command runs."""
+    return platformdirs.user_data_path(APP_NAME) / DB_FILE
+
+
+def user_env_file() -> Path:
+    """The `.env` file in the user's config folder (the last place looked)."""
+    return platformdirs.user_config_path(APP_NAME) / ".env"
+
+
+def find_env_file(environ: dict[str, str] | os._Environ[str] = os.environ) -> Path | None:
+    """The first `.env` in `ENV_FILE_ORDER`, as an absolute path, or None when there is none."""
+    named = environ.get(ENV_FILE_VARIABLE, "").strip()
+    if named:
+        path = Path(named).expanduser().resolve()
+        if not path.is_file():
+            raise EnvFileMissing(f"{ENV_FILE_VARIABLE}={named} is not a file")
+        return path
+    for candidate in (Path.cwd() / ".env", user_env_file()):
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
 def _listed(value: str, defaults: str) -> list[str]:
     """A comma-separated setting; a leading `+` adds to the defaults instead of replacing them."""
     value = value.strip()
@@ -36,7 +78,8 @@ def _listed(value: str, defaults: str) -> list[str]:
 class Settings(BaseSettings):
     """Operator configuration from the environment and `.env`."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # No `.env` by default: `load_settings` chooses one (tests and libraries get the environment only).
+    model_config = SettingsConfigDict(env_file=None, env_file_encoding="utf-8", extra="ignore")
 
     # Analysis engine
     engine: Literal["auto", "local", "openai"] = Field("auto", validation_alias="FOOTNOTE_ENGINE")
@@ -68,7 +111,9 @@ class Settings(BaseSettings):
     )
 
     # Storage and service
-    db: str = Field("footnote.sqlite3", validation_alias="FOOTNOTE_DB")
+    # Empty: `default_db_path()`. A relative path in a `.env` file is relative to that file's folder.
+    db: str = Field("", validation_alias="FOOTNOTE_DB")
+    db_busy_timeout: float = Field(10.0, gt=0, le=600, validation_alias="FOOTNOTE_DB_BUSY_TIMEOUT")
     # False for deployments that migrate only with `footnote db migrate` (PostgreSQL).
     db_migrate_on_start: bool = Field(True, validation_alias="FOOTNOTE_DB_MIGRATE_ON_START")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
@@ -87,6 +132,8 @@ class Settings(BaseSettings):
     # empty = all). Unset count: Discord's recommendation, every shard in this one process.
     discord_shard_count: int | None = Field(None, ge=1, validation_alias="FOOTNOTE_DISCORD_SHARD_COUNT")
     discord_shard_ids: str = Field("", validation_alias="FOOTNOTE_DISCORD_SHARD_IDS")
+    # Override of Discord's REST API base (tests, proxies), e.g. https://discord.com/api/v10
+    discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
 
     # Slack
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
@@ -98,8 +145,16 @@ class Settings(BaseSettings):
     slack_moderators: str = Field("", validation_alias="FOOTNOTE_SLACK_MODERATORS")
 
     @field_validator(
-        "openai_api_key", "openai_base_url", "price_table", "discord_token", "slack_bot_token",
-        "slack_app_token", "slack_signing_secret", "slack_api_url", mode="before",
+        "openai_api_key",
+        "openai_base_url",
+        "price_table",
+        "discord_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_api_url",
+        "discord_api_url",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -155,7 +210,44 @@ class Settings(BaseSettings):
             return "openai" if self.openai_api_key else "local"
         return self.engine
 
+    def db_is_file(self) -> bool:
+        """Whether FOOTNOTE_DB names an SQLite file (not `:memory:` or a server URL)."""
+        scheme = self.db.split("://", 1)[0].lower() if "://" in self.db else ""
+        return scheme in ("", "sqlite") and self.db.removeprefix("sqlite://").strip("/") != ":memory:"
+
     def db_path(self) -> Path:
-        """The SQLite file, from a path or a `sqlite:///` URL."""
+        """The SQLite file, from a path or a `sqlite:///` URL; unset means `default_db_path()`."""
         value = self.db.removeprefix("sqlite:///").removeprefix("sqlite://")
-        return Path(value)
+        return Path(value).expanduser() if value else default_db_path()
+
+
+def load_settings() -> tuple[Settings, Path | None]:
+    """Settings from the environment and the `.env` found in `ENV_FILE_ORDER`; and that file.
+
+    A relative FOOTNOTE_DB written in the `.env` file is taken relative to the file's folder, so the
+    same file means the same database from any working directory. Raises `EnvFileMissing` and
+    pydantic's `ValidationError`.
+    """
+    env_file = find_env_file()
+    settings = Settings(_env_file=env_file) if env_file else Settings()  # type: ignore[call-arg]
+    if not settings.db_is_file():
+        return settings, env_file
+    db = settings.db_path()
+    if env_file and not db.is_absolute() and "FOOTNOTE_DB" not in os.environ:
+        db = env_file.parent / db
+    return settings.model_copy(update={"db": str(db.absolute())}), env_file
+
+
+def left_behind_db(settings: Settings) -> Path | None:
+    """A `footnote.sqlite3` in the current folder (the old default) that the default database now replaces."""
+    old = Path.cwd() / DB_FILE
+    new = settings.db_path()
+    if new == default_db_path() and not new.exists() and old.is_file() and old.resolve() != new.resolve():
+        return old
+    return None
+
+
+def files_in_use(settings: Settings, env_file: Path | None) -> str:
+    """Which database and which `.env` are in use, for `admin settings`, `doctor` and the bot's first line."""
+    env = f".env {env_file}" if env_file else f"no .env file (environment only; see {ENV_FILE_VARIABLE})"
+    return f"database {settings.db_path()}, {env}"

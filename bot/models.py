@@ -94,6 +94,9 @@ class LegalNote(BaseModel):
     explanation: str
     relevance: str
     authorities: list[str] = Field(default_factory=list)
+    # Plain-words notes about the authorities (later vacated, overruled, not the President Nixon...):
+    # commentary, never part of a citation string.
+    cautions: list[str] = Field(default_factory=list)
 
 
 class Flag(BaseModel):

@@ -11,6 +11,7 @@ from bot.engines import Engine
 from bot.extract import extract_article
 from bot.fetch import fetch_page
 from bot.legal.guard import guard_analysis
+from bot.legal.guard import warm_up as warm_up_guard
 from bot.links import canonical_url
 from bot.models import Analysis, Article
 
@@ -74,3 +75,4 @@ def warm_up() -> None:
 
     article = extract_article(_WARM_UP_PAGE, "https://warm-up.invalid/")
     guard_analysis(LocalEngine().analyse_sync(article))
+    warm_up_guard()  # eyecite is imported only for case-like text; a bot's first article should not pay

@@ -128,3 +128,193 @@ def test_run_help_names_what_each_platform_needs(capsys, platform):
         "README",
     ):
         assert needed in out
+
+
+# The operator's side: which files, one line per failure, commands that name what went wrong.
+
+
+def fresh_process(args, cwd, **env_vars):
+    """`footnote ARGS` in a new interpreter, with no FOOTNOTE_/platform settings but the ones given."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("FOOTNOTE_", "DISCORD_", "SLACK_", "OPENAI_"))
+    }
+    env.update(XDG_DATA_HOME=str(cwd / "data"), XDG_CONFIG_HOME=str(cwd / "config"), **env_vars)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def data_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for name in ("FOOTNOTE_DB", "FOOTNOTE_ENV_FILE", "FOOTNOTE_ENGINE"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def test_the_default_database_is_the_same_from_any_folder(data_home, monkeypatch, capsys):
+    one, two = data_home / "one", data_home / "two"
+    one.mkdir()
+    two.mkdir()
+    monkeypatch.chdir(one)
+    assert main(["admin", "budget", "requests", "7"]) == 0
+    monkeypatch.chdir(two)
+    assert main(["admin", "settings"]) == 0
+    out = capsys.readouterr().out
+    assert "Daily budget: 7 analyses" in out
+    expected = data_home / "data" / "footnote" / "footnote.sqlite3"
+    assert f"Files: database {expected}, no .env file" in out
+    assert expected.is_file() and not list(one.iterdir()) and not list(two.iterdir())
+
+
+def test_env_files_are_found_in_the_documented_order(data_home, monkeypatch, capsys):
+    user_env = data_home / "config" / "footnote" / ".env"
+    user_env.parent.mkdir(parents=True)
+    user_env.write_text("FOOTNOTE_DB=state/bot.sqlite3\n")  # relative: to the .env file's folder
+    elsewhere = data_home / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["admin", "settings"]) == 0
+    shown = capsys.readouterr().out
+    assert f"Files: database {user_env.parent / 'state' / 'bot.sqlite3'}, .env {user_env}" in shown
+    (elsewhere / ".env").write_text("FOOTNOTE_DB=here.sqlite3\n")  # the current folder comes before it
+    assert main(["admin", "settings"]) == 0
+    assert f"database {elsewhere / 'here.sqlite3'}, .env {elsewhere / '.env'}" in capsys.readouterr().out
+    named = data_home / "named.env"
+    named.write_text("FOOTNOTE_DB=/tmp/never-used-by-tests.sqlite3\nFOOTNOTE_MAX_LINKS=2\n")
+    monkeypatch.setenv("FOOTNOTE_ENV_FILE", str(named))  # and FOOTNOTE_ENV_FILE before both
+    monkeypatch.setenv("FOOTNOTE_DB", str(data_home / "env.sqlite3"))  # the environment beats any file
+    assert main(["admin", "settings"]) == 0
+    out = capsys.readouterr().out
+    assert f"database {data_home / 'env.sqlite3'}, .env {named}" in out and "Links per message: 2" in out
+    monkeypatch.setenv("FOOTNOTE_ENV_FILE", str(data_home / "missing.env"))
+    assert main(["admin", "settings"]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"Configuration error: FOOTNOTE_ENV_FILE={data_home / 'missing.env'} is not a file\n"
+    )
+
+
+def test_a_channel_without_a_workspace_is_refused_with_the_reason(data_home, capsys):
+    assert main(["admin", "--channel", "C7", "auto", "on"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "--channel needs --workspace: the bot reads a channel's settings"
+    )
+    assert main(["admin", "auto", "on"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("A channel setting needs a workspace") and "--workspace" in out
+    assert main(["admin", "audit"]) == 0
+    assert capsys.readouterr().out.strip() == "No changes yet."
+    assert main(["admin", "--workspace", "T1", "--channel", "C7", "auto", "on"]) == 0
+    assert capsys.readouterr().out.startswith("Done: auto-explain in <#C7> is now on")
+
+
+def test_an_unknown_command_names_itself_and_the_closest_one(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["explian", "x"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("footnote: unknown command `explian`; did you mean `footnote explain`? ")
+    assert err.endswith("(`footnote --help` lists them)\n") and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        main(["discord", "synk"])
+    assert "did you mean `footnote discord sync`?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "discrod"])
+    assert (
+        capsys.readouterr().err
+        == "footnote run: `discrod` is not one of discord, slack; did you mean `discord`?\n"
+    )
+
+
+def test_explain_checks_the_language_against_the_registry(capsys):
+    with pytest.raises(SystemExit):
+        main(["explain", "--language", "xx", str(EXAMPLE)])
+    assert "'xx' is not a language code in the IANA registry" in capsys.readouterr().err
+
+
+def test_a_garbage_discord_token_is_named_as_such(monkeypatch, capsys):
+    monkeypatch.setenv("DISCORD_TOKEN", "garbage")
+    assert main(["discord", "invite"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("DISCORD_TOKEN is set but is not a bot token") and "garbage" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["run", "discord"], {"DISCORD_TOKEN": "MTIz.abcd.efghijklmnopqrstuvwxyz"}),
+        (["discord", "sync"], {"DISCORD_TOKEN": "MTIz.abcd.efghijklmnopqrstuvwxyz"}),
+        (["run", "slack"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}),
+    ],
+)
+def test_an_unreachable_network_is_one_line_naming_what_to_check(tmp_path, args, env):
+    port = closed_port()
+    done = fresh_process(
+        args,
+        tmp_path,
+        DISCORD_API_URL=f"http://127.0.0.1:{port}/api/v10",
+        SLACK_API_URL=f"http://127.0.0.1:{port}/api/",
+        FOOTNOTE_WORKER_PROCESSES="0",
+        **env,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr, done.stderr
+    assert (
+        f"Could not reach 127.0.0.1:{port}: the connection was refused; check the network connection, DNS"
+        in done.stderr.splitlines()[-1]
+    ), done.stderr
+    if args[0] == "run":  # the bot's first line says which files it uses
+        first = done.stderr.splitlines()[0]
+        assert f"footnote {args[1]}: database {tmp_path / 'data' / 'footnote' / 'footnote.sqlite3'}" in first
+        assert "no .env file" in first
+
+
+def test_quick_commands_import_only_what_they_use(tmp_path):
+    # Start-up time is measured by bench/startup_bench.py; this keeps the heavy imports out of quick commands.
+    probe = (
+        "import sys; from bot.cli import main; status = main(sys.argv[1:]);"
+        " heavy = sorted(m for m in ('trafilatura', 'eyecite', 'bot.service.service', 'discord', 'openai',"
+        " 'langcodes') if m in sys.modules); print(status, heavy, file=sys.stderr)"
+    )
+    for args in (["admin", "help"], ["admin", "settings"], ["legal", "topics"]):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTE_")}
+        env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.stderr.strip().splitlines()[-1] == "0 []", (args, done.stderr)
+
+
+def test_a_database_left_in_the_current_folder_is_pointed_out(data_home, monkeypatch, caplog):
+    old = data_home / "footnote.sqlite3"
+    old.write_bytes(b"")  # the default before the data folder: ./footnote.sqlite3
+    monkeypatch.chdir(data_home)
+    assert main(["admin", "settings"]) == 0
+    new = data_home / "data" / "footnote" / "footnote.sqlite3"
+    assert f"{old} is not used any more: the database is now {new}" in caplog.text
+    assert f"FOOTNOTE_DB={old}" in caplog.text
+    caplog.clear()
+    assert main(["admin", "settings"]) == 0  # once the new one exists, nothing more is said
+    assert "not used any more" not in caplog.text

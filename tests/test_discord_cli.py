@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import logging
+import sys
 from types import SimpleNamespace
 
 import discord
@@ -306,3 +307,27 @@ async def test_slash_commands_and_buttons_are_drained_too_and_refused_once_stopp
     await client.run_interaction(interaction, late_command())
     assert not late.is_set()
     assert sent and sent[-1]["ephemeral"] is True and "restarting" in sent[-1]["content"]
+
+
+def test_discord_reconnect_tracebacks_for_network_failures_become_one_line():
+    import aiohttp
+
+    from bot.adapters.discord.client import network_errors_in_one_line
+
+    try:
+        raise aiohttp.ClientConnectionError(
+            "Cannot connect to host gateway.example:443"
+        ) from ConnectionRefusedError()
+    except aiohttp.ClientConnectionError:
+        record = logging.LogRecord(
+            "discord.client", logging.ERROR, "", 0, "Attempting a reconnect in %.2fs", (1.5,), sys.exc_info()
+        )
+    assert network_errors_in_one_line(record)
+    assert record.exc_info is None
+    assert record.getMessage().startswith(
+        "Attempting a reconnect in 1.50s: Could not reach the server: the connection"
+    )
+    other = logging.LogRecord(
+        "discord.client", logging.ERROR, "", 0, "bug", None, (ValueError, ValueError("x"), None)
+    )
+    assert network_errors_in_one_line(other) and other.exc_info is not None  # a bug keeps its traceback

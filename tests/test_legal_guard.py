@@ -3,6 +3,8 @@
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.legal.citations import find_citations
 from bot.legal.guard import (
@@ -158,10 +160,19 @@ def test_citations_are_keyed_for_matching() -> None:
 
 
 def test_every_bundled_authority_passes_the_bundled_guard() -> None:
-    authorities = [a.shown() for t in load_topics() for a in t.authorities]
+    authorities = [a.citation for t in load_topics() for a in t.authorities]
     assert authorities, "the knowledge base is empty"
-    for shown in authorities:
-        assert guard_text(shown) == (shown, [])
+    for citation in authorities:
+        assert guard_text(citation) == (citation, [])
+        assert guard_text(f"As held in {citation}, it is so.") == (f"As held in {citation}, it is so.", [])
+
+
+def test_bundled_cautions_are_plain_words_apart_from_citations() -> None:
+    for topic in load_topics():
+        for authority in topic.authorities:
+            assert " — " not in authority.citation and "vacated" not in authority.citation.lower()
+            if authority.note:
+                assert guard_text(authority.note, named_acts=True)[1] == [], authority.note
 
 
 def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.LogCaptureFixture) -> None:
@@ -199,3 +210,105 @@ def test_guard_analysis_cleans_every_written_field_and_counts(caplog: pytest.Log
     assert guarded.usage.citations_removed == 11
     assert guarded.legal[0].authorities == [load_topics()[0].authorities[0].citation]
     assert sum("citation guard removed" in r.getMessage() for r in caplog.records) == 11
+
+
+RECENT = [
+    "Pa. Const. art. VI, §§ 4-6",
+    "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)",
+    "Trump v. Barbara, No. 25-365 (U.S. June 30, 2026)",
+    "Trump v. Illinois, No. 25A443 (U.S. Dec. 23, 2025)",
+    "Make the Road New York v. Noem, No. 25-5320 (D.C. Cir. 2026)",
+    "Learning Resources, Inc. v. Trump, 607 U.S. ___ (2026)",
+]
+
+
+@pytest.fixture(scope="module")
+def recent_guard() -> CitationGuard:
+    return CitationGuard(KnownCitations(KB + RECENT))
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        *RECENT,
+        "Trump v. Barbara, No. 25-365 (U.S. 2026)",  # the same docket, dated by year only
+        "Learning Resources v. Trump, 607 U.S. ___ (2026)",  # the parties shortened
+        "Learning Resources, Inc. v. Trump, 607 U.S. ___",
+    ],
+)
+def test_recent_rulings_cited_by_docket_or_blank_page_are_kept(
+    recent_guard: CitationGuard, known: str
+) -> None:
+    text = f"The Court ruled in {known} that the order was unlawful."
+    assert find_citations(text), f"the guard cannot see {known!r}"
+    assert recent_guard.clean(text) == (text, ())
+
+
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "Trump v. Barbara, No. 25-366 (U.S. June 30, 2026)",  # a wrong docket number
+        "Doe v. Roe, No. 25-365 (U.S. June 30, 2026)",  # a real docket given to invented parties
+        "Trump v. Illinois, No. 25A443 (7th Cir. Dec. 23, 2025)",  # the right docket in another court
+        "Smith v. Jones, No. 26-1234 (U.S. Mar. 3, 2026)",
+        "Smith v. Jones, 607 U.S. ___ (2026)",  # a blank page in a known volume, invented parties
+        "Smith v. Jones, 608 U.S. — (2026)",
+        "Trump v. Cook (U.S. June 29, 2026)",  # dated but unknown (unverified in the registry)
+        "Tex. Const. art. XV, § 2",  # another state's constitution
+        "Pa. Const. art. VII, §§ 4-6",
+        "Matter of Doe, 29 I&N Dec. 300 (BIA 2025)",  # a board precedent at another page
+    ],
+)
+def test_invented_recent_rulings_are_removed(recent_guard: CitationGuard, invented: str) -> None:
+    text = f"The court relied on {invented} in its ruling."
+    cleaned, removed = recent_guard.clean(text)
+    assert removed == (invented,)
+    assert cleaned == "The court relied on in its ruling."
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "The case (No. 25-365) was argued in April.",
+        "Docket No. 24-109 is still open, officials said on June 30, 2026.",
+        "The vote (U.S. June 29, 2026) was close.",
+        "Shares fell 12% to $607 on June 30, 2026.",
+    ],
+)
+def test_docket_numbers_and_dates_in_passing_are_not_citations(
+    recent_guard: CitationGuard, ordinary: str
+) -> None:
+    assert recent_guard.clean(ordinary) == (ordinary, ())
+
+
+# Article text is untrusted: runs of capitals, dots and docket fragments must not make a pattern try every
+# way of cutting them (each of these took minutes before the court words became whole tokens).
+HOSTILE = [
+    "No. 25-365 (" + "A" * 40,
+    "No. 25-365 (" + "AB." * 30,
+    "No. 25-365 (" + "A1 " * 40 + ")",
+    "x v. y, No. 25-365 (" + " ".join(["U.S."] * 60),
+    "Matter of " + "A-" * 100 + " 29 I&N Dec. 1",
+    "Pa. " * 100 + "Const. art. VI",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_citation_lookalikes_are_read_at_once(recent_guard: CitationGuard, text: str) -> None:
+    cleaned, _ = recent_guard.clean(text)
+    assert isinstance(cleaned, str)
+
+
+PIECES = st.sampled_from(
+    ["No. 25-365", "(U.S. June 30, 2026)", "607 U.S. ___", "v.", "Trump", "Smith,", "Pa. Const. art. VI, § 4",
+     "29 I&N Dec. 216", "(BIA 2025)", "(", ")", ",", " ", "§", "U.S.", "Cir.", "AAAA", "2026"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=30))
+def test_the_guard_reads_any_mix_of_citation_pieces(recent_guard: CitationGuard, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    cleaned, removed = recent_guard.clean(text)
+    assert len(cleaned) <= len(text)
+    assert all(r in text for r in removed)

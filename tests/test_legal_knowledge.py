@@ -27,8 +27,10 @@ def test_fixture_knowledge_base_reads_every_field() -> None:
     immunity = next(t for t in topics if t.id == "officer-immunity")
     assert immunity.jurisdiction == "US federal"
     assert "supremacy clause" in immunity.triggers
-    assert immunity.authorities[2].note == "Later vacated as moot; not binding precedent."
-    assert immunity.authorities[2].shown().endswith(" — Later vacated as moot; not binding precedent.")
+    assert (
+        immunity.authorities[2].note
+        == "Idaho v. Horiuchi was later vacated as moot; it is not binding precedent."
+    )
 
 
 def test_broken_topics_are_each_reported_and_skipped() -> None:

@@ -20,10 +20,7 @@ def story(name: str) -> Article:
 
 
 ICE, SINGER, LONDON, PARIS, RENT = (story(n) for n in ("ice", "singer", "london", "paris", "rent"))
-VACATED = (
-    "Idaho v. Horiuchi, 253 F.3d 359 (9th Cir. 2001) (en banc) — "
-    "Later vacated as moot; not binding precedent."
-)
+VACATED = "Idaho v. Horiuchi, 253 F.3d 359 (9th Cir. 2001) (en banc)"
 
 
 def test_story_about_prosecuting_ice_agents_gets_immunity_first_and_never_defamation() -> None:
@@ -34,6 +31,9 @@ def test_story_about_prosecuting_ice_agents_gets_immunity_first_and_never_defama
     assert notes[0].explanation.startswith("A state can't punish a federal officer")
     assert "In re Neagle, 135 U.S. 1 (1890)" in notes[0].authorities
     assert VACATED in notes[0].authorities
+    # Commentary about an authority is a plain-words caution, never part of the citation string.
+    assert notes[0].cautions == ["Idaho v. Horiuchi was later vacated as moot; it is not binding precedent."]
+    assert not any("vacated" in a.lower() for a in notes[0].authorities)
 
 
 def test_relevance_quotes_the_story_where_the_topic_fired() -> None:

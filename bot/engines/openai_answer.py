@@ -88,9 +88,10 @@ def legal_notes(
                 topic=topic.id,
                 title=topic.title,
                 jurisdiction=topic.jurisdiction,
-                explanation=topic.explanation or topic.one_line,
+                explanation=topic.as_of() + (topic.explanation or topic.one_line),
                 relevance=one_line(pick.relevance) or relevance_sentence(topic, article, statements),
                 authorities=[authority.citation for authority in topic.authorities],
+                cautions=topic.cautions(),
             )
         )
     return notes[:LEGAL_NOTES]

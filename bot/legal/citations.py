@@ -34,6 +34,11 @@ _CONSTITUTION = re.compile(
     r"U\.\s?S\.\s?Const\.(?:\s*(?P<part>art|amend)\.?\s*(?P<num>" + _ROMAN + r"|\d+))?"
     r"(?:,?\s*§+\s*(?P<sec>\d+))?(?:,?\s*cl(?:s)?\.\s*(?P<cl>\d+(?:\s*[-–]\s*\d+)?))?"
 )
+# "Pa. Const. art. VI, §§ 4-6", "N.Y. Const. art. VI, § 24": a state constitution's article and section.
+_STATE_CONSTITUTION = re.compile(
+    r"\b(?!U\.\s?S\.)(?P<state>(?:[A-Z][a-z]*\.\s?){1,3})\s*Const\.\s*art\.\s*(?P<art>" + _ROMAN + r"|\d+)"
+    r"(?:,?\s*§+\s*(?P<sec>\d+[a-z]?(?:\s*[-–]\s*\d+[a-z]?)?))?"
+)
 _USC = re.compile(
     # "42 U.S.C. § 1983", "42 U.S.C. 1983", "42 USC § 1983"; a bare "USC 56" is a university, not a code.
     r"\b(?P<title>\d+)\s+(?:U\.\s?S\.\s?C\.(?:\s?A\.)?\s*(?:§§?)?|USCA?\s*(?:§§?|[Ss]ec(?:tion|\.)))\s*"
@@ -42,6 +47,12 @@ _USC = re.compile(
 _CFR = re.compile(
     r"\b(?P<title>\d+)\s+C\.\s?F\.\s?R\.\s*(?:§§?|Part|pt\.)\s*"
     r"(?P<sec>\d+(?:\.\d+[A-Za-z]*(?:-\d+)?)?)(?:\s*(?:\([A-Za-z0-9]+\))+)?"
+)
+# Board of Immigration Appeals precedent: "Matter of Yajure Hurtado, 29 I&N Dec. 216 (BIA 2025)".
+_BIA = re.compile(
+    r"(?:\bMatter of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3},\s*)?"
+    r"\b(?P<vol>\d+)\s+I\s?&\s?N\s+Dec\.\s+(?P<page>\d+)"
+    r"(?:\s*\((?:BIA|A\.G\.|AG)\s+\d{4}\))?"
 )
 # State codes cited by chapter, e.g. "Mass. Gen. Laws ch. 93H, § 3" (eyecite misses these).
 _CHAPTER_CODE = re.compile(
@@ -86,8 +97,22 @@ _EXEC_ORDER = re.compile(
     r"\bExec(?:utive|\.)\s+Order\s+(?:No\.\s*)?(?P<num>\d{4,5})"
     r"(?:,\s*\d+\s+Fed\.\s?Reg\.\s+\d+(?:\s*\([A-Z][a-z]{2}\.?\s+\d{1,2},\s+\d{4}\))?)?"
 )
-# "604 U.S. ___": the page is not assigned yet, so the parties identify the case.
-_BLANK_PAGE = re.compile(r"\b(?P<vol>\d+)\s+U\.\s?S\.\s+_{2,}(?:\s*\((?:[^()]*\s)?\d{4}\))?")
+# "604 U.S. ___" (or "604 U.S. —"): the page is not assigned yet, so the parties identify the case.
+_BLANK_PAGE = re.compile(
+    r"\b(?P<vol>\d+)\s+U\.\s?S\.\s+(?:_{2,}|[—–](?![\w—–]))(?:\s*\((?:[^()]*\s)?\d{4}\))?"
+)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+# "Trump v. Barbara, No. 25-365 (U.S. June 30, 2026)": a ruling cited by docket number and date, before
+# any reporter has it; "Trump v. Cook (U.S. June 29, 2026)": by date alone. The court and year in
+# brackets are what make the number a citation rather than a docket mentioned in passing.
+_DOCKET = re.compile(
+    r"\bNo\.\s*(?P<num>\d{1,2}(?:[-–]|A)\d{1,6}(?:[-–]\d+)?)(?:\s*\([A-Z]{1,4}\))?,?\s*"
+    # Court words are whole tokens split by single spaces, so that no text can make the match backtrack
+    # through every way of cutting a long run of capitals.
+    r"\((?:(?P<court>[A-Z0-9][\w.]*(?:\s[A-Z0-9][\w.]*){0,4})\s+)?"
+    r"(?:" + _MONTH + r"\s+\d{1,2},\s*)?(?P<year>\d{4})\)"
+)
+_DATED = re.compile(r"\s\((?P<court>U\.\s?S\.)\s+(?P<date>" + _MONTH + r"\s+\d{1,2},\s*\d{4})\)")
 _US_CASE_NAME = re.compile(
     r"(?:(?:In re|Ex parte)\s+)?(?:[A-Z0-9][\w'.&-]*,?\s+(?:(?:of|and|the|for|&)\s+)*){1,8}v\.\s+"
     r"(?P<defendant>(?:[\w'.&-]+,?\s+){0,8}?[\w'.&-]+),\s*$"
@@ -120,12 +145,19 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
             if m["cl"]:
                 parts.append(f"cl{_squash(m['cl']).replace('–', '-')}")
         found.append(Citation(m.start(), m.end(), "constitution", tuple(parts), m.group()))
+    for m in _STATE_CONSTITUTION.finditer(text):
+        parts = [f"const.{_squash(m['state'])}", f"art.{m['art']}".lower()]
+        if m["sec"]:
+            parts.append(f"s{_squash(m['sec']).replace('–', '-')}")
+        found.append(Citation(m.start(), m.end(), "constitution", tuple(parts), m.group()))
     for m in _USC.finditer(text):
         key = ("usc", m["title"], m["sec"].replace("–", "-").lower())
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))
     for m in _CFR.finditer(text):
         key = ("cfr", m["title"], m["sec"].lower())
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))
+    for m in _BIA.finditer(text):
+        found.append(Citation(m.start(), m.end(), "case", ("bia", m["vol"], m["page"]), m.group()))
     for m in _CHAPTER_CODE.finditer(text):
         key = ("code", _squash(m["code"]), f"ch{m['ch'].lower()}") + ((m["sec"].lower(),) if m["sec"] else ())
         found.append(Citation(m.start(), m.end(), "statute", key, m.group()))
@@ -155,6 +187,17 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
         start = m.start() - len(name.group()) if name else m.start()
         key = ("blank", m["vol"], _squash(name["defendant"]) if name else "")
         found.append(Citation(start, m.end(), "case", key, text[start : m.end()]))
+    dockets = list(_DOCKET.finditer(text))
+    for m in dockets:
+        found.append(
+            _named_case(text, m, ("docket", _squash(m["court"] or ""), m["num"].replace("–", "-").lower()))
+        )
+    for m in _DATED.finditer(text):
+        if any(d.start() <= m.start() < d.end() for d in dockets):
+            continue
+        cite = _named_case(text, m, ("dated", _squash(m["court"]), _squash(m["date"])), comma=False)
+        if cite.start < m.start():  # only with the parties' names before it is a date a citation
+            found.append(cite)
     for m in _UK_ACT.finditer(text):
         act = _LEADING_WORDS.sub("", m["act"])
         start = m.end("act") - len(act)
@@ -163,6 +206,19 @@ def _regex_citations(text: str, named_acts: bool) -> list[Citation]:
         key = ("ukact", act.lower(), f"{unit}{section.lower()}")
         found.append(Citation(start, m.end(), "uk_act", key, text[start : m.end()]))
     return found
+
+
+def _named_case(text: str, m: re.Match[str], key: tuple[str, ...], comma: bool = True) -> Citation:
+    """A case cited without a reporter page: the parties' names before it belong to the citation and
+    to its key (the defendant's name), so that an invented case with a real docket is still unknown."""
+    before = text[max(0, m.start() - 200) : m.start()]
+    name = _US_CASE_NAME.search(before + ("" if comma else ","))
+    words = (
+        len(_LEADING_WORDS.match(name.group()).group()) if name and _LEADING_WORDS.match(name.group()) else 0
+    )
+    start = m.start() - len(name.group()) + words + (0 if comma else 1) if name else m.start()
+    defendant = _squash(name["defendant"]) if name else ""
+    return Citation(start, m.end(), "case", (*key, defendant), text[start : m.end()])
 
 
 def _eyecite_citations(text: str) -> list[Citation]:

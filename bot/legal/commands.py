@@ -21,11 +21,15 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate the knowledge base; non-zero exit and one line per problem when anything is wrong."""
-    from bot.legal.check import check_knowledge
+    from datetime import date
+
+    from bot.legal.check import check_knowledge, stale_topics
 
     topics, problems = check_knowledge(args.knowledge, args.against)
     for problem in problems:
         print(problem)
+    for warning in stale_topics(topics, date.today()):
+        print(f"warning: {warning}")
     against = f", authorities checked against {args.against.name}" if args.against else ""
     verdict = f"{len(problems)} problem(s)" if problems else "OK"
     print(f"{len(topics)} topics{against}: {verdict}")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from bot.legal.citations import Citation, find_citations
+from bot.legal.index import read_index, write_index
 from bot.models import Analysis, Flag, LegalNote, Statement
 
 log = logging.getLogger(__name__)
@@ -24,17 +25,29 @@ _SIGNAL_BEFORE = re.compile(
 )
 
 
+def _keys(authorities: Iterable[str]) -> set[tuple[str, ...]]:
+    """What each authority cites, as keys (an Act cited whole, "Public Order Act 2023", included)."""
+    return {cite.key for authority in authorities for cite in find_citations(authority, named_acts=True)}
+
+
 class KnownCitations:
     """The citation keys of a set of authorities, and the rule for when a found citation is one of them."""
 
-    def __init__(self, authorities: Iterable[str]) -> None:
-        self.keys: set[tuple[str, ...]] = set()
+    def __init__(self, authorities: Iterable[str] = (), keys: Iterable[tuple[str, ...]] = ()) -> None:
+        self.keys: set[tuple[str, ...]] = set(keys) | _keys(authorities)
         self.first_pages: dict[tuple[str, str], list[int]] = {}
-        for authority in authorities:
-            for cite in find_citations(authority):
-                self.keys.add(cite.key)
-                if cite.key[0] == "case" and cite.key[3].isdigit():
-                    self.first_pages.setdefault((cite.key[1], cite.key[2]), []).append(int(cite.key[3]))
+        for key in self.keys:
+            if key[0] == "case" and key[3].isdigit():
+                self.first_pages.setdefault((key[1], key[2]), []).append(int(key[3]))
+
+    @classmethod
+    def cached(cls, authorities: list[str]) -> KnownCitations:
+        """The index of these authorities, from the on-disk cache when it holds this exact version."""
+        keys = read_index(authorities)
+        if keys is None:
+            keys = sorted(_keys(authorities))
+            write_index(authorities, keys)
+        return cls(keys=keys)
 
     def knows(self, cite: Citation) -> bool:
         """True when the citation refers to an authority of the knowledge base."""
@@ -114,16 +127,22 @@ def default_guard() -> CitationGuard:
     """The guard over the bundled knowledge base."""
     from bot.legal.knowledge import load_topics
 
-    authorities = [a for t in load_topics() for a in t.authorities]
-    citations = [a.citation for a in authorities]
-    # An authority's own citation, alone or as shown with its note, is known by construction: no need
-    # to scan it again (eyecite is the slowest part of the guard) for every article.
-    return CitationGuard(KnownCitations(citations), vetted=citations + [a.shown() for a in authorities])
+    citations = [a.citation for t in load_topics() for a in t.authorities]
+    # An authority's own citation is known by construction: no need to scan it again (eyecite is the
+    # slowest part of the guard) for every article.
+    return CitationGuard(KnownCitations.cached(citations), vetted=citations)
 
 
 def warm_up() -> None:
-    """Build the guard (and import eyecite) now, so that the first article does not wait for it."""
-    default_guard().clean("Printz v. United States, 521 U.S. 898 (1997)")
+    """Build the guard and import eyecite now, so that a running bot's first article does not wait.
+
+    Only long-running workers call this: with the index cached, a one-shot command never needs eyecite
+    unless its article holds something that looks like a case citation.
+    """
+    from bot.legal.citations import warm_up as warm_up_eyecite
+
+    default_guard()
+    warm_up_eyecite()
 
 
 def guard_text(text: str, marker: str = "", named_acts: bool = False) -> tuple[str, list[str]]:
@@ -155,6 +174,7 @@ def _guard_note(note: LegalNote, removed: list[str]) -> LegalNote:
             # One sentence tying the law to the story: with a citation cut out it would mislead.
             "relevance": "" if gone else relevance,
             "authorities": authorities,
+            "cautions": [cleaned for c in note.cautions if (cleaned := keep(c))],
         }
     )
 

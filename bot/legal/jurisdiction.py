@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.legal.knowledge import US_STATES
@@ -176,7 +177,8 @@ def _state_names(text: str) -> set[str]:
 
 def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction:
     """The jurisdiction whose law a reader would ask about for this story."""
-    scores: dict[str, float] = {US: 0.0, UK: 0.0}
+    # Every place starts at nothing: a place named only in the dateline must not be a missing key.
+    scores: defaultdict[str, float] = defaultdict(float, {US: 0.0, UK: 0.0})
     text = text[:_READ_CHARS]
     for weight, part in ((_HEADLINE_WEIGHT, headline), (1.0, text)):
         states = _state_names(part)
@@ -184,7 +186,7 @@ def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction
         scores[UK] += weight * len(_UK_RE.findall(part))
         for m in _ELSEWHERE_RE.finditer(part):
             place = _PLACE_GROUPS[m.lastgroup or ""]
-            scores[place] = scores.get(place, 0.0) + weight
+            scores[place] += weight
     dateline = _DATELINE.match(text)
     if dateline:
         where = " ".join(filter(None, dateline.groups()))
@@ -196,7 +198,7 @@ def detect_jurisdiction(headline: str, text: str, url: str = "") -> Jurisdiction
             scores[_PLACE_GROUPS[m.lastgroup or ""]] += _DATELINE_WEIGHT
     tld = _TLD.match(url)
     if tld:
-        scores[_TLD_PLACES[tld.group(1)]] = scores.get(_TLD_PLACES[tld.group(1)], 0.0) + _TLD_WEIGHT
+        scores[_TLD_PLACES[tld.group(1)]] += _TLD_WEIGHT
     place = max(scores, key=lambda p: (scores[p], p == US))
     # Papers everywhere write about America; only a clear lead moves a story out of US law. A story
     # with no American sign at all needs less: two signs of one other place are enough.

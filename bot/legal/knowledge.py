@@ -7,15 +7,20 @@ file is logged and skipped, never shown). `read_topics()` also returns the probl
 
 from __future__ import annotations
 
+import calendar
 import logging
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 log = logging.getLogger(__name__)
+# libyaml's parser when PyYAML was built with it: ten times faster on every start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 US_STATES = frozenset(
     (
@@ -33,19 +38,19 @@ US_STATE_VARIES = "US state law varies"
 UK = "UK"
 MAX_ONE_LINE_WORDS = 30
 MAX_EXPLANATION_WORDS = 120
+REVIEWED = re.compile(r"20\d\d-(?:0[1-9]|1[0-2])")
 
 
 class Authority(BaseModel):
-    """One verified citation of a topic, with an optional caution (e.g. later vacated)."""
+    """One verified citation of a topic, with an optional plain-words caution (e.g. later vacated).
+
+    The note is a whole sentence naming the authority in words; it is shown apart from the citation.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     citation: str
     note: str | None = None
-
-    def shown(self) -> str:
-        """The citation as a reader sees it, with its caution after a dash."""
-        return f"{self.citation} — {self.note}" if self.note else self.citation
 
 
 class Topic(BaseModel):
@@ -62,11 +67,30 @@ class Topic(BaseModel):
     explanation: str = ""
     often_wrong: list[str] = Field(default_factory=list)
     authorities: list[Authority] = Field(default_factory=list)
+    reviewed: str = ""  # YYYY-MM: when the law was last checked against the registry
+    status: Literal["settled", "changing"] | None = None
+    # Whose proceedings the rule is about: a federal-only rule (Congress impeaches, the Bail Reform
+    # Act) never fits a state case, a state-level topic never a federal one; "any" fits both.
+    government: Literal["federal", "state", "any"] = "any"
+    # Triggers that are ordinary words as often as legal ones ("verdict", "platform", "shield law"):
+    # they count only beside another of the topic's triggers, a second sign the story is about it.
+    ambiguous: list[str] = Field(default_factory=list)
 
     @property
     def is_uk(self) -> bool:
         """True for topics of UK law."""
         return self.jurisdiction == UK
+
+    def as_of(self) -> str:
+        """The "As of December 2026: " prefix for a topic whose law is changing, else an empty string."""
+        if self.status != "changing" or not REVIEWED.fullmatch(self.reviewed):
+            return ""
+        year, month = self.reviewed.split("-")
+        return f"As of {calendar.month_name[int(month)]} {year}: "
+
+    def cautions(self) -> list[str]:
+        """The plain-words notes about this topic's authorities."""
+        return [a.note for a in self.authorities if a.note]
 
 
 def knowledge_dir() -> Path:
@@ -99,6 +123,15 @@ def topic_problems(topic: Topic) -> list[str]:
         problems.append(f"often_wrong has {len(topic.often_wrong)} lines (1 to 3)")
     if not 1 <= len(topic.authorities) <= 4:
         problems.append(f"{len(topic.authorities)} authorities (1 to 4)")
+    if not REVIEWED.fullmatch(topic.reviewed):
+        problems.append(f"reviewed {topic.reviewed!r} is not a month written YYYY-MM")
+    if topic.status is None:
+        problems.append("status is missing (settled or changing)")
+    for trigger in topic.ambiguous:
+        if trigger not in topic.triggers:
+            problems.append(f"ambiguous trigger {trigger!r} is not one of the triggers")
+    if topic.ambiguous and set(topic.ambiguous) >= set(topic.triggers):
+        problems.append("every trigger is ambiguous: nothing could ever be the second sign")
     return problems
 
 
@@ -112,7 +145,7 @@ def read_topics(folder: Path) -> tuple[list[Topic], list[str]]:
         problems.append(f"{folder}: no topic files (*.yaml)")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
             topic = Topic.model_validate(data)
         except (OSError, yaml.YAMLError) as exc:
             problems.append(f"{path.name}: cannot read: {str(exc).splitlines()[0]}")

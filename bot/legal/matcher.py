@@ -13,8 +13,9 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
+from bot.legal.government import Level, government_level
 from bot.legal.jurisdiction import US, Jurisdiction, detect_jurisdiction
 from bot.legal.knowledge import UK, US_STATES, Topic, load_topics
 from bot.models import Article, Kind, LegalNote, Statement
@@ -87,10 +88,15 @@ def _stems(text: str) -> list[str]:
 @dataclass(frozen=True)
 class _Trigger:
     phrase: str
-    pattern: re.Pattern[str]
     words: tuple[str, ...]  # stems in order, without articles
     stems: frozenset[str]  # content stems: what makes two triggers the same evidence
     specificity: float
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The phrase itself, compiled only when a sentence holds all its words: most never need it."""
+        words = _normalise(self.phrase).split()
+        return re.compile(r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, words)) + r"(?![a-z0-9])")
 
 
 @dataclass
@@ -127,8 +133,7 @@ def _trigger(phrase: str) -> _Trigger:
     content = frozenset(_stem(t) for t in tokens if t not in _STOP) or frozenset(words)
     # A one-word trigger ("union", "charged with") is weak evidence; a four-word phrase is strong.
     specificity = min(1.6, 0.6 + 0.35 * (len(content) - 1)) if len(content) > 1 else 0.7
-    pattern = re.compile(r"(?<![a-z0-9])" + r"\s+".join(map(re.escape, normal.split())) + r"(?![a-z0-9])")
-    return _Trigger(phrase, pattern, words, content, specificity)
+    return _Trigger(phrase, words, content, specificity)
 
 
 def _sentences(article: Article, statements: list[Statement]) -> list[_Sentence]:
@@ -268,10 +273,14 @@ def _rarity(topics: Iterable[Topic]) -> dict[str, float]:
     return {k: 1 / math.sqrt(n) for k, n in owners.items()}
 
 
-def _fits(topic: Topic, where: Jurisdiction) -> bool:
+def _fits(topic: Topic, where: Jurisdiction, level: Level) -> bool:
     if where.place == UK:
         return topic.is_uk
     if where.place != US or topic.is_uk:
+        return False
+    # A federal-only rule never fits a state case; a state-level topic needs a sign of a state case. A
+    # story naming both levels leaves every topic in play.
+    if (topic.government, level) in (("federal", "state"), ("state", "federal"), ("state", "unsaid")):
         return False
     if topic.jurisdiction in US_STATES:
         # A state's own law applies when the story is set there, or names no state at all.
@@ -286,6 +295,7 @@ class Story:
     sentences: list[_Sentence]
     where: Jurisdiction
     index: dict[str, set[int]]  # word stem → the sentences that use it
+    level: Level = "unsaid"  # the level of American government the story is about
 
 
 def read_story(article: Article, statements: list[Statement]) -> Story:
@@ -296,20 +306,29 @@ def read_story(article: Article, statements: list[Statement]) -> Story:
     for i, sentence in enumerate(sentences):
         for stem in sentence.positions:
             index.setdefault(stem, set()).add(i)
-    return Story(sentences, where, index)
+    level = government_level("\n".join(s.text for s in sentences)) if where.is_us else "unsaid"
+    return Story(sentences, where, index, level)
 
 
 def rank_topics(story: Story, topics: list[Topic]) -> list[Scored]:
     """Topics of the story's jurisdiction with any trigger in it, best first."""
     rarity = _rarity(topics)
+    found = [
+        (topic, hits)
+        for topic in topics
+        if _fits(topic, story.where, story.level) and (hits := _hits(topic, story))
+    ]
+    # An ordinary word ("verdict", "platform", "miscarriage") counts only beside a second sign that the
+    # story is about the law: another trigger of the topic, or a clear trigger of a topic of its area.
+    sure = {t.area for t, hits in found if any(h.trigger.phrase not in t.ambiguous for h in hits)}
     scored = []
-    for topic in topics:
-        if not _fits(topic, story.where):
+    for topic, hits in found:
+        if all(h.trigger.phrase in topic.ambiguous for h in hits) and (
+            not topic.area or topic.area not in sure
+        ):
             continue
-        hits = _hits(topic, story)
-        if hits:
-            score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
-            scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
+        score = sum(h.strength * rarity[h.trigger.stems] for h in hits)
+        scored.append(Scored(topic, score, sorted(hits, key=lambda h: -h.strength)))
     # A story that fires several topics of one area (speech and press, labour...) is about that area:
     # each of them gains a share of its neighbours' evidence.
     by_area: dict[str, float] = {}
@@ -397,9 +416,10 @@ def _note(scored: Scored, sentences: list[_Sentence], quoted: set[int]) -> Legal
         topic=topic.id,
         title=topic.title,
         jurisdiction=topic.jurisdiction,
-        explanation=f"{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
+        explanation=f"{topic.as_of()}{topic.one_line.strip()} {topic.explanation.strip()}".strip(),
         relevance=_relevance(sentences[hit.sentence], hit.trigger, again),
-        authorities=[a.shown() for a in topic.authorities],
+        authorities=[a.citation for a in topic.authorities],
+        cautions=topic.cautions(),
     )
 
 

@@ -82,6 +82,7 @@ class ExplainService:
         self._idle.set()
         self._closing = False
         self._pruned_at = 0.0
+        self._warming: asyncio.Task[None] | None = None
 
     # Life cycle
 
@@ -91,10 +92,23 @@ class ExplainService:
             self._engine = make_engine(self._settings)
         await self._store.start()
         await self._prune_now()
-        # A bot warms up imports, the citation index and first-use set-up now, not while members wait.
-        await self._workers.start()
-        if self._workers.warm:
-            await warm_up_fetch(self._settings)
+        # A bot warms up imports, the citation index and first-use set-up while it connects, so it is
+        # online within seconds; the first analysis waits for the warm-up (`_warmed`).
+        self._warming = asyncio.create_task(self._warm_up(), name="warm up")
+
+    async def _warm_up(self) -> None:
+        try:
+            await self._workers.start()
+            if self._workers.warm:
+                await warm_up_fetch(self._settings)
+        except Exception:
+            log.exception("warming up the workers failed; analyses will fail until the bot is restarted")
+            raise
+
+    async def _warmed(self) -> None:
+        """Wait for the start-up warm-up; shielded, so that one requester giving up does not cancel it."""
+        if self._warming is not None:
+            await asyncio.shield(self._warming)
 
     async def _prune_now(self) -> None:
         self._pruned_at = self._clock()
@@ -105,6 +119,8 @@ class ExplainService:
         self._closing = True
         await self._idle.wait()
         await asyncio.gather(*self._flights.values(), return_exceptions=True)
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         if self._engine is not None:
             await self._engine.aclose()
         await self._workers.close()
@@ -200,6 +216,8 @@ class ExplainService:
         policy = await self._policy(where)
         host = host_of(url)
         if not policy.allows_domain(host):
+            blocked = not Policy(blocked_domains=policy.blocked_domains).allows_domain(host)
+            await self._refused(where, "domain_blocked" if blocked else "not_allowed", now)
             return ExplainResult(
                 status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
             )
@@ -216,6 +234,7 @@ class ExplainService:
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
             key, wait = refusal
+            await self._refused(where, "rate_limited", now)
             text = (
                 messages.user_rate_limited(wait)
                 if key.startswith("user:")
@@ -228,6 +247,10 @@ class ExplainService:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
         return await self._analyse_shared(url, key, where, policy, now)
+
+    async def _refused(self, where: Where, reason: str, now: float) -> None:
+        """Count a request turned away, by reason, for `stats`."""
+        await self._store.record_event(where.workspace, where.channel, f"refused:{reason}", now)
 
     def _rate_checks(self, policy: Policy, where: Where, who: Who) -> list[RateCheck]:
         scope = f"{where.platform}:{where.workspace}"
@@ -270,6 +293,7 @@ class ExplainService:
                 now,
             )
             if ticket is None:
+                await self._refused(where, "budget_spent", now)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
                     link=url,
@@ -342,6 +366,7 @@ class ExplainService:
             return cached.analysis, False
         try:
             async with self._slots:
+                await self._warmed()
                 page = await fetch_page(url, self._settings)
                 article = await self._workers.run(extract_article, page.html, page.final_url)
                 analysis = await self._run_engine(article, language)

@@ -81,6 +81,7 @@ class Figures(BaseModel):
     tokens: int = 0
     cost_usd: float = 0.0  # estimated, from the price table
     fallbacks: dict[str, int] = Field(default_factory=dict)
+    refusals: dict[str, int] = Field(default_factory=dict)  # reason → requests turned away (kind "refused:…")
     thumbs_up: int = 0
     thumbs_down: int = 0
 
@@ -108,6 +109,9 @@ def figures_from(usage: Iterable[Sequence[Any]], votes: Iterable[Sequence[Any]])
             figures.cache_hits += count
         elif kind == "failed":
             figures.failures += count
+        elif kind.startswith("refused:"):
+            reason = kind.removeprefix("refused:")
+            figures.refusals[reason] = figures.refusals.get(reason, 0) + count
     for vote, count in votes:
         if vote > 0:
             figures.thumbs_up += count

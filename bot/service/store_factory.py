@@ -14,4 +14,4 @@ def make_store(settings: Settings) -> Store:
         return PostgresStore(settings.db, migrate_on_start=settings.db_migrate_on_start)
     from bot.service.sqlite_store import SqliteStore
 
-    return SqliteStore(settings.db_path())
+    return SqliteStore(settings.db_path(), settings.db_busy_timeout)

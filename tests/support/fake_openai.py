@@ -142,6 +142,8 @@ class FakeOpenAI:
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.models = ["gpt-4.1-mini"]  # what GET /v1/models lists
+        self.api_key: str | None = None  # when set, /v1/models answers 401 to any other bearer token
 
     @property
     def base_url(self) -> str:
@@ -167,10 +169,17 @@ class FakeOpenAI:
         reply = self._script.popleft() if self._script else answer()
         return await reply(body)
 
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        if self.api_key is not None and request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return web.json_response({"error": {"message": "Incorrect API key provided"}}, status=401)
+        data = [{"id": name, "object": "model", "owned_by": "fake"} for name in self.models]
+        return web.json_response({"object": "list", "data": data})
+
     async def start(self) -> str:
         """Listen on a free loopback port; returns the base URL."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

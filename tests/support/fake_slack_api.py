@@ -15,13 +15,18 @@ import itertools
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import yaml
 from aiohttp import web
 
 TEAM, BOT_USER, BOT_ID = "T0TEST", "U0BOT", "B0BOT"
 MESSAGE_CHARS = 4000
 DEFAULT_LIMIT = 100
+# The bot scopes slack-manifest.yml asks for, as auth.test reports them for a token installed from it.
+MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
+MANIFEST_SCOPES = tuple(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
 
 Message = dict[str, Any]
 
@@ -120,6 +125,10 @@ class FakeSlackApi:
         self.reactions: dict[tuple[str, str], set[str]] = {}
         # A call this returns True for is recorded, then its connection dropped, as by a network fault.
         self.cut_off: Callable[[str, dict[str, Any]], bool] = lambda method, params: False
+        # What auth.test reports: the token's scopes (X-OAuth-Scopes header), or an error (invalid_auth).
+        self.scopes = list(MANIFEST_SCOPES)
+        self.auth_error: str | None = None
+        self.app_token_error: str | None = None  # what apps.connections.open answers, e.g. invalid_auth
         self.port = 0
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -174,6 +183,20 @@ class FakeSlackApi:
             return web.Response()  # never arrives: the client sees the server disconnect
         answer = self._answer(method, params)
         await self._record("api", method, params)
+        if method == "apps.connections.open":
+            bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not bearer.startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+            if self.app_token_error:
+                return web.json_response({"ok": False, "error": self.app_token_error})
+            # A Socket Mode URL nothing serves: a client that dials it retries, as when Slack is unreachable.
+            return web.json_response(
+                {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket-mode-not-served"}
+            )
+        if method == "auth.test":
+            if self.auth_error:
+                answer = {"ok": False, "error": self.auth_error}
+            return web.json_response(answer, headers={"X-OAuth-Scopes": ",".join(self.scopes)})
         return web.json_response(answer)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def _footnote_group() -> app_commands.Group:
     ) -> None:
         await run(interaction, f"language {code}{_only_in(channel)}")
 
-    @group.command(name="stats", description="Analyses, cache hits, tokens, fallbacks and feedback")
+    @group.command(name="stats", description="Analyses, cache hits, tokens, refusals, fallbacks and feedback")
     async def stats(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, "stats")
 

@@ -24,6 +24,18 @@ from bot.service.types import Service
 log = logging.getLogger("footnote.discord")
 
 
+def network_errors_in_one_line(record: logging.LogRecord) -> bool:
+    """Logging filter: discord.py logs a reconnect with a traceback; a network failure needs one line."""
+    from bot.doctor.network import network_problem
+
+    if record.exc_info and record.exc_info[1] is not None:
+        line = network_problem(record.exc_info[1])
+        if line is not None:
+            record.msg, record.args = f"{record.getMessage()}: {line}", None
+            record.exc_info = record.exc_text = None
+    return True
+
+
 def intents(message_content: bool) -> discord.Intents:
     """Guilds, guild messages and reactions, plus Message Content when the portal grants it."""
     chosen = discord.Intents.default()  # guilds, messages, reactions; no members or presences
@@ -43,12 +55,17 @@ class FootnoteClient(discord.AutoShardedClient):
     """
 
     def __init__(self, settings: Settings, service: Service | None, *, message_content: bool = True) -> None:
+        if settings.discord_api_url:  # a proxy, or a loopback fake in tests; discord.py keeps it class-wide
+            discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
         super().__init__(
             intents=intents(message_content),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.discord_shard_count,
             shard_ids=settings.discord_shard_id_list(),
         )
+        for name in ("discord.client", "discord.gateway"):
+            if network_errors_in_one_line not in logging.getLogger(name).filters:
+                logging.getLogger(name).addFilter(network_errors_in_one_line)
         self.settings = settings
         self.service = service
         self.handlers: Handlers | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import binascii
 import sys
@@ -58,6 +57,13 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.discord.permissions import invite_url
 
     client_id = args.client_id or application_id_from_token(settings.discord_token)
+    if client_id is None and settings.discord_token is not None:
+        print(
+            "DISCORD_TOKEN is set but is not a bot token (it starts with the application id in base64); "
+            "copy it again (Developer Portal → Bot → Reset Token) or pass --client-id.",
+            file=sys.stderr,
+        )
+        return 2
     if client_id is None:
         print(
             "Set DISCORD_TOKEN or pass --client-id (Developer Portal → your app → Application ID).",
@@ -73,6 +79,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if settings.discord_token is None:
         print("Set DISCORD_TOKEN first (Developer Portal → Bot → Reset Token).", file=sys.stderr)
         return 2
+    import asyncio
+
     return asyncio.run(_sync(settings, args.guild))
 
 
