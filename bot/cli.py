@@ -36,6 +36,7 @@ log = logging.getLogger("footnote")
 COMMAND_MODULES: dict[str, str] = {
     "legal": "bot.legal.commands",
     "admin": "bot.service.admin_cli",
+    "db": "bot.service.db_commands",
     "discord": "bot.adapters.discord.commands_cli",
     "doctor": "bot.doctor.command",
     "eval": "bot.evaluation.commands",

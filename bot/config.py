@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SKIP_DOMAINS = (
@@ -114,7 +114,12 @@ class Settings(BaseSettings):
     # Empty: `default_db_path()`. A relative path in a `.env` file is relative to that file's folder.
     db: str = Field("", validation_alias="FOOTNOTE_DB")
     db_busy_timeout: float = Field(10.0, gt=0, le=600, validation_alias="FOOTNOTE_DB_BUSY_TIMEOUT")
+    # False for deployments that migrate only with `footnote db migrate` (PostgreSQL).
+    db_migrate_on_start: bool = Field(True, validation_alias="FOOTNOTE_DB_MIGRATE_ON_START")
     cache_ttl_hours: float = Field(24.0, validation_alias="FOOTNOTE_CACHE_TTL_HOURS")
+    # A claim on a message's link not answered by then (its process died) is answered on redelivery;
+    # unset: the service's default (5 minutes).
+    claim_lease_seconds: float | None = Field(None, gt=0, validation_alias="FOOTNOTE_CLAIM_LEASE_SECONDS")
     max_concurrent_analyses: int = Field(4, validation_alias="FOOTNOTE_MAX_CONCURRENT")
     # Processes a running bot (`footnote run`) uses for extraction and the offline engine; 0 = threads.
     worker_processes: int = Field(2, ge=0, le=64, validation_alias="FOOTNOTE_WORKER_PROCESSES")
@@ -123,6 +128,10 @@ class Settings(BaseSettings):
     # Discord
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_request_emoji: str = Field("📰", validation_alias="FOOTNOTE_REQUEST_EMOJI")
+    # Sharding: the total number of shards, and the shards this process runs (comma-separated ids,
+    # empty = all). Unset count: Discord's recommendation, every shard in this one process.
+    discord_shard_count: int | None = Field(None, ge=1, validation_alias="FOOTNOTE_DISCORD_SHARD_COUNT")
+    discord_shard_ids: str = Field("", validation_alias="FOOTNOTE_DISCORD_SHARD_IDS")
     # Override of Discord's REST API base (tests, proxies), e.g. https://discord.com/api/v10
     discord_api_url: str | None = Field(None, validation_alias="DISCORD_API_URL")
 
@@ -157,14 +166,38 @@ class Settings(BaseSettings):
 
     @field_validator("db")
     @classmethod
-    def _sqlite_only(cls, value: str) -> str:
-        """A file path or a `sqlite://` URL: the only backend built in (see bot/service/store.py)."""
+    def _known_backend(cls, value: str) -> str:
+        """A file path, a `sqlite://` URL or a `postgresql://` URL (see bot/service/store.py)."""
         scheme = value.split("://", 1)[0].lower() if "://" in value else ""
-        if scheme not in ("", "sqlite"):
+        if scheme not in ("", "sqlite", "postgresql", "postgres"):
             raise ValueError(
-                f"{scheme}:// databases are not built in yet; use a file path or sqlite:///path/to/file"
+                f"{scheme}:// databases are not built in; use a file path, sqlite:///path/to/file"
+                " or postgresql://user@host/database"
             )
         return value
+
+    def uses_postgres(self) -> bool:
+        """Whether `FOOTNOTE_DB` names a PostgreSQL database rather than a SQLite file."""
+        return self.db.lower().startswith(("postgresql://", "postgres://"))
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        """Shard ids need a shard count, and each must be below it."""
+        ids = self.discord_shard_id_list()
+        if ids is not None and (self.discord_shard_count is None or max(ids) >= self.discord_shard_count):
+            raise ValueError(
+                "FOOTNOTE_DISCORD_SHARD_IDS needs FOOTNOTE_DISCORD_SHARD_COUNT, and each id must be below it"
+            )
+        return self
+
+    def discord_shard_id_list(self) -> list[int] | None:
+        """The shards this process runs, or None for all of them."""
+        parts = [part.strip() for part in self.discord_shard_ids.split(",") if part.strip()]
+        if not parts:
+            return None
+        if not all(part.isdigit() for part in parts):
+            raise ValueError("FOOTNOTE_DISCORD_SHARD_IDS must be comma-separated shard numbers, e.g. 0,1")
+        return sorted({int(part) for part in parts})
 
     def skip_domain_list(self) -> list[str]:
         """Hosts (and their subdomains) whose links are never articles."""

@@ -95,7 +95,7 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
 @pytest.mark.parametrize(
     ("name", "value", "said"),
     [
-        ("FOOTNOTE_DB", "postgresql://bot:hunter2@db.internal/fn", "postgresql:// databases are not built"),
+        ("FOOTNOTE_DB", "mysql://bot:hunter2@db.internal/fn", "mysql:// databases are not built in"),
         ("FOOTNOTE_ENGINE", "hunter2", "Input should be 'auto', 'local' or 'openai'"),
     ],
 )

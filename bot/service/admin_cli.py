@@ -54,12 +54,12 @@ async def run_admin(words: list[str], workspace: str, channel: str, settings: Se
 
         async with ExplainService(settings) as service:
             return await service.command(text, where, operator)
-    from bot.service.sqlite_store import SqliteStore
+    from bot.service.store_factory import make_store
 
     async def no_explain(link: str) -> ExplainResult:
         raise AssertionError("explain runs through the service")
 
-    store = SqliteStore(settings.db_path(), settings.db_busy_timeout)
+    store = make_store(settings)
     await store.start()
     try:
         context = CommandContext(

@@ -91,6 +91,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE claims ADD COLUMN state TEXT NOT NULL DEFAULT 'answered'",
         "ALTER TABLE claims ADD COLUMN lease_until REAL NOT NULL DEFAULT 0",
     ),
+    # v4: cross-process single-flight, one analysis lease per cache key
+    (
+        """CREATE TABLE flights (
+            cache_key TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            lease_until REAL NOT NULL
+        )""",
+    ),
 )
 
 

@@ -10,8 +10,10 @@ The adapter that posts the result then settles the claim: `answered` once anythi
 the next delivery is answered at once; a claim whose holder died is answered on redelivery once
 its lease runs out. One request per link and channel holds the link's turn until its answer is
 posted (`remember_reply`) or given up; requests for the same link meanwhile wait and then get the
-pointer to that answer instead of a second one. Single-flight and turns are per process; across
-processes the claim and the cache keep answers unique and work mostly shared.
+pointer to that answer instead of a second one. Turns are per process. Single-flight holds across
+processes too: the process that takes the store's analysis lease on a cache key does the work
+(renewing the lease while it runs), the others poll the cache for its result, and a lease whose
+holder died runs out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
+import socket
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from types import TracebackType
@@ -42,8 +47,8 @@ from bot.service.policy import (
     seconds_to_midnight_utc,
     utc_day_start,
 )
-from bot.service.sqlite_store import SqliteStore
-from bot.service.store import RateCheck, Store
+from bot.service.store import CachedAnalysis, RateCheck, Store
+from bot.service.store_factory import make_store
 from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
 from bot.service.workers import ThreadWorkers, Workers
 from bot.web.fetch import fetch_page, warm_up_fetch
@@ -62,6 +67,8 @@ ANSWERED_KEPT = 10_000  # answered claims remembered in memory, for when the dat
 
 ClaimKey = tuple[str, str, str, str, str]  # platform, workspace, channel, message, url
 TurnKey = tuple[str, str, str, str]  # platform, workspace, channel, url
+FLIGHT_LEASE = 30.0  # an analysis lease (at most the claim lease), renewed every third of it while held
+FLIGHT_POLL = 0.1  # how often a process waiting on another's analysis looks in the cache
 
 
 class ExplainService:
@@ -78,7 +85,7 @@ class ExplainService:
     ) -> None:
         self._settings = settings
         self._engine = engine
-        self._store: Store = store or SqliteStore(settings.db_path(), settings.db_busy_timeout)
+        self._store: Store = store or make_store(settings)
         self._workers: Workers = workers or ThreadWorkers()
         self._clock = clock
         self._defaults = default_policy(settings)
@@ -87,6 +94,7 @@ class ExplainService:
         self._flights: dict[str, asyncio.Task[tuple[Analysis, bool]]] = {}
         self._turns: dict[TurnKey, tuple[str, asyncio.Event]] = {}  # link in channel → holder's message
         self._answered: OrderedDict[ClaimKey, None] = OrderedDict()
+        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process's leases
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -161,6 +169,15 @@ class ExplainService:
             raise RuntimeError("the service is not started")
         return self._engine
 
+    @property
+    def _claim_lease(self) -> float:
+        return self._settings.claim_lease_seconds or CLAIM_LEASE
+
+    @property
+    def _flight_lease(self) -> float:
+        # A request retried after its claim ran out must not then wait longer on a dead process's analysis.
+        return min(FLIGHT_LEASE, self._claim_lease)
+
     # Settings
 
     async def _policy(self, where: Where) -> Policy:
@@ -222,7 +239,7 @@ class ExplainService:
             await self._prune_now()
         claim = self._claim_key(where, url)
         if claim is not None and (
-            claim in self._answered or not await self._store.claim(*claim, now, CLAIM_LEASE)
+            claim in self._answered or not await self._store.claim(*claim, now, self._claim_lease)
         ):
             return ExplainResult(status=Status.DUPLICATE, link=url)
         if not find_links(url, self._settings, limit=1):
@@ -404,7 +421,8 @@ class ExplainService:
             flight = self._flights.get(key)  # another request may have started it while we reserved
             if flight is None:
                 flight = asyncio.create_task(
-                    self._analyse(url, key, self._language(policy.language), ticket), name=f"analyse {url}"
+                    self._analyse_once(url, key, self._language(policy.language), ticket),
+                    name=f"analyse {url}",
                 )
                 self._flights[key] = flight
                 flight.add_done_callback(functools.partial(self._landed, key))
@@ -426,6 +444,37 @@ class ExplainService:
     def _landed(self, key: str, task: asyncio.Task[tuple[Analysis, bool]]) -> None:
         if self._flights.get(key) is task:
             del self._flights[key]
+
+    async def _analyse_once(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
+        """`_analyse` under this process's lease on the key, or the analysis another process stored."""
+        try:
+            cached = await self._lead_or_wait(key)
+        except BaseException:
+            await self._store.settle(ticket, "released")
+            raise
+        if cached is not None:
+            await self._store.settle(ticket, "released")
+            return cached.analysis, False
+        renewing = asyncio.create_task(self._renew_flight(key))
+        try:
+            return await self._analyse(url, key, language, ticket)
+        finally:
+            renewing.cancel()
+            await self._store.end_flight(key, self._owner)
+
+    async def _lead_or_wait(self, key: str) -> CachedAnalysis | None:
+        """None once this process holds the analysis lease; the stored analysis if another made it."""
+        while not await self._store.take_flight(key, self._owner, self._clock(), self._flight_lease):
+            await asyncio.sleep(FLIGHT_POLL)
+            cached = await self._store.cached_analysis(key, self._clock() - self._ttl)
+            if cached is not None:
+                return cached
+        return None  # free, or its holder failed or died: analyse here (`_analyse` re-checks the cache)
+
+    async def _renew_flight(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(self._flight_lease / 3)
+            await self._store.take_flight(key, self._owner, self._clock(), self._flight_lease)
 
     async def _analyse(self, url: str, key: str, language: str, ticket: int) -> tuple[Analysis, bool]:
         """Fetch, extract, analyse and store one URL; (analysis, True if made now)."""

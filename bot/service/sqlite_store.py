@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck
+from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
 
 T = TypeVar("T")
 
@@ -110,6 +110,7 @@ class SqliteStore:
             db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
+            db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
 
     # Exactly-once claims: leases with a state
 
@@ -158,6 +159,26 @@ class SqliteStore:
             row,
         )
 
+    # Cross-process single-flight: one analysis lease per cache key
+
+    async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:
+        """True when `owner` now holds the lease to analyse `key` (nobody does, or their lease ran out)."""
+        granted = await self._call(
+            self._db_execute,
+            "INSERT INTO flights (cache_key, owner, lease_until) VALUES (?, ?, ?)"
+            " ON CONFLICT (cache_key) DO UPDATE"
+            " SET owner = excluded.owner, lease_until = excluded.lease_until"
+            " WHERE flights.lease_until <= ? OR flights.owner = excluded.owner",
+            (key, owner, now + lease, now),
+        )
+        return granted == 1
+
+    async def end_flight(self, key: str, owner: str) -> None:
+        """Give up the lease on `key` if `owner` still holds it (the analysis is stored, or failed)."""
+        await self._call(
+            self._db_execute, "DELETE FROM flights WHERE cache_key = ? AND owner = ?", (key, owner)
+        )
+
     # Settings and audit
 
     async def settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:
@@ -170,11 +191,7 @@ class SqliteStore:
             " WHERE (workspace = ? AND channel = '') OR (workspace = ? AND channel IN ('', ?))",
             (GLOBAL, workspace, channel),
         ).fetchall()
-        scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
-        layers: list[dict[str, Any]] = [{} for _ in scopes]
-        for ws, ch, key, value in rows:
-            layers[scopes.index((ws, ch))][key] = json.loads(value)
-        return layers
+        return layers_from(rows, workspace, channel)
 
     async def change_setting(
         self, workspace: str, channel: str, key: str, value: Any | None, actor: Actor, now: float
@@ -310,35 +327,15 @@ class SqliteStore:
 
     def _figures(self, workspace: str | None, since: float) -> Figures:
         scope, params = ("", (since,)) if workspace is None else (" AND workspace = ?", (since, workspace))
-        figures = Figures()
         usage = self._db.execute(
             f"SELECT kind, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0)"
             f" FROM usage WHERE at >= ?{scope} GROUP BY kind, reason",
             params,
         ).fetchall()
-        for kind, reason, count, tokens, cost in usage:
-            if kind == "analysis":
-                figures.analyses += count
-                figures.tokens += tokens
-                figures.cost_usd += cost
-                if reason:
-                    figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
-            elif kind == "cache_hit":
-                figures.cache_hits += count
-            elif kind == "failed":
-                figures.failures += count
-            elif kind.startswith("refused:"):
-                reason = kind.removeprefix("refused:")
-                figures.refusals[reason] = figures.refusals.get(reason, 0) + count
         votes = self._db.execute(
             f"SELECT vote, COUNT(*) FROM feedback WHERE at >= ?{scope} GROUP BY vote", params
         ).fetchall()
-        for vote, count in votes:
-            if vote > 0:
-                figures.thumbs_up += count
-            else:
-                figures.thumbs_down += count
-        return figures
+        return figures_from(usage, votes)
 
     # Analysis cache
 

@@ -1,9 +1,8 @@
 """The storage interface the service needs, and the records it exchanges.
 
-`SqliteStore` is the default. A server-grade backend (several bot processes on several machines)
-implements this same Protocol and is passed as `ExplainService(settings, store=...)`; the service does
-not change (`FOOTNOTE_DB` accepts only SQLite until such a backend exists, and says so for any other
-URL). What each method must guarantee:
+`SqliteStore` (one machine) and `PostgresStore` (several bot processes on several machines) implement
+this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one contract test suite
+(tests/test_store_contract.py). What each method must guarantee:
 
 - A claim is a lease with a state, keyed on (platform, workspace, channel, message, url). `claim`
   grants it to exactly one caller at a time: when no row exists (insert as "working" with a lease),
@@ -14,6 +13,9 @@ URL). What each method must guarantee:
 - `finish_claim` marks the claim "answered" once the answer (or the failure notice) is posted;
   `release_claim` drops a claim still "working" when this process gives up before posting anything,
   so the next delivery is answered at once instead of after the lease.
+- `take_flight` is cross-process single-flight: one lease row per cache key, granted like a claim
+  (no row, or the holder's lease ran out) in one conditional upsert; `end_flight` drops it once the
+  analysis is stored. Other processes poll the cache meanwhile, so a link is fetched once.
 - `take_rate_slots` and `reserve_budget` check and record in one atomic step: a PostgreSQL transaction
   with `SELECT ... FOR UPDATE` on a per-key row (or SERIALIZABLE), or a Redis Lua script over a
   sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
@@ -25,12 +27,14 @@ URL). What each method must guarantee:
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from bot.models import Analysis
-from bot.service.policy import RateLimit
+from bot.service.policy import GLOBAL, RateLimit
 
 
 class Actor(BaseModel):
@@ -82,6 +86,40 @@ class Figures(BaseModel):
     thumbs_down: int = 0
 
 
+def layers_from(rows: Iterable[Sequence[Any]], workspace: str, channel: str) -> list[dict[str, Any]]:
+    """(workspace, channel, key, JSON value) settings rows as the global, workspace and channel layers."""
+    scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
+    layers: list[dict[str, Any]] = [{} for _ in scopes]
+    for ws, ch, key, value in rows:
+        layers[scopes.index((ws, ch))][key] = json.loads(value)
+    return layers
+
+
+def figures_from(usage: Iterable[Sequence[Any]], votes: Iterable[Sequence[Any]]) -> Figures:
+    """`Figures` from (kind, reason, count, tokens, cost) usage groups and (vote, count) feedback groups."""
+    figures = Figures()
+    for kind, reason, count, tokens, cost in usage:
+        if kind == "analysis":
+            figures.analyses += count
+            figures.tokens += tokens
+            figures.cost_usd += cost
+            if reason:
+                figures.fallbacks[reason] = figures.fallbacks.get(reason, 0) + count
+        elif kind == "cache_hit":
+            figures.cache_hits += count
+        elif kind == "failed":
+            figures.failures += count
+        elif kind.startswith("refused:"):
+            reason = kind.removeprefix("refused:")
+            figures.refusals[reason] = figures.refusals.get(reason, 0) + count
+    for vote, count in votes:
+        if vote > 0:
+            figures.thumbs_up += count
+        else:
+            figures.thumbs_down += count
+    return figures
+
+
 class Store(Protocol):
     """Persistence for the service: cache, settings, claims, limits, budgets, audit, feedback, stats."""
 
@@ -113,6 +151,14 @@ class Store(Protocol):
         self, platform: str, workspace: str, channel: str, message_id: str, url: str
     ) -> None:
         """Drop a claim that is still working (nothing was posted), so a redelivery is answered."""
+        ...
+
+    async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:
+        """True when `owner` now holds the lease to analyse `key` (nobody does, or their lease ran out)."""
+        ...
+
+    async def end_flight(self, key: str, owner: str) -> None:
+        """Give up the lease on `key` if `owner` still holds it (the analysis is stored, or failed)."""
         ...
 
     async def settings_layers(self, workspace: str, channel: str) -> list[dict[str, Any]]:

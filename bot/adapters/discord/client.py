@@ -42,13 +42,26 @@ def intents(message_content: bool) -> discord.Intents:
     return chosen
 
 
-class FootnoteClient(discord.Client):
-    """Footnote on Discord; `service` is None only for `footnote discord sync`, which handles no events."""
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to (direct messages go to shard 0)."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
+class FootnoteClient(discord.AutoShardedClient):
+    """Footnote on Discord; `service` is None only for `footnote discord sync`, which handles no events.
+
+    Runs the shards `FOOTNOTE_DISCORD_SHARD_IDS` names (all of them by default) in this process.
+    """
 
     def __init__(self, settings: Settings, service: Service | None, *, message_content: bool = True) -> None:
         if settings.discord_api_url:  # a proxy, or a loopback fake in tests; discord.py keeps it class-wide
             discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
-        super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(
+            intents=intents(message_content),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=settings.discord_shard_count,
+            shard_ids=settings.discord_shard_id_list(),
+        )
         for name in ("discord.client", "discord.gateway"):
             if network_errors_in_one_line not in logging.getLogger(name).filters:
                 logging.getLogger(name).addFilter(network_errors_in_one_line)
@@ -82,8 +95,17 @@ class FootnoteClient(discord.Client):
                 self.settings.discord_request_emoji,
             )
 
-    async def _guarded(self, event: str, work: Coroutine[Any, Any, None]) -> None:
-        if self.stopping:
+    def handles(self, guild_id: int | None) -> bool:
+        """Whether this process runs the shard of a guild (the gateway sends only those; this holds
+        even when events reach the handlers some other way)."""
+        ids = self.settings.discord_shard_id_list()
+        count = self.settings.discord_shard_count
+        return ids is None or count is None or shard_of(guild_id, count) in ids
+
+    async def _guarded(
+        self, event: str, work: Coroutine[Any, Any, None], guild_id: int | None = None
+    ) -> None:
+        if self.stopping or not self.handles(guild_id):
             work.close()
             return
         async with self.handler_runs.track():
@@ -112,15 +134,17 @@ class FootnoteClient(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         if self.handlers:
-            await self._guarded("message", self.handlers.on_message(message))
+            await self._guarded("message", self.handlers.on_message(message), _guild_of(message))
 
     async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
         if self.handlers:
-            await self._guarded("edit", self.handlers.on_message_edit(before, after))
+            await self._guarded("edit", self.handlers.on_message_edit(before, after), _guild_of(after))
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if self.handlers:
-            await self._guarded("reaction", self.handlers.on_raw_reaction_add(payload, self.fetch_message))
+            await self._guarded(
+                "reaction", self.handlers.on_raw_reaction_add(payload, self.fetch_message), payload.guild_id
+            )
 
     async def fetch_message(self, channel_id: int, message_id: int) -> discord.Message:
         """A message by id, from the channel cache when possible."""
@@ -136,3 +160,7 @@ class FootnoteClient(discord.Client):
         except Exception:
             log.exception("the %s button handler failed", action)
             await tell_failure(interaction)
+
+
+def _guild_of(message: discord.Message) -> int | None:
+    return message.guild.id if message.guild is not None else None

@@ -1,0 +1,101 @@
+"""`footnote db migrate` and `footnote db copy` against a real SQLite file and a real PostgreSQL server."""
+
+import asyncio
+
+import pytest
+
+from bot.cli import main
+from bot.config import Settings
+from bot.models import Analysis, ArticleMeta
+from bot.service.postgres_store import PostgresStore
+from bot.service.sqlite_store import SqliteStore
+from bot.service.store import Actor
+from bot.service.store_factory import make_store
+
+MOD = Actor(platform="slack", user_id="U0MOD")
+NOW = 1_770_000_000.0
+URL = "https://news.example/a"
+
+
+async def footnote(argv: list[str]) -> int:
+    """The console command, on a thread of its own (it runs its own event loop)."""
+    return await asyncio.to_thread(main, argv)
+
+
+@pytest.fixture
+async def pg_url(postgres_server):
+    return await postgres_server.fresh_database()
+
+
+async def filled_sqlite(path) -> Analysis:
+    store = SqliteStore(path)
+    await store.start()
+    await store.change_setting("T1", "", "language", "de", MOD, NOW)
+    await store.change_setting("T1", "C1", "auto_explain", True, MOD, NOW + 1)
+    analysis = Analysis(article=ArticleMeta(title="Harbour"), summary="S")
+    await store.save_analysis(f"local|{URL}", URL, analysis, "Body.", NOW)
+    ticket = await store.reserve_budget("T1", "C1", 0, 10, 10_000, NOW)
+    await store.settle(ticket, "analysis", None, 42, 0.5)
+    await store.claim("slack", "T1", "C1", "1.0", URL, NOW, 300)
+    await store.finish_claim("slack", "T1", "C1", "1.0", URL, NOW)
+    await store.remember_reply("slack", "T1", "C1", URL, "https://chat/p/1", NOW)
+    await store.record_feedback("slack", "T1", "C1", URL, "U1", 1, NOW)
+    await store.close()
+    return analysis
+
+
+async def test_copy_moves_settings_audit_cache_usage_claims_replies_and_votes(tmp_path, pg_url, capsys):
+    path = tmp_path / "footnote.sqlite3"
+    analysis = await filled_sqlite(path)
+    assert await footnote(["db", "copy", str(path), pg_url]) == 0
+    assert "settings: 2, audit: 2, analyses: 1, claims: 1" in capsys.readouterr().out
+
+    store = PostgresStore(pg_url)
+    await store.start()
+    try:
+        assert await store.settings_layers("T1", "C1") == [{}, {"language": "de"}, {"auto_explain": True}]
+        assert [(e.key, e.new) for e in await store.audit_log("T1", 10)] == [
+            ("auto_explain", "true"),
+            ("language", '"de"'),
+        ]
+        assert (await store.cached_analysis(f"local|{URL}", NOW - 1)).analysis == analysis
+        figures = await store.figures("T1", 0)
+        assert (figures.analyses, figures.tokens, figures.cost_usd, figures.thumbs_up) == (1, 42, 0.5, 1)
+        assert not await store.claim("slack", "T1", "C1", "1.0", URL, NOW + 10_000, 300)  # still answered
+        assert await store.earlier_reply("slack", "T1", "C1", URL, 0) == "https://chat/p/1"
+        # New rows get ids after the copied ones: the audit log stays in order.
+        await store.change_setting("T1", "", "language", "fr", MOD, NOW + 2)
+        assert (await store.audit_log("T1", 1))[0].old == '"de"'
+        assert await store.reserve_budget("T1", "C1", 0, 10, 10_000, NOW) is not None
+    finally:
+        await store.close()
+
+
+async def test_copy_refuses_a_target_with_data_and_a_missing_source(tmp_path, pg_url, capsys):
+    path = tmp_path / "footnote.sqlite3"
+    await filled_sqlite(path)
+    assert await footnote(["db", "copy", str(path), pg_url]) == 0
+    assert await footnote(["db", "copy", str(path), pg_url]) == 1
+    assert "already has rows" in capsys.readouterr().err
+    assert await footnote(["db", "copy", str(tmp_path / "nope.sqlite3"), pg_url]) == 1
+    assert "no SQLite database" in capsys.readouterr().err
+
+
+async def test_migrate_is_explicit_when_start_may_not_migrate(pg_url, monkeypatch, capsys):
+    monkeypatch.setenv("FOOTNOTE_DB", pg_url)
+    monkeypatch.setenv("FOOTNOTE_DB_MIGRATE_ON_START", "false")
+    store = PostgresStore(pg_url, migrate_on_start=False)
+    with pytest.raises(RuntimeError, match="footnote db migrate"):
+        await store.start()
+    assert await footnote(["db", "migrate"]) == 0
+    assert "PostgreSQL schema is up to date" in capsys.readouterr().out
+    await store.start()
+    await store.close()
+
+
+def test_footnote_db_picks_the_backend(tmp_path):
+    sqlite = Settings(_env_file=None, FOOTNOTE_DB=str(tmp_path / "f.sqlite3"))
+    assert isinstance(make_store(sqlite), SqliteStore) and not sqlite.uses_postgres()
+    for url in ("postgresql://bot:pw@db.internal/fn", "postgres://bot@db.internal/fn"):
+        settings = Settings(_env_file=None, FOOTNOTE_DB=url)
+        assert settings.uses_postgres() and isinstance(make_store(settings), PostgresStore)
