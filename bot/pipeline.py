@@ -11,7 +11,6 @@ from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
 from bot.legal.guard import warm_up as warm_up_guard
 from bot.models import Analysis, Article
-from bot.web.fetch import fetch_page
 from bot.web.links import canonical_url
 
 
@@ -36,6 +35,8 @@ async def load_article(source: str, settings: Settings) -> Article:
     from bot.service.workers import ThreadWorkers  # imports this module for `warm_up`
 
     if is_url(source):
+        from bot.web.fetch import fetch_page  # httpx (and the click it pulls in) only for links
+
         page = await fetch_page(canonical_url(source), settings)
         return await ThreadWorkers().run(extract_article, page.html, page.final_url)
     if "://" in source:

@@ -307,6 +307,29 @@ def test_quick_commands_import_only_what_they_use(tmp_path):
         assert done.stderr.strip().splitlines()[-1] == "0 []", (args, done.stderr)
 
 
+def test_explaining_a_saved_page_imports_no_http_client_and_no_fallback_extractor(tmp_path):
+    # httpx (which pulls in click) is for links, readability for pages trafilatura cannot read, eyecite for
+    # case-like text: the bundled example needs none of them.
+    example = Path(__file__).resolve().parent.parent / "examples" / "ice-agents-state-prosecution.html"
+    probe = (
+        "import sys; from bot.cli import main; status = main(sys.argv[1:]);"
+        " heavy = sorted(m for m in ('httpx', 'click', 'readability', 'chardet', 'eyecite')"
+        " if m in sys.modules);"
+        " print(status, heavy, file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FOOTNOTE_", "OPENAI_"))}
+    env.update(XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "explain", str(example), "--engine", "local"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stderr.strip().splitlines()[-1] == "0 []", done.stderr
+
+
 def test_a_database_left_in_the_current_folder_is_pointed_out(data_home, monkeypatch, caplog):
     old = data_home / "footnote.sqlite3"
     old.write_bytes(b"")  # the default before the data folder: ./footnote.sqlite3
