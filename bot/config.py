@@ -253,4 +253,8 @@ def left_behind_db(settings: Settings) -> Path | None:
 def files_in_use(settings: Settings, env_file: Path | None) -> str:
     """Which database and which `.env` are in use, for `admin settings`, `doctor` and the bot's first line."""
     env = f".env {env_file}" if env_file else f"no .env file (environment only; see {ENV_FILE_VARIABLE})"
+    if settings.uses_postgres():
+        from bot.doctor.postgres import redacted  # never echo the URL's password
+
+        return f"database {redacted(settings.db)}, {env}"
     return f"database {settings.db_path()}, {env}"

@@ -156,3 +156,39 @@ async def test_unset_platforms_are_skipped_not_failed(fakes, capsys, monkeypatch
 
 def test_the_scopes_doctor_asks_for_are_the_manifests():
     assert set(SLACK_SCOPES) == set(MANIFEST_SCOPES)
+
+
+@pytest.mark.parametrize("state", ["migrated", "unmigrated", "unreachable"])
+async def test_a_postgresql_database_is_checked_on_its_server(
+    fakes, capsys, monkeypatch, postgres_server, state
+):
+    from bot.service.postgres_migrations import MIGRATIONS as POSTGRES_MIGRATIONS
+    from bot.service.postgres_store import PostgresStore
+
+    if state == "unreachable":
+        url = f"postgresql://footnote:hunter2@127.0.0.1:{closed_port()}/footnote"
+    else:
+        url = await postgres_server.fresh_database()
+    if state == "migrated":
+        store = PostgresStore(url, pool_size=1)
+        await store.start()
+        await store.close()
+    monkeypatch.setenv("FOOTNOTE_DB", url)
+    status, lines = await doctor(capsys)
+    database = [line for line in lines if "FOOTNOTE_DB=" in line or line.startswith("✓ database")]
+    assert len(database) == 1, lines
+    text = "\n".join(lines)
+    assert "hunter2" not in text
+    if state == "migrated":
+        assert status == 0, lines
+        assert database[0].startswith("✓ database postgresql://")
+        assert f"(PostgreSQL, schema version {len(POSTGRES_MIGRATIONS)})" in database[0]
+    else:
+        assert status == 1
+        assert [line for line in lines if line.startswith("✗")] == database, lines
+    if state == "unmigrated":
+        assert f"schema version 0 of {len(POSTGRES_MIGRATIONS)}: not migrated yet" in database[0]
+        assert "footnote db migrate" in database[0]
+    if state == "unreachable":
+        assert database[0].startswith("✗ FOOTNOTE_DB=postgresql://footnote:***@127.0.0.1:")
+        assert "cannot connect (the connection was refused); check that PostgreSQL is running" in database[0]

@@ -58,9 +58,15 @@ def _unreachable(what: str, exc: Exception) -> Line:
 
 async def check_files(settings: Settings, env_file: Path | None) -> list[Line]:
     """Which `.env` and database are in use, and whether the database is usable and migrated."""
-    from bot.service.migrations import MIGRATIONS
+    if settings.uses_postgres():
+        from bot.doctor.postgres import postgres_status
+        from bot.service.postgres_migrations import MIGRATIONS as POSTGRES_MIGRATIONS
 
-    ok, text = database_status(settings.db_path(), len(MIGRATIONS))
+        ok, text = await postgres_status(settings.db, len(POSTGRES_MIGRATIONS))
+    else:
+        from bot.service.migrations import MIGRATIONS
+
+        ok, text = database_status(settings.db_path(), len(MIGRATIONS))
     return [Line(True, f"files: {files_in_use(settings, env_file)}"), Line(ok, text)]
 
 

@@ -107,6 +107,13 @@ async def schema_version(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
 
 
+async def applied_version(conn: asyncpg.Connection) -> int:
+    """The version this database is at, without creating anything (0 when it has no version table)."""
+    if await conn.fetchval("SELECT to_regclass('schema_version')") is None:
+        return 0
+    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+
 async def migrate(conn: asyncpg.Connection) -> int:
     """Apply pending migrations; safe when several processes start at once. Returns the final version."""
     async with conn.transaction():
