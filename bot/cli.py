@@ -247,10 +247,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return 2
+    from bot.doctor.postgres import DatabaseUnreachable
+
     try:
         return args.func(args, settings)
     except BrokenPipeError:
         raise
+    except DatabaseUnreachable as exc:
+        line = exc.line(settings.db)
     except (sqlite3.Error, OSError) as exc:
         line = explain_database_error(exc, settings.db_path()) or network_problem(exc)
         if line is None:

@@ -138,3 +138,68 @@ def test_the_bot_and_the_console_script_stop_with_the_same_line(tmp_path):
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert f"FOOTNOTE_DB={path}: not an SQLite database" in run.stderr
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["db", "migrate"], ["admin", "settings", "--workspace", "W"], ["run", "slack"], ["run", "discord"]],
+)
+async def test_an_unreachable_postgresql_database_is_one_line_without_its_password(tmp_path, args):
+    from support.fake_discord_api import FakeDiscordApi
+    from support.fake_slack_api import FakeSlackApi
+
+    port = _closed_port()
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123"
+    async with FakeDiscordApi(token) as discord, FakeSlackApi() as slack:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("FOOTNOTE_", "DISCORD_", "SLACK_"))}
+        env.update(
+            FOOTNOTE_DB=f"postgresql://footnote:hunter2@127.0.0.1:{port}/footnote",
+            FOOTNOTE_WORKER_PROCESSES="0",
+            XDG_DATA_HOME=str(tmp_path / "data"),
+            DISCORD_TOKEN=token,
+            DISCORD_API_URL=discord.base_url,
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=slack.api_url,
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            *args,
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 120)
+    stderr = err.decode()
+    assert process.returncode == 1, stderr
+    assert "Traceback" not in stderr and "hunter2" not in stderr + out.decode(), stderr
+    assert stderr.splitlines()[-1] == (
+        f"FOOTNOTE_DB=postgresql://footnote:***@127.0.0.1:{port}/footnote: cannot connect (the connection"
+        " was refused); check that PostgreSQL is running there and the host and port in the URL (and any"
+        " firewall)"
+    ), stderr
+
+
+async def test_a_postgresql_database_that_does_not_exist_is_named(postgres_server, monkeypatch, capsys):
+    from bot.doctor.postgres import redacted
+
+    url = postgres_server.url("no_such_database")
+    monkeypatch.setenv("FOOTNOTE_DB", url)
+    status = await asyncio.to_thread(main, ["db", "migrate"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.strip() == (
+        f"FOOTNOTE_DB={redacted(url)}: the database does not exist on that server; create it (createdb) or"
+        " fix its name in the URL"
+    )

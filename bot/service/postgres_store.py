@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from bot.doctor.postgres import unreachable
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
@@ -50,7 +51,13 @@ class PostgresStore:
 
     async def start(self) -> None:
         """Open the pool and bring the schema up to date (or, without migrating, check it is current)."""
-        self._pool_handle = await asyncpg.create_pool(self._url, min_size=1, max_size=self._pool_size)
+        try:
+            self._pool_handle = await asyncpg.create_pool(self._url, min_size=1, max_size=self._pool_size)
+        except Exception as exc:
+            problem = unreachable(exc, self._url)
+            if problem is None:
+                raise
+            raise problem from exc
         try:
             async with self._pool.acquire() as conn:
                 if self._migrate:
