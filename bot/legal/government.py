@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from bot.legal.jurisdiction import APPEALS_COURT, GENERAL_OFFICE
+
 Level = Literal["federal", "state", "both", "unsaid"]
 
 # "state" before an institution's name makes it a state one: "the state Senate", "state prosecutors".
@@ -25,18 +27,22 @@ _STATE = re.compile(
     r"|\b[Cc]ounty (?:prosecutors?|jail|court|judge|sheriff)\b"
     r"|\b[Ss]heriff\b|\b[Ss]uperior [Cc]ourt\b|\b[Pp]enal [Cc]ode\b"
     r"|\b(?:[A-Z][a-z]+ ){0,2}County\b(?! [Cc]ouncil)"
-    r"|\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:Supreme Court|Court of Appeals|attorney general|Attorney General|"
+    r"|\b[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:Supreme Court|" + APPEALS_COURT + "|" + GENERAL_OFFICE + "|"
     r"legislature|Legislature|law|House|Senate)\b(?<!U\.S\. Supreme Court)(?<!United States Supreme Court)"
 )
 _FEDERAL = re.compile(
     r"\b[Ff]ederal (?:court|judge|prosecutors?|charges?|grand jury|agents?|officers?|officials?|law"
     r"|crimes?|indictment|investigat\w+|government|authorities|custody|prison|magistrate|agency|agencies"
-    r"|appeals court)|\bU\.S\. (?:[Aa]ttorney|District Court|[Dd]istrict [Jj]udge|Court of Appeals"
-    r"|Supreme Court|House|Senate|Marshals?)"
+    r"|appeals court)"
+    r"|\bU\.S\. (?:[Aa]ttorney|District Court|[Dd]istrict [Jj]udge|Supreme Court|House|Senate|Marshals?|"
+    + APPEALS_COURT
+    + r")"
     r"|\b(?:Justice Department|Department of Justice|DOJ|FBI|DEA|ATF|ICE|Secret Service"
     r"|Homeland Security|Congress|congressional|White House|Pentagon|[Pp]resident (?:Trump|Biden)"
     r"|Speaker of the House|House Judiciary|Senate Judiciary|Capitol Hill)\b"
-    r"|\b\d+(?:st|nd|rd|th) (?:U\.S\. )?Circuit\b|\bCircuit Court of Appeals\b"
+    r"|\b\d+(?:st|nd|rd|th) (?:U\.S\. )?Circuit\b|\bCircuit "
+    + APPEALS_COURT
+    + r"\b"
 )
 # Names the state pattern must not count: federal bodies and places that read like "Name House".
 _NOT_STATE = re.compile(

@@ -11,10 +11,15 @@ from bot.legal.knowledge import US_STATES
 US = "US"
 UK = "UK"
 
+# Office titles with a postpositive "general" (an attorney general, a solicitor general: American
+# officials at both the federal and the state level) and the usual names of intermediate appeals courts.
+GENERAL_OFFICE = r"(?:[Aa]ttorneys?|[Ss]olicitors?)[- ][Gg]enerals?"
+APPEALS_COURT = r"Court of (?:[A-Z][a-z]+ )?Appeals"
+
 _US_SIGNALS = (
     r"U\.S\.|\bUS\b|United States|America|Americans?|\bfederal\b|\bFederal\b|Congress\w*|\bSenate\b|\bFBI\b"
     r"|Justice Department|Department of Justice|\bDOJ\b|\bICE\b|White House|Supreme Court|\bNLRB\b|\bFTC\b"
-    r"|\bSEC\b|attorney general|Attorney General|district attorney|\bGov\.|\bSen\.|\bRep\.|\$\d"
+    r"|\bSEC\b|" + GENERAL_OFFICE + r"|district attorney|\bGov\.|\bSen\.|\bRep\.|\$\d"
     r"|Capitol Hill|Pentagon|Homeland Security|\bGOP\b|Republicans?\b|Democrats?\b"
     # Big cities, which datelines and stories often name without their state.
     r"|\b(?:Chicago|Los Angeles|Houston|Philadelphia|Phoenix|San Francisco|Seattle|Boston|Atlanta|Miami"
