@@ -13,7 +13,7 @@ from bot import errors
 from bot.cli import main
 from bot.extract import extract_article
 from bot.extract.article import choose_body
-from bot.extract.body import Body, tidy, trafilatura_body
+from bot.extract.body import Body, tidy, trafilatura_body, trafilatura_reading
 from bot.extract.meta import clean_title, is_placeholder_byline
 from bot.extract.paywall import PaywallSignals, is_partial
 from bot.extract.tree import join_broken_lines, parse_html
@@ -92,7 +92,9 @@ def paragraphs(text: str) -> list[str]:
 
 @pytest.mark.parametrize("name", ["div-paragraphs.html", "br-paragraphs.html"])
 def test_layouts_without_p_tags_keep_each_paragraph_and_nothing_else(name: str) -> None:
-    article = extract_article(page(name), "https://harlowherald.example/news/2026/10/07/mill-creek-bridge-repair")
+    article = extract_article(
+        page(name), "https://harlowherald.example/news/2026/10/07/mill-creek-bridge-repair"
+    )
 
     assert paragraphs(article.text) == BRIDGE_PARAGRAPHS
     for boilerplate in BRIDGE_BOILERPLATE:
@@ -116,7 +118,7 @@ def test_jsonld_article_body_is_used_when_the_page_is_a_script_app_shell() -> No
 def test_readability_reads_a_story_that_trafilatura_misses() -> None:
     html = page("aside-layout.html")
     # The page builder wraps the story in <aside>, which trafilatura treats as a sidebar.
-    alone = trafilatura_body(parse_html(html), "", [])
+    alone = trafilatura_body(trafilatura_reading(parse_html(html), ""), [])
     assert alone.prose_words < 30
 
     article = extract_article(html, "https://northfieldnotes.example/library-hours")
@@ -137,7 +139,7 @@ def test_the_standfirst_under_the_headline_is_not_the_first_paragraph() -> None:
     html = (
         "<html><body><article><header><h1>Mooring fees rise</h1>"
         '<p class="story__dek">Boat owners will pay more, and they are not happy about it.</p>'
-        f"</header><div class=\"body\">{story}</div></article></body></html>"
+        f'</header><div class="body">{story}</div></article></body></html>'
     )
 
     article = extract_article(html, "https://harbour.example/fees")
@@ -305,7 +307,9 @@ def test_partial_text_needs_one_clear_signal_or_two_hints(
 
 
 def test_metadata_comes_from_the_page_and_resolves_relative_links() -> None:
-    article = extract_article(page("div-paragraphs.html"), "https://harlowherald.example/news/2026/10/07/x?utm=1")
+    article = extract_article(
+        page("div-paragraphs.html"), "https://harlowherald.example/news/2026/10/07/x?utm=1"
+    )
 
     assert article.headline == article.title == "County approves $14 million Mill Creek Bridge repair"
     assert article.site == "Harlow Herald"

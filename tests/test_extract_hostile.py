@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bot import errors
 from bot.extract import extract_article
+from bot.extract.article import MAX_TEXT_CHARS
 from bot.extract.body import last_sentence_end, prose_part
 from bot.extract.jsonld import read_jsonld
 from bot.extract.tree import ends_sentence, join_broken_lines, parse_html, without_inert
@@ -112,11 +113,14 @@ def test_a_long_paragraph_without_a_full_stop_is_not_prose_and_costs_one_pass() 
         extract_article(f"<html><body><p>{paragraph}</p></body></html>", "")
 
 
-def test_a_long_text_and_br_page_without_full_stops_costs_one_pass() -> None:
+def test_a_long_text_and_br_page_without_full_stops_costs_one_pass_and_keeps_its_lines() -> None:
     lines = "<br>".join(f"line {n} of a page that never ends a sentence" for n in range(20_000))
 
-    with pytest.raises(errors.NoArticleText):
-        extract_article(f"<html><body><div>{lines}</div></body></html>", "")
+    article = extract_article(f"<html><body><div>{lines}</div></body></html>", "")
+
+    # Lines that stop mid-sentence and go on in lower case are one wrapped paragraph, capped in length.
+    assert article.text.startswith("line 0 of a page that never ends a sentence line 1 of a page")
+    assert 100_000 < len(article.text) <= MAX_TEXT_CHARS
 
 
 def test_a_story_after_hostile_markup_is_still_read() -> None:

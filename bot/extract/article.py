@@ -11,11 +11,22 @@ from __future__ import annotations
 import logging
 
 from bot import errors
-from bot.extract.body import Body, infer_meta, jsonld_body, readability_body, trafilatura_body
+from bot.extract.body import (
+    Body,
+    infer_meta,
+    jsonld_body,
+    readability_body,
+    reads_as_language,
+    trafilatura_body,
+    trafilatura_reading,
+    whole_body,
+)
+from bot.extract.error_page import is_error_page
 from bot.extract.jsonld import read_jsonld
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
 from bot.extract.tree import (
+    cjk_characters,
     count_words,
     drop_captions_and_controls,
     drop_invisible,
@@ -31,6 +42,10 @@ log = logging.getLogger(__name__)
 MIN_PROSE_WORDS = 30
 # ... unless a paywall explains it: then a teaser this long is still worth explaining.
 MIN_TEASER_WORDS = 8
+# A page without prose still has text when trafilatura reads this many characters of it ...
+MIN_TEXT_CHARS = 200
+# ... in more than a handful of different words.
+MIN_DISTINCT_WORDS = 10
 # Another candidate replaces an earlier-preferred one only when clearly longer.
 CLEARLY_LONGER = 1.25
 # Engines read a budgeted slice anyway; past this the body is runaway markup, not a story.
@@ -57,7 +72,8 @@ def extract_article(html: str, url: str) -> Article:
     if dropped:
         log.debug("dropped %d image credits and control panels", dropped)
     headlines = list(meta.titles)
-    first = trafilatura_body(root, url, headlines)
+    reading = trafilatura_reading(root, url)
+    first = trafilatura_body(reading, headlines)
     if not (meta.headline and meta.published):
         inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
         meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
@@ -72,10 +88,11 @@ def extract_article(html: str, url: str) -> Article:
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:
         paywalled = gated or signals.gate_element or signals.declared_locked
-        if not paywalled:
-            raise errors.NoArticleText()
-        if body.prose_words < MIN_TEASER_WORDS:
-            body = _teaser_from_description(meta)
+        if paywalled:
+            if body.prose_words < MIN_TEASER_WORDS:
+                body = _teaser_from_description(meta)
+        else:
+            body = _text_without_prose(whole_body(reading, headlines), headlines)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)
@@ -96,6 +113,25 @@ def extract_article(html: str, url: str) -> Article:
         partial_text=is_partial(signals.outside(text), words),
         text=text,
     )
+
+
+def _text_without_prose(whole: Body, headlines: list[str]) -> Body:
+    """What trafilatura read on a page without prose (lyrics, tables, lists, a short post), if it is text.
+
+    A soft error page ("Page not found" with links to other stories) is no text, nor is one word
+    repeated or markup soup: `NoArticleText`.
+    """
+    text = whole.text
+    varied = _distinct_words(text) >= MIN_DISTINCT_WORDS
+    if len(text) < MIN_TEXT_CHARS or not varied or not reads_as_language(text):
+        raise errors.NoArticleText()
+    if is_error_page(headlines, whole.paragraphs):
+        raise errors.NoArticleText()
+    return whole
+
+
+def _distinct_words(text: str) -> int:
+    return len(set(text.casefold().split())) + len(set(cjk_characters(text)))
 
 
 def _teaser_from_description(meta: PageMeta) -> Body:

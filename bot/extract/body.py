@@ -12,6 +12,7 @@ from functools import cached_property
 import lxml.html
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from trafilatura.metadata import extract_title
 
 from bot.extract.tree import (
@@ -36,15 +37,21 @@ PROSE_MIN_PARAGRAPH_WORDS = 6
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _BY = re.compile(r"(?:by|posted by|written by)\s", re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
 # "By Pat Probe " at the start of what follows a glued-on headline: two or more name words, not a date.
 _BYLINE_START = re.compile(
     r"^By\s+(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May"
     r"|June|July|August|September|October|November|December|Then|Now|Late|Early|Noon)\b)"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von))+\s+(?=[A-Z\"“])"
 )
+# Vowel signs and other combining marks are not word characters to `re`, yet half the letters of
+# Hindi, Bengali or Thai words: Indic blocks whole, and the marks of Latin, Hebrew, Arabic and Thai.
+_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0dff\u0e31-\u0e4e\u200c\u200d"
+_LETTER = re.compile(rf"[^\W\d_]|[{_MARKS}]")
 # A token that is a word of some alphabet, with the punctuation that hugs words.
-_WORD_TOKEN = re.compile(r"[\"'“‘(\[¿¡«]*[^\W\d_]+(?:[-'’.][^\W\d_]+)*[.,;:!?…\"'”’)\]»]*")
+_WORD_TOKEN = re.compile(
+    rf"[\"'“‘(\[¿¡«]*(?:[^\W\d_]|[{_MARKS}])+(?:[-'’.](?:[^\W\d_]|[{_MARKS}])+)*[,;:\"'”’)\]»{SENTENCE_MARKS}]*"
+)
+
 
 @dataclass(frozen=True)
 class Body:
@@ -78,16 +85,31 @@ class Inferred:
     date: str = ""
 
 
-def trafilatura_body(root: lxml.html.HtmlElement, url: str, headlines: list[str]) -> Body:
-    """trafilatura's main text (it copies the tree) as clean paragraphs."""
+def trafilatura_reading(root: lxml.html.HtmlElement, url: str) -> etree._Element | None:
+    """trafilatura's main text as its XML body (it copies the tree), or None when it finds none."""
     try:
         document = _trafilatura(root, url)
     except Exception:  # third-party code on hostile markup: a failed reading, not a crash
         log.warning("trafilatura failed on %s", url or "a saved page", exc_info=True)
+        return None
+    return None if document is None else document.body
+
+
+def trafilatura_body(reading: etree._Element | None, headlines: list[str]) -> Body:
+    """trafilatura's reading as clean paragraphs: link lines and furniture at its edges go."""
+    if reading is None:
         return Body("trafilatura", ())
-    if document is None or document.body is None:
-        return Body("trafilatura", ())
-    return Body("trafilatura", tidy(element_paragraphs(document.body, drop_link_lines=True), headlines))
+    return Body("trafilatura", tidy(element_paragraphs(reading, drop_link_lines=True), headlines))
+
+
+def whole_body(reading: etree._Element | None, headlines: list[str]) -> Body:
+    """trafilatura's reading with only repeats and headline copies removed, for pages without prose.
+
+    Lyrics, tables, lists and pages in scripts without sentence marks are text too.
+    """
+    if reading is None:
+        return Body("trafilatura-whole", ())
+    return Body("trafilatura-whole", tidy(element_paragraphs(reading), headlines, edges=False))
 
 
 def infer_meta(root: lxml.html.HtmlElement, url: str, title: bool, published: bool) -> Inferred:
@@ -149,8 +171,8 @@ def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:
     return Body("readability", tidy(element_paragraphs(fragment.body, drop_link_lines=True), headlines))
 
 
-def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
-    """Paragraphs without repeats, headline copies and furniture lines at the end."""
+def tidy(paragraphs: list[str], headlines: list[str], edges: bool = True) -> tuple[str, ...]:
+    """Paragraphs without repeats, headline copies and (with `edges`) furniture lines at the ends."""
     seen = {_key(h) for h in headlines if h}
     kept: list[str] = []
     cleaned = [clean_space(p) for p in paragraphs]
@@ -161,6 +183,8 @@ def tidy(paragraphs: list[str], headlines: list[str]) -> tuple[str, ...]:
         if key and key not in seen:
             seen.add(key)
             kept.append(paragraph)
+    if not edges:
+        return tuple(kept)
     # At the start only datelines and bylines go: a short line there is as often a heading the
     # story needs. Below the story sit dates, "View comments" and contact labels.
     start, end = 0, len(kept)

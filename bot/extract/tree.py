@@ -29,7 +29,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # extractor reads, and comments are never text. Each is cut by a forward scan (`_without_inert`)
 # so that any run of unclosed openers costs one pass over the page, never one per opener.
 _INERT_START = re.compile(r"<(?:(script|style|svg)\b|!--)", re.IGNORECASE)
-_INERT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("script", "style", "svg")}
+# A closing tag is its name then whitespace, "/" or ">"; a browser reads any attributes up to the next ">"
+# (`</script\n  <!-- x -->` closes at the comment's end).
+_INERT_END = {name: re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE) for name in ("script", "style", "svg")}
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) and Korean.
 _CJK = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -81,14 +83,11 @@ _BLOCK_TAGS = frozenset(
         "tfoot",
         "thead",
         "tr",
-        "td",
-        "th",
         "ul",
         "list",
         "item",
         "quote",
         "row",
-        "cell",
         "h2",
         "h3",
         "h4",
@@ -98,6 +97,8 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _BREAK_TAGS = frozenset({"br", "lb"})
+# A table row is one line: its cells stand apart by a space.
+_CELL_TAGS = frozenset({"td", "th", "cell"})
 # Never body text. Headings (the headline, section labels), captions and forms stand
 # apart from the paragraphs around them; media and controls sit inside a line.
 _SKIPPED_BLOCK_TAGS = frozenset(
@@ -147,8 +148,9 @@ LINK_LINE_MAX_WORDS = 25
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width space, word joiner, BOM and soft hyphen. ZWJ and ZWNJ stay: Indic and Persian words need them.
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
-# Sentence ends and what may close after them, in Latin and in Chinese and Japanese script.
-SENTENCE_MARKS = ".!?…。！？"
+# Sentence ends and what may close after them: Latin, Chinese and Japanese, the danda of Hindi and
+# Bengali, Arabic's question mark and Urdu's full stop, Ethiopic, Armenian, Myanmar and Khmer.
+SENTENCE_MARKS = ".!?…。！？।॥؟۔።։။។"
 CLOSING_QUOTES = "\"'”’»)]」』）"
 
 
@@ -189,13 +191,14 @@ def without_inert(html: str) -> str:
         if tag_end < 0:
             return "".join(kept)  # an unfinished tag: nothing after it is readable
         close_match = None if name in unclosed else _INERT_END[name].search(html, tag_end + 1)
-        if close_match is None:
+        close_end = -1 if close_match is None else html.find(">", close_match.end())
+        if close_end < 0:
             unclosed.add(name)
             if name == "svg":
                 kept.append(html[start.start() : tag_end + 1])
                 position = tag_end + 1
                 continue
-        end = len(html) if close_match is None else close_match.end()
+        end = len(html) if close_end < 0 else close_end + 1
         if name == "script" and "ld+json" in html[start.end() : tag_end].lower():
             kept.append(html[start.start() : end])
         position = end
@@ -267,7 +270,7 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
 
 def _block_around(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for ancestor in element.iterancestors():
-        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in {"form", "body"}:
+        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in _CELL_TAGS or ancestor.tag in {"form", "body"}:
             return ancestor
     return None
 
@@ -300,6 +303,11 @@ def clean_space(text: str) -> str:
 def count_words(text: str) -> int:
     """Whitespace-separated words; Chinese, Japanese and Korean text counts about two characters a word."""
     return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def cjk_characters(text: str) -> list[str]:
+    """The Chinese, Japanese, Korean, Thai and other unspaced-script characters of the text."""
+    return _CJK.findall(text)
 
 
 def cjk_share(text: str) -> float:
@@ -364,6 +372,8 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
                 pieces.append(_LINK_END)
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
+            elif name in _CELL_TAGS:
+                pieces.append(" ")
         elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
             pieces.append(_BREAK)
         elif name and name not in _SKIPPED_INLINE_TAGS:
