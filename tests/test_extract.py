@@ -388,6 +388,14 @@ def test_tidy_drops_datelines_first_furniture_last_and_copies_of_the_headline() 
     )
 
 
+def test_a_closing_list_of_short_lines_stays_while_a_dangling_label_goes() -> None:
+    story = ["The bakery opened its second shop on Tuesday.", "It sells bread from the old family recipe."]
+    details = ["Opening hours", "Monday to Friday 7-18", "Saturday 8-13", "Mill Street 4, Harlow"]
+
+    assert tidy([*story, *details], []) == (*story, *details)
+    assert tidy([*story, "More on this topic:", "Newsletter"], []) == tuple(story)
+
+
 def test_a_flattened_copy_loses_to_the_same_text_with_paragraphs() -> None:
     sentences = [f"Sentence number {n} of the story is here and it is long enough." for n in range(8)]
     flat = Body("trafilatura", (" ".join(sentences),))

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 # A line at the edge of the body shorter than this, with no sentence ending, is page
 # furniture (kicker, dateline, "Related coverage", a stray headline), not prose.
 FURNITURE_MAX_WORDS = 12
+# One or two short lines closing the text are what the links below a story leave behind ("Related",
+# "More on this topic:"); three or more are a list that ends it (ingredients, an address, details).
+MAX_TRAILING_FURNITURE = 2
 # Prose: paragraphs of at least this many words that end like a sentence.
 PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
@@ -192,6 +195,8 @@ def tidy(paragraphs: list[str], headlines: list[str], edges: bool = True) -> tup
         start += 1
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
+    if len(kept) - end > MAX_TRAILING_FURNITURE:
+        end = len(kept)
     # A page title is often the headline plus " | Site": its first words above the story are the headline.
     title_keys = [_key(h) for h in headlines if h]
     lead = (line for line in kept[:start] if not is_dateline(line) and not _opens_any(_key(line), title_keys))
