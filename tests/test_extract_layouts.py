@@ -98,6 +98,33 @@ def test_a_short_mostly_link_line_goes_and_a_paragraph_with_a_link_stays() -> No
     assert len(element_paragraphs(root.body)) == 2  # without the rule both lines are text
 
 
+def test_a_sentence_running_into_its_link_stays_while_a_labelled_link_goes() -> None:
+    sentence = 'Ann Lee replaced Tom Ray, <a href="/ray">who ran the harbour office for ten years.</a>'
+    root = parse_html(
+        _page(
+            f"<div><p>{STORY}</p><p>{sentence}</p>"
+            '<p>Read also: <a href="/b">Storm warning issued for the weekend.</a></p>'
+            '<p>Go! <a href="/c">Subscribe to the morning briefing today.</a></p></div>'
+        )
+    )
+
+    assert element_paragraphs(root.body, drop_link_lines=True) == [
+        STORY,
+        "Ann Lee replaced Tom Ray, who ran the harbour office for ten years.",
+    ]
+
+
+def test_an_address_to_write_to_is_contact_detail_not_a_link_line() -> None:
+    root = parse_html(
+        _page(
+            f'<div><p>{STORY}</p><p><a href="mailto:desk@harbour.example">desk@harbour.example</a></p>'
+            '<p><a href="https://harbour.example/more">More from the harbour</a></p></div>'
+        )
+    )
+
+    assert element_paragraphs(root.body, drop_link_lines=True) == [STORY, "desk@harbour.example"]
+
+
 def test_a_link_line_between_br_lines_goes_alone() -> None:
     root = parse_html(
         _page(f'<div>{STORY}<br><a href="/x">Share on Facebook</a> <a href="/y">Email</a><br>{STORY}</div>')

@@ -92,7 +92,9 @@ def extract_article(html: str, url: str) -> Article:
             if body.prose_words < MIN_TEASER_WORDS:
                 body = _teaser_from_description(meta)
         else:
-            body = _text_without_prose(whole_body(reading, headlines), headlines)
+            # What trafilatura alone reads: its comment pruning sometimes takes a short page's text.
+            alone = trafilatura_reading(root, url, prune_comments=False)
+            body = _text_without_prose(whole_body(alone, headlines), headlines)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)

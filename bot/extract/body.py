@@ -88,10 +88,16 @@ class Inferred:
     date: str = ""
 
 
-def trafilatura_reading(root: lxml.html.HtmlElement, url: str) -> etree._Element | None:
-    """trafilatura's main text as its XML body (it copies the tree), or None when it finds none."""
+def trafilatura_reading(
+    root: lxml.html.HtmlElement, url: str, prune_comments: bool = True
+) -> etree._Element | None:
+    """trafilatura's main text as its XML body (it copies the tree), or None when it finds none.
+
+    With `prune_comments` it cuts whatever looks like a comment section before reading, as
+    Footnote wants; without, it reads as trafilatura alone does (comments set apart, not pruned).
+    """
     try:
-        document = _trafilatura(root, url)
+        document = _trafilatura(root, url, prune_comments)
     except Exception:  # third-party code on hostile markup: a failed reading, not a crash
         log.warning("trafilatura failed on %s", url or "a saved page", exc_info=True)
         return None
@@ -136,13 +142,16 @@ def _date_params() -> dict[str, object]:
     return {"original_date": True, "extensive_search": False, "max_date": date.today().isoformat()}
 
 
-def _trafilatura(root: lxml.html.HtmlElement, url: str) -> trafilatura.settings.Document | None:
+def _trafilatura(
+    root: lxml.html.HtmlElement, url: str, prune_comments: bool
+) -> trafilatura.settings.Document | None:
     return trafilatura.bare_extraction(
         root,
         url=url or None,
         # Metadata comes from the page's own declarations first (`infer_meta` fills the gaps).
         with_metadata=False,
-        include_comments=False,
+        # Comments are read apart (and never used) or pruned with anything resembling them.
+        include_comments=not prune_comments,
         include_tables=True,
         include_images=False,
         # Links are kept only to tell link lines ("Read also: …") from story text.

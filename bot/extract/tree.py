@@ -142,6 +142,8 @@ _BREAK = "\x00"
 # Around link text (browser `a`, trafilatura `ref`); control characters are stripped on parse too.
 _LINK_START, _LINK_END = "\x01", "\x02"
 _LINK_TAGS = frozenset({"a", "ref"})
+# Links that write to someone rather than point at another page: their text is contact detail, not a link.
+_CONTACT_SCHEMES = ("mailto:", "tel:")
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
 LINK_LINE_SHARE = 0.6
 LINK_LINE_MAX_WORDS = 25
@@ -152,6 +154,8 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 # Bengali, Arabic's question mark and Urdu's full stop, Ethiopic, Armenian, Myanmar and Khmer.
 SENTENCE_MARKS = ".!?…。！？।॥؟۔።։။។"
 CLOSING_QUOTES = "\"'”’»)]」』）"
+# How the words before a link end when they label it or stand apart: "Read also:", "More »", "Go!".
+_LABEL_ENDS = frozenset(":»>|-–—/" + SENTENCE_MARKS)
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -341,6 +345,11 @@ def element_paragraphs(element: etree._Element, drop_link_lines: bool = False) -
 def _is_link_line(raw: str, text: str) -> bool:
     if count_words(text) > LINK_LINE_MAX_WORDS:
         return False
+    # A sentence that runs from plain words into its link ("… replaced Ann Lee, [who ran marketing.]")
+    # is prose that cites a page; a label before a link ("Read also: [...]") ends before it.
+    opening = clean_space(raw.split(_LINK_START, 1)[0])
+    if count_words(opening) >= 2 and opening[-1] not in _LABEL_ENDS and ends_sentence(text):
+        return False
     linked = sum(len("".join(part.split(_LINK_END, 1)[0].split())) for part in raw.split(_LINK_START)[1:])
     return linked >= LINK_LINE_SHARE * len("".join(text.split()))
 
@@ -368,7 +377,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         # Comments and processing instructions have a non-string tag; only their tail is text.
         name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
         if closing:
-            if name in _LINK_TAGS:
+            if name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_END)
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
@@ -379,7 +388,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         elif name and name not in _SKIPPED_INLINE_TAGS:
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
-            elif name in _LINK_TAGS:
+            elif name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_START)
             pieces.append(node.text or "")
             stack.append((node, True))
@@ -387,3 +396,9 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
             continue
         if node is not root:
             pieces.append(node.tail or "")
+
+
+def _points_elsewhere(link: etree._Element) -> bool:
+    # trafilatura keeps a link's address as `target`, the browser's markup as `href`.
+    address = (link.get("href") or link.get("target") or "").strip().lower()
+    return not address.startswith(_CONTACT_SCHEMES)
