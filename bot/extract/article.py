@@ -32,7 +32,6 @@ from bot.extract.tree import (
     drop_invisible,
     drop_standfirsts,
     parse_html,
-    visible_text,
 )
 from bot.models import Article
 
@@ -61,8 +60,9 @@ def extract_article(html: str, url: str) -> Article:
     dropped = drop_invisible(root)
     if dropped:
         log.debug("dropped %d invisible elements", dropped)
-    signals = paywall_signals(root, visible_text(root), jsonld)
-    drop_gate_elements(root)
+    signals = paywall_signals(root, jsonld)
+    if signals.gate_element:
+        drop_gate_elements(root)
 
     meta = read_meta(root, url, jsonld)
     dropped = drop_standfirsts(root)

@@ -15,7 +15,7 @@ from lxml import etree
 
 from bot.extract.body import Body
 from bot.extract.jsonld import JsonLdArticle
-from bot.extract.tree import count_words
+from bot.extract.tree import clean_space, count_words, visible_text
 
 # Below this share of the declared word count, the body we have is not the whole story.
 SHORTFALL_RATIO = 0.6
@@ -40,6 +40,8 @@ _GATE_PHRASES = re.compile(
     r" (?:please )?(?:subscribe|sign in)",
     re.IGNORECASE,
 )
+# The same, case-sensitive for lower-cased text: several times faster on a whole page than IGNORECASE.
+_GATE_PHRASES_LOWER = re.compile(_GATE_PHRASES.pattern)
 # What a subscription offer says ("unlimited access for $1 a week", "Already a subscriber? Log in").
 _OFFER = re.compile(
     r"\bsubscri(?:be|ption)\b|\bsign\s+in\b|\blog\s*in\b|\bunlimited\s+access\b|\bfree\s+trial\b"
@@ -55,6 +57,7 @@ _GATE_NAMES = re.compile(
 )
 # Attribute values, not elements: most pages have thousands of named elements and a handful of gates.
 _NAMES_XPATH = etree.XPath("//body//@class | //body//@id")
+_NAME_VALUES_XPATH = etree.XPath("//body//@class | //body//@id", smart_strings=False)
 _CONTENT_TIER_XPATH = etree.XPath(
     "//meta[@property='article:content_tier' or @name='article:content_tier']/@content"
 )
@@ -82,14 +85,12 @@ class PaywallSignals:
         return replace(self, gate_phrases=tuple(p for p in self.gate_phrases if p.casefold() not in folded))
 
 
-def paywall_signals(
-    root: lxml.html.HtmlElement, visible: str, jsonld: JsonLdArticle | None
-) -> PaywallSignals:
+def paywall_signals(root: lxml.html.HtmlElement, jsonld: JsonLdArticle | None) -> PaywallSignals:
     """Measure the paywall signals of a page whose invisible elements are already removed."""
     ld = jsonld or JsonLdArticle()
     tiers = {str(t).strip().lower() for t in _CONTENT_TIER_XPATH(root)}
     return PaywallSignals(
-        gate_phrases=tuple(dict.fromkeys(m.group(0) for m in _GATE_PHRASES.finditer(visible))),
+        gate_phrases=_visible_gate_phrases(root),
         gate_element=bool(_gate_elements(root)),
         declared_locked=ld.free is False or "locked" in tiers,
         locked_part_missing=bool(ld.locked_selectors)
@@ -98,8 +99,23 @@ def paywall_signals(
     )
 
 
+def _visible_gate_phrases(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The gate prompts a reader sees, each once.
+
+    All of the body's text is searched first (one C-level pass); only a page where it finds a
+    prompt pays for the walk that leaves out what no reader sees (scripts, `<noscript>`).
+    """
+    body = root.find("body")
+    if body is None or not _GATE_PHRASES_LOWER.search(clean_space(body.text_content()).lower()):
+        return ()
+    return tuple(dict.fromkeys(m.group(0) for m in _GATE_PHRASES.finditer(visible_text(root))))
+
+
 def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Small elements named as paywall prompts (a big one is the story's own wrapper)."""
+    # Most pages have thousands of class names and no gate: one search over them all first.
+    if not _GATE_NAMES.search("\n".join(_NAME_VALUES_XPATH(root))):
+        return []
     named = dict.fromkeys(value.getparent() for value in _NAMES_XPATH(root) if _GATE_NAMES.search(value))
     return [e for e in named if count_words(e.text_content()) <= GATE_MAX_WORDS]
 

@@ -147,7 +147,6 @@ _CONTACT_SCHEMES = ("mailto:", "tel:")
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
 LINK_LINE_SHARE = 0.6
 LINK_LINE_MAX_WORDS = 25
-_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Zero-width space, word joiner, BOM and soft hyphen. ZWJ and ZWNJ stay: Indic and Persian words need them.
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 # Sentence ends and what may close after them: Latin, Chinese and Japanese, the danda of Hindi and
@@ -301,7 +300,8 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 
 def clean_space(text: str) -> str:
     """One space for every run of whitespace; invisible characters removed."""
-    return _SPACES.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    # str.split() splits at exactly the characters `\s` matches, and in C.
+    return " ".join(_ZERO_WIDTH.sub("", text).split())
 
 
 def count_words(text: str) -> int:
