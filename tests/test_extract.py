@@ -396,6 +396,22 @@ def test_a_closing_list_of_short_lines_stays_while_a_dangling_label_goes() -> No
     assert tidy([*story, "More on this topic:", "Newsletter"], []) == tuple(story)
 
 
+def test_closing_offers_and_rights_notices_go_while_a_story_paragraph_about_them_stays() -> None:
+    story = [
+        "The paper said on Tuesday that it would stop printing on Sundays.",
+        "Readers who subscribe to the print edition get the digital one instead, the publisher said.",
+        "A rival sued it for copyright infringement last year; the case was settled.",
+    ]
+    closing = [
+        "Subscribe now to our weekend edition for the full story.",
+        "Download our app for iOS and Android.",
+        "This article is the copyrighted property of the Harlow Herald.",
+        "Sign up for our newsletter",
+    ]
+
+    assert tidy([*story, *closing], []) == tuple(story)
+
+
 def test_a_flattened_copy_loses_to_the_same_text_with_paragraphs() -> None:
     sentences = [f"Sentence number {n} of the story is here and it is long enough." for n in range(8)]
     flat = Body("trafilatura", (" ".join(sentences),))

@@ -34,6 +34,19 @@ FURNITURE_MAX_WORDS = 12
 # One or two short lines closing the text are what the links below a story leave behind ("Related",
 # "More on this topic:"); three or more are a list that ends it (ingredients, an address, details).
 MAX_TRAILING_FURNITURE = 2
+# What closes a page below the story, addressed to the reader: offers to subscribe or sign up, apps,
+# rights notices. A story's own sentence about subscribers or copyright is not one of these.
+_PROMO = re.compile(
+    r"^(?:subscribe|sign\s+up|download|join\s+us|follow\s+us|abonnieren|abonnez|suscr[ií]bete)\b"
+    r"|\b(?:our|unser\w*|notre|nuestro)\s+newsletter|\bnewsletter\s+(?:abonnieren|anmelden)"
+    r"|\bapps?\s+(?:for|für)\s+(?:ios|android)|\bapp\s+store\b|\bgoogle\s+play\b"
+    r"|©|\bcopyrighted\s+property\b|\ball\s+rights\s+reserved\b|\bpermission\s+must\s+be\s+obtained\b"
+    r"|\bmay\s+not\s+be\s+(?:reproduced|republished|reprinted)\b|\balle\s+rechte\s+vorbehalten\b"
+    r"|\btous\s+droits\s+r[ée]serv|\btodos\s+los\s+derechos\s+reservados\b",
+    re.IGNORECASE,
+)
+# A promotion is a line or two; a longer closing paragraph that mentions one is the story's.
+PROMO_MAX_WORDS = 40
 # Prose: paragraphs of at least this many words that end like a sentence.
 PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
@@ -202,14 +215,28 @@ def tidy(paragraphs: list[str], headlines: list[str], edges: bool = True) -> tup
     start, end = 0, len(kept)
     while start < end and is_furniture(kept[start]):
         start += 1
+    end = _without_closing_promos(kept, start, end)
+    story_end = end
     while end > start and is_furniture(kept[end - 1]):
         end -= 1
-    if len(kept) - end > MAX_TRAILING_FURNITURE:
-        end = len(kept)
+    if story_end - end > MAX_TRAILING_FURNITURE:
+        end = story_end
+    end = _without_closing_promos(kept, start, end)
     # A page title is often the headline plus " | Site": its first words above the story are the headline.
     title_keys = [_key(h) for h in headlines if h]
     lead = (line for line in kept[:start] if not is_dateline(line) and not _opens_any(_key(line), title_keys))
     return (*lead, *kept[start:end])
+
+
+def _without_closing_promos(paragraphs: list[str], start: int, end: int) -> int:
+    """Where the text ends once the newsletter, app and subscription offers and rights notices go."""
+    while (
+        end > start
+        and count_words(paragraphs[end - 1]) <= PROMO_MAX_WORDS
+        and _PROMO.search(paragraphs[end - 1])
+    ):
+        end -= 1
+    return end
 
 
 def _without_page_header(paragraph: str, headlines: list[str]) -> str:
