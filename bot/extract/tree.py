@@ -164,7 +164,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
         return None
     # Bytes with an explicit encoding: lxml refuses str input that carries an XML
     # encoding declaration, and the page is already decoded upstream.
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
     try:
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
