@@ -265,10 +265,14 @@ def _failure_line(exc: Exception, settings: Settings) -> str | None:
 
     from bot.doctor.database import explain_database_error
     from bot.doctor.network import network_problem
-    from bot.doctor.postgres import DatabaseUnreachable
+    from bot.doctor.postgres import DatabaseUnreachable, redacted
+    from bot.service.migrations import SchemaMismatch
 
     if isinstance(exc, DatabaseUnreachable):
         return exc.line(settings.db)
+    if isinstance(exc, SchemaMismatch):
+        named = redacted(settings.db) if settings.uses_postgres() else settings.db_path()
+        return f"FOOTNOTE_DB={named}: {exc}"
     if isinstance(exc, sqlite3.Error | OSError):
         return explain_database_error(exc, settings.db_path()) or network_problem(exc)
     return network_problem(exc)

@@ -93,6 +93,22 @@ async def test_migrate_is_explicit_when_start_may_not_migrate(pg_url, monkeypatc
     await store.close()
 
 
+async def test_an_unmigrated_database_is_one_line_naming_it_and_the_fix(pg_url, monkeypatch, capsys):
+    from bot.doctor.postgres import redacted
+    from bot.service.postgres_migrations import MIGRATIONS
+
+    url = pg_url + ("&" if "?" in pg_url else "?") + "password=s3cret"  # the socket's trust login ignores it
+    monkeypatch.setenv("FOOTNOTE_DB", url)
+    monkeypatch.setenv("FOOTNOTE_DB_MIGRATE_ON_START", "false")
+    assert await footnote(["admin", "stats"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"FOOTNOTE_DB={redacted(url)}: schema version 0 of {len(MIGRATIONS)}: not migrated yet;"
+        " run `footnote db migrate` (FOOTNOTE_DB_MIGRATE_ON_START is off, so nothing else migrates it)\n"
+    )
+    assert "s3cret" not in err and "password=***" in err
+
+
 def test_footnote_db_picks_the_backend(tmp_path):
     sqlite = Settings(_env_file=None, FOOTNOTE_DB=str(tmp_path / "f.sqlite3"))
     assert isinstance(make_store(sqlite), SqliteStore) and not sqlite.uses_postgres()

@@ -10,6 +10,19 @@ import sqlite3
 
 log = logging.getLogger(__name__)
 
+
+class SchemaMismatch(RuntimeError):
+    """The database's schema is not the one this Footnote uses; the message says what to do."""
+
+
+def newer_schema(current: int, latest: int) -> SchemaMismatch:
+    """A database that a newer Footnote has migrated: this one must not write to it."""
+    return SchemaMismatch(
+        f"schema version {current} is newer than this Footnote's ({latest}): a newer Footnote has used it;"
+        " upgrade Footnote, or point FOOTNOTE_DB at another database"
+    )
+
+
 # Each entry is one schema version: a tuple of statements applied together.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -117,7 +130,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     try:
         current = schema_version(conn)
         if current > len(MIGRATIONS):
-            raise RuntimeError(f"database schema v{current} is newer than this Footnote (v{len(MIGRATIONS)})")
+            raise newer_schema(current, len(MIGRATIONS))
         for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in statements:
                 conn.execute(statement)

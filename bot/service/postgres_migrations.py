@@ -11,6 +11,8 @@ import logging
 
 import asyncpg
 
+from bot.service.migrations import newer_schema
+
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x466F6F74  # any constant shared by every Footnote process: "Foot"
@@ -120,7 +122,7 @@ async def migrate(conn: asyncpg.Connection) -> int:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
         current = await schema_version(conn)
         if current > len(MIGRATIONS):
-            raise RuntimeError(f"database schema v{current} is newer than this Footnote (v{len(MIGRATIONS)})")
+            raise newer_schema(current, len(MIGRATIONS))
         for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in statements:
                 await conn.execute(statement)

@@ -15,6 +15,7 @@ import asyncpg
 
 from bot.doctor.postgres import unreachable
 from bot.models import Analysis
+from bot.service.migrations import SchemaMismatch, newer_schema
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
 from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
@@ -355,8 +356,10 @@ def _rowcount(status: str) -> int:
 async def check_current(conn: asyncpg.Connection) -> None:
     """Refuse to run on a schema that `footnote db migrate` has not brought up to date."""
     current = await schema_version(conn)
-    if current != len(MIGRATIONS):
-        raise RuntimeError(
-            f"database schema is v{current} but this Footnote needs v{len(MIGRATIONS)}:"
-            " run `footnote db migrate`"
+    if current > len(MIGRATIONS):
+        raise newer_schema(current, len(MIGRATIONS))
+    if current < len(MIGRATIONS):
+        raise SchemaMismatch(
+            f"schema version {current} of {len(MIGRATIONS)}: not migrated yet; run `footnote db migrate`"
+            " (FOOTNOTE_DB_MIGRATE_ON_START is off, so nothing else migrates it)"
         )

@@ -56,6 +56,9 @@ class FootnoteClient(discord.AutoShardedClient):
     def __init__(self, settings: Settings, service: Service | None, *, message_content: bool = True) -> None:
         if settings.discord_api_url:  # a proxy, or a loopback fake in tests; discord.py keeps it class-wide
             discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
+        # Footnote never joins voice: discord.py's warnings that voice libraries are missing are noise (and
+        # two lines before a command's one-line error).
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(message_content),
             allowed_mentions=discord.AllowedMentions.none(),
