@@ -274,7 +274,9 @@ def _failure_line(exc: Exception, settings: Settings) -> str | None:
         named = redacted(settings.db) if settings.uses_postgres() else settings.db_path()
         return f"FOOTNOTE_DB={named}: {exc}"
     if isinstance(exc, sqlite3.Error | OSError):
-        return explain_database_error(exc, settings.db_path()) or network_problem(exc)
+        # Only a SQLite FOOTNOTE_DB can be the file at fault (a server URL would show its password).
+        line = explain_database_error(exc, settings.db_path()) if settings.db_is_file() else None
+        return line or network_problem(exc)
     return network_problem(exc)
 
 

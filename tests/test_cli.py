@@ -364,3 +364,17 @@ def test_a_database_from_a_newer_footnote_is_one_line_saying_what_to_do(data_hom
             f" ({len(MIGRATIONS)}): a newer Footnote has used it; upgrade Footnote, or point FOOTNOTE_DB at"
             " another database\n"
         )
+
+
+def test_a_copy_from_a_file_that_is_not_sqlite_names_that_file_and_never_a_password(
+    data_home, monkeypatch, capsys
+):
+    source = data_home / "notes.sqlite3"
+    source.write_text("not a database")
+    target = f"postgresql://bot:s3cret@127.0.0.1:{closed_port()}/footnote"
+    for configured in ("", target):  # the default SQLite file, then a server URL with a password
+        monkeypatch.setenv("FOOTNOTE_DB", configured)
+        assert main(["db", "copy", str(source), target]) == 1
+        assert capsys.readouterr().err == (
+            f"{source}: cannot be copied (file is not a database); is it the SQLite database the bot used?\n"
+        )

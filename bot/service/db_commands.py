@@ -67,6 +67,12 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
     except TargetNotEmpty as exc:
         print(f"{exc}; copy only into an empty database", file=sys.stderr)
         return 1
+    except sqlite3.Error as exc:  # the source: FOOTNOTE_DB plays no part in a copy
+        print(
+            f"{args.sqlite_path}: cannot be copied ({exc}); is it the SQLite database the bot used?",
+            file=sys.stderr,
+        )
+        return 1
     print(", ".join(f"{table}: {count}" for table, count in counts.items()))
     return 0
 
