@@ -20,8 +20,31 @@ _QUESTION_FILLER = word_set(
     tell know anything something anyone someone everything thing things please article story piece
     say says said saying claim claims claimed according think thinks believe believes mean means actually
     really exactly also still yet get got go going happen happened would could may might much many
+    allegedly reportedly supposedly apparently
     """
 )
+# Common irregular past forms, so that "fall" finds "fell" and "sold" finds "sell" (the stemmer only
+# strips regular endings).
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in word_set(
+        """
+    fell:fall fallen:fall rose:rise risen:rise took:take taken:take paid:pay won:win lost:lose sold:sell
+    bought:buy brought:bring began:begin begun:begin gave:give given:give went:go gone:go made:make
+    met:meet ran:run left:leave held:hold found:find spent:spend sent:send kept:keep grew:grow grown:grow
+    knew:know known:know chose:choose chosen:choose spoke:speak spoken:speak wrote:write written:write
+    struck:strike fought:fight sought:seek thought:think caught:catch stood:stand led:lead fled:flee
+    shot:shoot hid:hide broke:break broken:break stole:steal stolen:steal drove:drive driven:drive
+    saw:see seen:see became:become came:come felt:feel dealt:deal meant:mean built:build lent:lend
+    told:tell sank:sink sunk:sink swore:swear sworn:swear threw:throw thrown:throw wore:wear worn:wear
+    hung:hang bore:bear borne:bear forgave:forgive forgiven:forgive withdrew:withdraw
+    """
+    )
+)
+# Money, however it is written: "$62,000", "€620 million", "how much money", "in cash".
+_CURRENCY = re.compile(r"^[$€£¥]")
+_MONEY_WORDS = word_set("money cash dollar dollars euro euros funds")
+MONEY = "money"
 # "who says/claims/…": the asker wants the source of a claim.
 _SOURCE = re.compile(
     r"\bwho\b.{0,40}\b(says?|said|claims?|claimed|thinks?|argues?|argued|believes?|alleges?|told|"
@@ -46,9 +69,18 @@ def stopwords() -> frozenset[str]:
 
 def tokens(text: str) -> list[str]:
     """Stemmed content words of a text, in order, repeats kept (BM25 counts them)."""
-    words = (w.lower().replace("’", "'") for w in _WORD.findall(text))
     stop = stopwords()
-    return [stem(w.removesuffix("'s")) for w in words if w not in stop and w.removesuffix("'s") not in stop]
+    found = []
+    for word in _WORD.findall(text):
+        word = word.lower().replace("’", "'").removesuffix("'s")
+        word = _IRREGULAR.get(word, word)  # before the stopwords: "won" is one there, as in "won't"
+        if word in stop:
+            continue
+        if _CURRENCY.match(word) or word in _MONEY_WORDS:
+            found.append(MONEY)
+        else:
+            found.append(stem(word))
+    return found
 
 
 @dataclass(frozen=True)
