@@ -7,6 +7,7 @@ question word appears in half of them.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -33,6 +34,9 @@ def rank_sentences(question: Question, sentences: list[str]) -> list[Hit]:
     if not question.terms or not sentences:
         return []
     import bm25s  # numpy comes with it: imported only when someone asks
+
+    # bm25s sets its own logger to DEBUG on import, which would print a line per question
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
     corpus = [tokens(s) for s in sentences]
     # bm25s needs a non-empty vocabulary: a sentence of stopwords only gets a token nobody asks for
