@@ -519,24 +519,28 @@ class ExplainService:
 
     # Follow-up questions
 
-    async def ask(self, link: str, question: str, where: Where, who: Who) -> AskResult:
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
         """A follow-up question about a link's article: claim → domain rules → rate limits → the article
         (from the cache where possible, else explained as usual) → an answer from it and the knowledge base.
 
-        The adapter that posts the answer settles the claim (`answered` / `release`) as for an explanation.
+        `in_thread`: the answer is posted publicly in the thread, so a member already told about a rate
+        limit gets QUIET instead of another notice. The adapter that posts the answer settles the claim
+        (`answered` / `release`) as for an explanation.
         """
         if self._closing:
             return AskResult(status=Status.FAILED, link=link, message=messages.shutting_down())
         self._active += 1
         self._idle.clear()
         try:
-            return await self._ask(link, question, where, who)
+            return await self._ask(link, question, where, who, in_thread)
         finally:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
 
-    async def _ask(self, link: str, question: str, where: Where, who: Who) -> AskResult:
+    async def _ask(self, link: str, question: str, where: Where, who: Who, in_thread: bool) -> AskResult:
         try:
             url = canonical_url(link)
         except errors.FootnoteError as exc:
@@ -556,7 +560,6 @@ class ExplainService:
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
             await self._refused(where, "rate_limited", now)
-            in_thread = where.message_id is not None
             limited = await self._rate_limited(url, where, who, policy, refusal, now, in_thread)
             return AskResult(status=limited.status, link=url, message=limited.message)
         article = await self._article(url, where, policy, now)

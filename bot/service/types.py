@@ -101,7 +101,9 @@ class Service(Protocol):
         when the shared explain flow posts the result in the message's thread and settles its claim."""
         ...
 
-    async def ask(self, link: str, question: str, where: Where, who: Who) -> AskResult:
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
         """A follow-up question about a link's article, answered from that article and the knowledge
         base only, under the same claims, rate limits and budgets as an explanation."""
         ...
