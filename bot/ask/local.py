@@ -26,7 +26,7 @@ def answer_locally(article: Article, question: str) -> Answer:
     if quotes:
         text = SAYS
         if asked.wants == "source" and quotes[0].source:
-            text = f"The article attributes it to {quotes[0].source}:"
+            text = f"Who says so, in the article: {quotes[0].source}."
     else:
         text = LEGAL_ONLY if legal else DECLINE
     answer = Answer(
