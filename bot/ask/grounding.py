@@ -12,7 +12,7 @@ DECLINE = "The article doesn't say."
 SAYS = "The article says:"
 LEGAL_ONLY = "The article doesn't say, but Footnote's legal notes explain it:"
 ANSWER_WORDS = 60
-_FIGURE = re.compile(r"\d[\d,.]*")
+_FIGURE = re.compile(r"(?<![\w.,])\d[\d,.]*")
 
 
 def quotes_for(numbers: list[int], sentences: list[str], statements: list[Statement]) -> list[Quote]:
@@ -29,7 +29,8 @@ def quotes_for(numbers: list[int], sentences: list[str], statements: list[Statem
 def borne_out(text: str, quotes: list[Quote], legal: list[LegalNote]) -> bool:
     """Whether every figure in a model's plain words appears in what is quoted or explained."""
     shown = " ".join([q.text for q in quotes] + [n.explanation for n in legal])
-    return all(figure.rstrip(".,") in shown for figure in _FIGURE.findall(text))
+    figures = {figure.rstrip(".,") for figure in _FIGURE.findall(shown)}
+    return all(figure.rstrip(".,") in figures for figure in _FIGURE.findall(text))
 
 
 def clamp(text: str, limit: int = ANSWER_WORDS) -> str:
