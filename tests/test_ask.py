@@ -241,3 +241,24 @@ def test_footnote_ask_says_plainly_when_the_article_does_not_say(capsys):
 def test_footnote_ask_of_a_missing_file_is_one_json_error(capsys):
     assert main(["ask", "no-such-page.html", "Who?", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["error"]["kind"] == "file_not_readable"
+
+
+async def test_with_the_openai_engine_a_question_is_one_call_within_the_daily_budget(tmp_path, server, pages):
+    settings = Settings(
+        _env_file=None,
+        FOOTNOTE_DB=f"sqlite:///{tmp_path / 'footnote.sqlite3'}",
+        FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
+        OPENAI_API_KEY="sk-test",
+        OPENAI_BASE_URL=server.base_url,
+        FOOTNOTE_ENGINE="openai",
+    )
+    link = pages.url("/news/parks")
+    async with ExplainService(settings) as svc:
+        await svc.command("budget requests 2", CHANNEL, MOD)
+        assert (await svc.explain(link, where("m0"), Who(user_id="7"))).analysis is not None  # call 1
+        server.queue(ask_reply([4], "It costs 4.2 million dollars a year."))
+        got = await svc.ask(link, "What does it cost?", where("q1"), Who(user_id="8"))  # call 2
+        assert got.answer.engine.startswith("openai:") and got.answer.quotes[0].text.startswith(COST)
+        spent = await svc.ask(link, "What does it cost?", where("q2"), Who(user_id="8"))
+    assert len(server.requests) == 2
+    assert spent.status is Status.BUDGET_SPENT and "budget" in spent.message
