@@ -4,17 +4,17 @@ the service's limits and `footnote ask`."""
 import json
 
 import pytest
+import test_discord_handlers
+import test_openai_engine
 from support.fake_openai import FakeOpenAI, answer, error, user_text
-from support.page_server import PageServer, article_html
+from support.page_server import article_html
 
 from bot.ask.grounding import DECLINE
 from bot.ask.local import answer_locally
 from bot.cli import main
 from bot.config import Settings
-from bot.engines.local import LocalEngine
 from bot.engines.openai.ask import ask_openai
 from bot.engines.openai.engine import OpenAIEngine
-from bot.engines.openai.tokens import prime_tiktoken_cache
 from bot.extract import extract_article
 from bot.service.service import ExplainService
 from bot.service.types import Status, Where, Who
@@ -32,11 +32,10 @@ def article():
     return extract_article(article_html("parks"), "https://news.example/parks")
 
 
-@pytest.fixture(autouse=True)
-def tiktoken_cache(tmp_path_factory, monkeypatch):
-    directory = tmp_path_factory.getbasetemp() / "tiktoken"
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(directory))
-    prime_tiktoken_cache(directory)
+# Other modules' fixtures: tiktoken primed offline (autouse), the local OpenAI-compatible server, the page
+# server and the service on SQLite with the local engine.
+tiktoken_cache, server = test_openai_engine.tiktoken_cache, test_openai_engine.server
+pages, service = test_discord_handlers.pages, test_discord_handlers.service
 
 
 def test_an_answerable_question_quotes_the_sentence_that_answers_it_verbatim(article):
@@ -73,14 +72,6 @@ def test_a_question_naming_a_legal_term_gets_the_knowledge_base_topic_with_its_c
 
 
 # The OpenAI answerer
-
-
-@pytest.fixture
-async def server():
-    fake = FakeOpenAI()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 def engine_for(server: FakeOpenAI) -> OpenAIEngine:
@@ -162,23 +153,6 @@ async def test_an_invalid_answer_falls_back_to_the_offline_answer(server, articl
 
 
 # The service
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as served:
-        yield served
-
-
-@pytest.fixture
-async def service(tmp_path):
-    settings = Settings(
-        FOOTNOTE_DB=f"sqlite:///{tmp_path / 'footnote.sqlite3'}",
-        FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
-        FOOTNOTE_ENGINE="local",
-    )
-    async with ExplainService(settings, engine=LocalEngine()) as svc:
-        yield svc
 
 
 MOD = Who(user_id="1", is_moderator=True)

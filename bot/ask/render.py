@@ -5,6 +5,7 @@ The text of each line is raw: each adapter escapes it for its platform and fits 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,3 +50,16 @@ def render_plain(answer: Answer) -> str:
     """The answer for a terminal: quotes and sources indented under the lead line."""
     indent = {"lead": "", "quote": "  ", "source": "    ", "legal": "", "cite": "  "}
     return "\n".join(indent[line.style] + line.text for line in answer_lines(answer))
+
+
+def fitted(answer: Answer, show: Callable[[AnswerLine], str], budget: int) -> list[str]:
+    """The answer's lines as `show` renders them, in order, as many as fit in `budget` characters."""
+    out: list[str] = []
+    size = 0
+    for line in answer_lines(answer):
+        shown = show(line)
+        if size + len(shown) + 1 > budget:
+            break
+        out.append(shown)
+        size += len(shown) + 1
+    return out

@@ -23,7 +23,7 @@ from bot.adapters.discord.permissions import (
     who_of_interaction,
 )
 from bot.adapters.discord.safety import inert_clip
-from bot.ask.render import answer_lines
+from bot.ask.render import fitted
 from bot.service import messages
 from bot.service.types import AskResult, Service, Status, Where
 
@@ -55,15 +55,10 @@ def render_ask(result: AskResult) -> str:
     """One message: the answer's lines, each escaped and clipped, as many as fit; or the notice line."""
     if result.answer is None:
         return "⚠️ " + inert_clip(result.message or messages.unexpected_failure(), CONTENT_LIMIT - 2)
-    out: list[str] = []
-    size = 0
-    for line in answer_lines(result.answer):
-        shown = STYLE[line.style].format(inert_clip(line.text, LINE_LIMIT))
-        if size + len(shown) + 1 > CONTENT_LIMIT:
-            break
-        out.append(shown)
-        size += len(shown) + 1
-    return "\n".join(out)
+    lines = fitted(
+        result.answer, lambda line: STYLE[line.style].format(inert_clip(line.text, LINE_LIMIT)), CONTENT_LIMIT
+    )
+    return "\n".join(lines)
 
 
 async def thread_article(thread: Any, bot_user_id: int) -> str | None:

@@ -18,7 +18,7 @@ from bot.adapters.slack.blocks import MESSAGE_LIMIT, SECTION_LIMIT, SlackMessage
 from bot.adapters.slack.bolt_app import api_error
 from bot.adapters.slack.mrkdwn import inert
 from bot.adapters.slack.permissions import where_of_message
-from bot.ask.render import answer_lines
+from bot.ask.render import fitted
 from bot.service import messages
 from bot.service.types import AskResult, Service, Status, Who
 
@@ -64,15 +64,8 @@ def render_ask(result: AskResult) -> SlackMessage:
     """One message: the answer's lines escaped, in one section, as many as fit; or the notice line."""
     if result.answer is None:
         return plain(result.message or messages.unexpected_failure())
-    lines: list[str] = []
-    size = 0
     budget = min(SECTION_LIMIT, MESSAGE_LIMIT - FALLBACK_LIMIT)
-    for line in answer_lines(result.answer):
-        shown = STYLE[line.style].format(inert(line.text, LINE_LIMIT))
-        if size + len(shown) + 1 > budget:
-            break
-        lines.append(shown)
-        size += len(shown) + 1
+    lines = fitted(result.answer, lambda line: STYLE[line.style].format(inert(line.text, LINE_LIMIT)), budget)
     fallback = inert(result.answer.text, FALLBACK_LIMIT)
     # verbatim: Slack must not turn a bare "@here" or "#general" in a quote into a live link
     section = {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines), "verbatim": True}}
