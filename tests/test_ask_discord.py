@@ -50,8 +50,10 @@ def replies(thread: Place) -> list[str]:
 
 async def test_a_question_in_a_footnote_thread_gets_one_answer_quoting_the_article(handlers, auto_on, pages):
     thread = await footnote_thread(handlers, pages)
-    await handlers.on_message(asked(thread, "how much does the programme cost a year?"))
+    question = asked(thread, "how much does the programme cost a year?")
+    await handlers.on_message(question)
     [reply] = replies(thread)
+    assert thread.sent[-1]["reference"] is question
     assert reply.startswith("**The article says:**")
     assert "> \\[4\\] “The programme costs 4.2 million dollars a year" in reply
     assert len(answers(thread)) == 1  # no second explanation

@@ -84,18 +84,18 @@ async def ask_in_thread(service: Service, message: Any, bot_user_id: int) -> boo
         return False
     where = where_of(message)
     if not question:
-        await _post(message.channel, render_text(NO_QUESTION), where)
+        await _post(message, render_text(NO_QUESTION), where)
         return True
     result = await service.ask(link, question, where, who_of(message.author), in_thread=True)
-    await _answer(service, message.channel, result, where)
+    await _answer(service, message, result, where)
     return True
 
 
-async def _answer(service: Service, thread: Any, result: AskResult, where: Where) -> None:
+async def _answer(service: Service, question: Any, result: AskResult, where: Where) -> None:
     """Post the answer or notice once and settle the claim as the explain flow does."""
     if result.status is Status.DUPLICATE:
         return
-    posted = result.status is Status.QUIET or await _post(thread, render_ask(result), where)
+    posted = result.status is Status.QUIET or await _post(question, render_ask(result), where)
     settle = service.answered if posted else service.release
     try:
         await settle(where, result.link)
@@ -103,9 +103,10 @@ async def _answer(service: Service, thread: Any, result: AskResult, where: Where
         log.exception("couldn't settle the question in %s", where.channel)
 
 
-async def _post(thread: Any, content: str, where: Where) -> bool:
+async def _post(question: Any, content: str, where: Where) -> bool:
+    """A reply to the question in its thread (a reply pings nobody: AllowedMentions.none())."""
     try:
-        await thread.send(content, allowed_mentions=NO_MENTIONS)
+        await question.channel.send(content, reference=question, allowed_mentions=NO_MENTIONS)
     except discord.HTTPException as exc:
         log.warning("couldn't answer a question in %s (HTTP %s)", where.channel, exc.status)
         return False
