@@ -12,7 +12,9 @@ answer quotes no sentence. Questions live in eval/questions/*.yaml.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -40,8 +42,11 @@ def correct(answer: Answer, expect: str | list[str]) -> bool:
     return any(_plain(fragment) in _plain(q.text) for fragment in wanted for q in answer.quotes)
 
 
-def score(questions: Path, cases: Path, verbose: bool) -> tuple[int, int, dict[str, list[int]]]:
-    """(right, asked, per kind [right, asked]) for one question file over its case folder."""
+def score(
+    questions: Path, cases: Path, verbose: bool, seconds: list[float]
+) -> tuple[int, int, dict[str, list[int]]]:
+    """(right, asked, per kind [right, asked]) for one question file over its case folder; the time each
+    answer took is added to `seconds`."""
     listed = yaml.safe_load(questions.read_text(encoding="utf-8"))["cases"]
     right = asked = 0
     kinds: dict[str, list[int]] = {}
@@ -49,7 +54,9 @@ def score(questions: Path, cases: Path, verbose: bool) -> tuple[int, int, dict[s
         page = cases / f"{case}.html"
         article = extract_article(read_local_page(page), "")
         for item in items:
+            started = time.perf_counter()
             answer = answer_locally(article, item["q"])
+            seconds.append(time.perf_counter() - started)
             ok = correct(answer, item["expect"])
             right += ok
             asked += 1
@@ -69,14 +76,19 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared folder")
     args = parser.parse_args()
     folders = {"shared": args.shared / "eval/cases", "holdout": ROOT / "eval/cases/holdout"}
+    seconds: list[float] = []
     for name in args.set or list(QUESTIONS):
         questions, cases = QUESTIONS[name], folders[name]
         if not cases.is_dir():
             print(f"{name}: {cases} not found, skipped")
             continue
-        right, asked, kinds = score(questions, cases, args.verbose)
+        right, asked, kinds = score(questions, cases, args.verbose, seconds)
         detail = ", ".join(f"{kind} {r}/{n}" for kind, (r, n) in sorted(kinds.items()))
         print(f"{name}: {right}/{asked} = {right / asked:.0%} ({detail})")
+    if len(seconds) > 1:
+        # the first answer pays for importing bm25s and numpy
+        first, rest = seconds[0] * 1000, statistics.median(seconds[1:]) * 1000
+        print(f"first answer {first:.0f} ms, then median {rest:.1f} ms")
     return 0
 
 

@@ -144,8 +144,18 @@ async def test_a_model_failure_falls_back_to_the_offline_answer(server, article)
     assert got.usage.fallback and got.quotes[0].text.startswith(COST)
 
 
-async def test_an_invalid_answer_falls_back_to_the_offline_answer(server, article):
-    server.queue(answer("not json at all"))
+async def test_an_invalid_answer_is_asked_again_in_json_mode_once(server, article):
+    server.queue(answer("not json at all"), ask_reply([4], "It costs 4.2 million dollars a year."))
+    engine = engine_for(server)
+    got = await ask_openai(engine, article, "What does it cost?")
+    await engine.aclose()
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_object"]
+    assert '"sentences"' in server.requests[1]["messages"][1]["content"]  # the schema, in the prompt
+    assert got.quotes[0].n == 4 and got.usage.requests == 2
+
+
+async def test_an_invalid_answer_twice_falls_back_to_the_offline_answer(server, article):
+    server.queue(answer("not json at all"), answer('{"answered": "maybe"}'))
     engine = engine_for(server)
     got = await ask_openai(engine, article, "Who is the police chief?")
     await engine.aclose()

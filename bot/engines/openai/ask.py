@@ -10,6 +10,7 @@ When the call fails, the offline answerer answers instead.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -28,7 +29,14 @@ from bot.engines.local.classify import classify_all
 # The analysis engine's own call (retries, timeouts, metering) and failures, reused for one more kind of call.
 from bot.engines.openai.engine import OpenAIEngine, _Fallback, _InvalidAnswer, _Meter, _Unsupported
 from bot.engines.openai.failures import Failure
-from bot.engines.openai.prompt import NUMBER_TOKENS, PROMPTS_DIR, as_data, numbered_sentences, topic_lines
+from bot.engines.openai.prompt import (
+    NUMBER_TOKENS,
+    PROMPTS_DIR,
+    as_data,
+    load_prompts,
+    numbered_sentences,
+    topic_lines,
+)
 from bot.engines.openai.schema import _compact, _Strict
 from bot.engines.openai.tokens import condense, encoding_for
 from bot.legal.knowledge import Topic
@@ -130,16 +138,35 @@ async def ask_openai(engine: OpenAIEngine, article: Article, question: str, lang
     meter = _Meter()
     try:
         async with asyncio.timeout(2 * request.bound):
-            content = await engine._complete(request.messages, ask_format(), meter, request.bound)
-        out = AskOut.model_validate_json(_json_object(content))
+            out = await _structured_or_json(engine, request, meter)
     except _Fallback as exc:
         return await _fall_back(engine, article, question, meter, exc.failure)
     except TimeoutError:
         return await _fall_back(engine, article, question, meter, Failure.TIMEOUT)
-    except (ValidationError, ValueError, _InvalidAnswer, _Unsupported):
+    except _INVALID:
         log.warning("invalid ask answer from %s; answering offline", engine.name)
         return await _fall_back(engine, article, question, meter, Failure.INVALID_RESPONSE)
     return guarded(_checked(out, request, article, question, engine, meter))
+
+
+_INVALID = (ValidationError, ValueError, _InvalidAnswer, _Unsupported)
+
+
+async def _structured_or_json(engine: OpenAIEngine, request: _AskRequest, meter: _Meter) -> AskOut:
+    """A Structured Outputs answer; from a server that ignores or refuses the schema, one retry in JSON
+    mode with the schema in the prompt, as the analysis does."""
+    try:
+        content = await engine._complete(request.messages, ask_format(), meter, request.bound)
+        return AskOut.model_validate_json(_json_object(content))
+    except _INVALID:
+        if not engine._settings.openai_json_mode_retry:
+            raise
+        log.warning("invalid ask answer from %s; retrying once in JSON mode", engine.name)
+    schema = json.dumps(ask_format()["json_schema"]["schema"], separators=(",", ":"))
+    instructions = {"role": "system", "content": load_prompts().json_mode.substitute(schema=schema)}
+    messages = [request.messages[0], instructions, *request.messages[1:]]
+    content = await engine._complete(messages, {"type": "json_object"}, meter, request.bound)
+    return AskOut.model_validate_json(_json_object(content))
 
 
 def _json_object(content: str) -> str:
