@@ -21,6 +21,10 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
   sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
 - `change_setting` reads the old value, writes the new one and appends the audit entry in one
   transaction, so that the audit log always tells the truth about old → new.
+- `record_answer` keeps which bot message answered each message's link; `take_answer` removes that
+  record and returns it in one atomic step (`DELETE ... RETURNING`), so when the member deletes the
+  message or edits the link away, exactly one process (and one delivery of a retried event) takes
+  the answer down. It also drops the "already explained here" pointer to that answer.
 - Everything else is plain reads and upserts. Times are epoch seconds passed in by the caller, so a
   backend never reads a clock of its own (tests inject one).
 """
@@ -35,6 +39,7 @@ from pydantic import BaseModel, Field
 
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, RateLimit
+from bot.service.types import PostedReply
 
 
 class Actor(BaseModel):
@@ -63,6 +68,13 @@ class CachedAnalysis(BaseModel):
     analysis: Analysis
     article_text: str
     created_at: float
+
+
+class AnswerRecord(PostedReply):
+    """Which bot message answered one message's link (see `Store.record_answer`)."""
+
+    url: str
+    at: float
 
 
 class RateCheck(BaseModel):
@@ -233,4 +245,30 @@ class Store(Protocol):
         self, platform: str, workspace: str, channel: str, url: str, user_id: str, vote: int, now: float
     ) -> None:
         """Store a 👍 (1) or 👎 (-1); a user's last vote on a reply wins."""
+        ...
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        ...
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        ...
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
         ...

@@ -58,6 +58,15 @@ class ExplainResult(BaseModel):
         return self.analysis is not None
 
 
+class PostedReply(BaseModel):
+    """A message the bot posted about one message's link, and where, so it can follow that message."""
+
+    reply_id: str  # the bot's message: Discord message id, Slack ts
+    thread_id: str  # where it was posted: Discord thread (or channel) id, Slack thread ts
+    created_thread: bool = False  # the bot opened that thread for this message (Discord)
+    permalink: str | None = None
+
+
 class CommandReply(BaseModel):
     """A command's answer; `ephemeral` asks the adapter to show it only to the caller."""
 
