@@ -3,7 +3,8 @@
 `migrate` brings the `FOOTNOTE_DB` schema up to date, for deployments that start the bot with
 `FOOTNOTE_DB_MIGRATE_ON_START=false`. `copy` moves a SQLite installation to an empty PostgreSQL
 database in one transaction: settings, audit log, cache, claims, replies, usage, feedback, rate
-events and the record of which bot message answered each message, ids included, so `stats`, `audit` and "already explained here" carry on where they were.
+events and which bot message answered each message, ids included, so `stats`, `audit`, "already
+explained here" and answers that follow their message carry on where they were.
 """
 
 from __future__ import annotations

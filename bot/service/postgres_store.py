@@ -19,7 +19,6 @@ from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
 from bot.service.store import (
     Actor,
-    AnswerRecord,
     AuditEntry,
     CachedAnalysis,
     Figures,
@@ -27,7 +26,7 @@ from bot.service.store import (
     figures_from,
     layers_from,
 )
-from bot.service.types import PostedReply
+from bot.service.types import AnswerRecord, PostedReply
 
 DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous

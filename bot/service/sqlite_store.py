@@ -24,7 +24,6 @@ from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.store import (
     Actor,
-    AnswerRecord,
     AuditEntry,
     CachedAnalysis,
     Figures,
@@ -32,7 +31,7 @@ from bot.service.store import (
     figures_from,
     layers_from,
 )
-from bot.service.types import PostedReply
+from bot.service.types import AnswerRecord, PostedReply
 
 T = TypeVar("T")
 

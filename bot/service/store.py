@@ -39,7 +39,7 @@ from pydantic import BaseModel, Field
 
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, RateLimit
-from bot.service.types import PostedReply
+from bot.service.types import AnswerRecord, PostedReply
 
 
 class Actor(BaseModel):
@@ -68,13 +68,6 @@ class CachedAnalysis(BaseModel):
     analysis: Analysis
     article_text: str
     created_at: float
-
-
-class AnswerRecord(PostedReply):
-    """Which bot message answered one message's link (see `Store.record_answer`)."""
-
-    url: str
-    at: float
 
 
 class RateCheck(BaseModel):

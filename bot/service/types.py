@@ -67,6 +67,13 @@ class PostedReply(BaseModel):
     permalink: str | None = None
 
 
+class AnswerRecord(PostedReply):
+    """Which bot message answered one message's link, as the store keeps it."""
+
+    url: str
+    at: float
+
+
 class CommandReply(BaseModel):
     """A command's answer; `ephemeral` asks the adapter to show it only to the caller."""
 
@@ -132,4 +139,17 @@ class Service(Protocol):
     async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
         """The stored analysis of a link in this channel's language, free of claims and limits
         (for "Show all" on an answer)."""
+        ...
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        ...
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        ...
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
         ...
