@@ -264,3 +264,10 @@ async def test_edits_are_ignored_when_their_text_cannot_be_read_or_are_the_bots_
     client.follow.reads_content = False  # without the Message Content intent every text looks empty
     await client.on_raw_message_edit(edit(message, ""))
     assert message.thread.removed == [] and not message.thread.deleted
+
+
+async def test_messages_purged_at_once_take_their_answers_down(client, world, pages):
+    purged = [await answered(client, world, path, pages=pages) for path in ("/news/parks", "/news/roads")]
+    payload = SimpleNamespace(guild_id=GUILD, channel_id=CHANNEL, message_ids={m.id for m in purged})
+    await client.on_raw_bulk_message_delete(payload)
+    assert all(m.thread.deleted for m in purged)

@@ -157,6 +157,10 @@ class FootnoteClient(discord.AutoShardedClient):
         if self.follow:
             await self._guarded("delete", self.follow.on_raw_message_delete(payload), payload.guild_id)
 
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if self.follow:
+            await self._guarded("purge", self.follow.on_raw_bulk_message_delete(payload), payload.guild_id)
+
     async def channel_by_id(self, channel_id: int) -> Any:
         """A channel or thread by id, from the cache when possible."""
         return self.get_channel(channel_id) or await self.fetch_channel(channel_id)

@@ -80,7 +80,7 @@ class DiscordThreads:
 
 
 class FollowHandlers:
-    """`on_raw_message_delete` and the take-down half of `on_raw_message_edit`."""
+    """Raw deletions (one message or a purge) and the take-down half of `on_raw_message_edit`."""
 
     def __init__(
         self, service: Service, bot_user_id: int, get_channel: GetChannel, *, reads_content: bool = True
@@ -99,6 +99,16 @@ class FollowHandlers:
             return 0
         where = await self._where(payload.guild_id, payload.channel_id, payload.message_id)
         return await follow_message(self.service, self.threads, where, None)
+
+    async def on_raw_bulk_message_delete(self, payload: Any) -> int:
+        """Messages a moderator purged at once take their answers down too; returns how many."""
+        if payload.guild_id is None:
+            return 0
+        taken = 0
+        for message_id in sorted(payload.message_ids):
+            where = await self._where(payload.guild_id, payload.channel_id, message_id)
+            taken += await follow_message(self.service, self.threads, where, None)
+        return taken
 
     async def on_raw_message_edit(self, payload: Any) -> int:
         """An edit takes down the answers to links it removed; returns how many."""
