@@ -18,11 +18,13 @@ from bot.models import Analysis
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
 from bot.service.store import (
+    ANSWER_COLUMNS,
     Actor,
     AuditEntry,
     CachedAnalysis,
     Figures,
     RateCheck,
+    answer_from,
     figures_from,
     layers_from,
 )
@@ -33,7 +35,6 @@ CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is genero
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
 ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
-_ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
 POOL_SIZE = 10  # per process; PostgreSQL's default allows 100 connections in all
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
@@ -387,11 +388,11 @@ class PostgresStore:
     ) -> list[AnswerRecord]:
         """The recorded answers to one message, oldest first."""
         rows = await self._pool.fetch(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers"
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
             " WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 ORDER BY at, url",
             platform, workspace, channel, message_id,
         )
-        return [_answer(tuple(row)) for row in rows]
+        return [answer_from(tuple(row)) for row in rows]
 
     async def take_answer(
         self, platform: str, workspace: str, channel: str, message_id: str, url: str
@@ -401,12 +402,12 @@ class PostgresStore:
         async with self._pool.acquire() as conn, conn.transaction():
             row = await conn.fetchrow(
                 "DELETE FROM answers WHERE platform = $1 AND workspace = $2 AND channel = $3"
-                f" AND message_id = $4 AND url = $5 RETURNING {_ANSWER_COLUMNS}",
+                f" AND message_id = $4 AND url = $5 RETURNING {ANSWER_COLUMNS}",
                 platform, workspace, channel, message_id, url,
             )
             if row is None:
                 return None
-            answer = _answer(tuple(row))
+            answer = answer_from(tuple(row))
             if answer.permalink:
                 await conn.execute(
                     "DELETE FROM replies WHERE platform = $1 AND workspace = $2 AND channel = $3"
@@ -414,18 +415,6 @@ class PostgresStore:
                     platform, workspace, channel, answer.permalink,
                 )
         return answer
-
-
-def _answer(row: tuple[Any, ...]) -> AnswerRecord:
-    url, reply_id, thread_id, created_thread, permalink, at = row
-    return AnswerRecord(
-        url=url,
-        reply_id=reply_id,
-        thread_id=thread_id,
-        created_thread=bool(created_thread),
-        permalink=permalink,
-        at=at,
-    )
 
 
 def _rowcount(status: str) -> int:

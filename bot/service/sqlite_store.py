@@ -23,11 +23,13 @@ from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.store import (
+    ANSWER_COLUMNS,
     Actor,
     AuditEntry,
     CachedAnalysis,
     Figures,
     RateCheck,
+    answer_from,
     figures_from,
     layers_from,
 )
@@ -40,7 +42,6 @@ CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is genero
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
 ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
-_ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
 
 
 class SqliteStore:
@@ -476,11 +477,11 @@ class SqliteStore:
 
     def _answers_to(self, key: tuple[str, ...]) -> list[AnswerRecord]:
         rows = self._db.execute(
-            f"SELECT {_ANSWER_COLUMNS} FROM answers"
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
             " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ? ORDER BY at, url",
             key,
         ).fetchall()
-        return [_answer(row) for row in rows]
+        return [answer_from(row) for row in rows]
 
     async def take_answer(
         self, platform: str, workspace: str, channel: str, message_id: str, url: str
@@ -493,12 +494,12 @@ class SqliteStore:
         with self._transaction() as db:
             row = db.execute(
                 f"DELETE FROM answers WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
-                f" AND url = ? RETURNING {_ANSWER_COLUMNS}",
+                f" AND url = ? RETURNING {ANSWER_COLUMNS}",
                 key,
             ).fetchone()
             if row is None:
                 return None
-            answer = _answer(row)
+            answer = answer_from(row)
             if answer.permalink:
                 db.execute(
                     "DELETE FROM replies"
@@ -506,15 +507,3 @@ class SqliteStore:
                     (*key[:3], answer.permalink),
                 )
         return answer
-
-
-def _answer(row: tuple[Any, ...]) -> AnswerRecord:
-    url, reply_id, thread_id, created_thread, permalink, at = row
-    return AnswerRecord(
-        url=url,
-        reply_id=reply_id,
-        thread_id=thread_id,
-        created_thread=bool(created_thread),
-        permalink=permalink,
-        at=at,
-    )

@@ -91,6 +91,23 @@ class Figures(BaseModel):
     thumbs_down: int = 0
 
 
+# The answers table's columns that make an `AnswerRecord`, in `answer_from`'s order.
+ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
+
+
+def answer_from(row: Sequence[Any]) -> AnswerRecord:
+    """An `AnswerRecord` from a row of `ANSWER_COLUMNS` (either backend stores the flag as 0/1)."""
+    url, reply_id, thread_id, created_thread, permalink, at = row
+    return AnswerRecord(
+        url=url,
+        reply_id=reply_id,
+        thread_id=thread_id,
+        created_thread=bool(created_thread),
+        permalink=permalink,
+        at=at,
+    )
+
+
 def layers_from(rows: Iterable[Sequence[Any]], workspace: str, channel: str) -> list[dict[str, Any]]:
     """(workspace, channel, key, JSON value) settings rows as the global, workspace and channel layers."""
     scopes = [(GLOBAL, ""), (workspace, ""), (workspace, channel)]
