@@ -11,6 +11,7 @@ from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
 from bot.service.store import Actor
 from bot.service.store_factory import make_store
+from bot.service.types import PostedReply
 
 MOD = Actor(platform="slack", user_id="U0MOD")
 NOW = 1_770_000_000.0
@@ -39,6 +40,8 @@ async def filled_sqlite(path) -> Analysis:
     await store.claim("slack", "T1", "C1", "1.0", URL, NOW, 300)
     await store.finish_claim("slack", "T1", "C1", "1.0", URL, NOW)
     await store.remember_reply("slack", "T1", "C1", URL, "https://chat/p/1", NOW)
+    answer = PostedReply(reply_id="2.0", thread_id="1.0")
+    await store.record_answer("slack", "T1", "C1", "1.0", URL, answer, NOW)
     await store.record_feedback("slack", "T1", "C1", URL, "U1", 1, NOW)
     await store.close()
     return analysis
@@ -63,6 +66,7 @@ async def test_copy_moves_settings_audit_cache_usage_claims_replies_and_votes(tm
         assert (figures.analyses, figures.tokens, figures.cost_usd, figures.thumbs_up) == (1, 42, 0.5, 1)
         assert not await store.claim("slack", "T1", "C1", "1.0", URL, NOW + 10_000, 300)  # still answered
         assert await store.earlier_reply("slack", "T1", "C1", URL, 0) == "https://chat/p/1"
+        assert [a.reply_id for a in await store.answers_to("slack", "T1", "C1", "1.0")] == ["2.0"]
         # New rows get ids after the copied ones: the audit log stays in order.
         await store.change_setting("T1", "", "language", "fr", MOD, NOW + 2)
         assert (await store.audit_log("T1", 1))[0].old == '"de"'

@@ -13,6 +13,7 @@ from bot.service.policy import RateLimit
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
 from bot.service.store import Actor, RateCheck, Store
+from bot.service.types import PostedReply
 
 MOD = Actor(platform="discord", user_id="mod1")
 LEASE = 300.0
@@ -272,3 +273,45 @@ async def test_prune_drops_what_nobody_reads_again(store):
     assert await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW, LEASE)
     assert await store.earlier_reply("discord", "g1", "c1", "https://a.example/", 0) is None
     assert await store.take_flight("local|https://a.example/", "alive", NOW, 60)
+
+
+MESSAGE = ("discord", "g1", "c1", "m1")
+A, B = "https://a.example/", "https://b.example/"
+
+
+def posted(reply: str, permalink: str | None = None, created: bool = False) -> PostedReply:
+    return PostedReply(reply_id=reply, thread_id="t1", created_thread=created, permalink=permalink)
+
+
+async def test_answers_to_a_message_are_recorded_with_where_they_were_posted(store):
+    await store.record_answer(*MESSAGE, A, posted("r1", "https://chat/p/1", created=True), NOW)
+    await store.record_answer(*MESSAGE, B, posted("r2"), NOW + 1)
+    await store.record_answer("discord", "g1", "c1", "m2", A, posted("r3"), NOW)
+    answers = await store.answers_to(*MESSAGE)
+    assert [(a.url, a.reply_id, a.thread_id, a.created_thread) for a in answers] == [
+        (A, "r1", "t1", True),
+        (B, "r2", "t1", False),
+    ]
+    assert answers[0].permalink == "https://chat/p/1" and answers[0].at == NOW
+    assert await store.answers_to("slack", "g1", "c1", "m1") == []
+
+
+async def test_an_answer_is_taken_down_once_even_by_two_stores_at_once(backend):
+    first, second = await backend.open(), await backend.open()
+    await first.record_answer(*MESSAGE, A, posted("r1", "https://chat/p/1"), NOW)
+    await first.remember_reply("discord", "g1", "c1", A, "https://chat/p/1", NOW)
+    await first.remember_reply("discord", "g1", "c2", A, "https://chat/p/9", NOW)
+    taken = await asyncio.gather(*(s.take_answer(*MESSAGE, A) for s in (first, second) for _ in range(5)))
+    assert [t.reply_id for t in taken if t is not None] == ["r1"]
+    assert await first.answers_to(*MESSAGE) == []
+    # The "already explained here" pointer to the answer taken down goes with it; others stay.
+    assert await first.earlier_reply("discord", "g1", "c1", A, 0) is None
+    assert await first.earlier_reply("discord", "g1", "c2", A, 0) == "https://chat/p/9"
+    assert await second.take_answer(*MESSAGE, A) is None
+
+
+async def test_old_answers_are_pruned_after_a_month(store):
+    await store.record_answer(*MESSAGE, A, posted("r1"), NOW - 31 * 86_400)
+    await store.record_answer(*MESSAGE, B, posted("r2"), NOW - 29 * 86_400)
+    await store.prune(NOW, keep_cache=7 * 86_400)
+    assert [a.url for a in await store.answers_to(*MESSAGE)] == [B]

@@ -98,6 +98,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lease_until DOUBLE PRECISION NOT NULL
         )""",
     ),
+    # v2: which bot message answered each message's link, so the answer follows a delete or an edit
+    (
+        """CREATE TABLE answers (
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL,
+            created_thread INTEGER NOT NULL DEFAULT 0,
+            permalink TEXT,
+            at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (platform, workspace, channel, message_id, url)
+        )""",
+        "CREATE INDEX answers_at ON answers (at)",
+    ),
 )
 
 

@@ -17,12 +17,24 @@ from bot.doctor.postgres import unreachable
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
+from bot.service.store import (
+    ANSWER_COLUMNS,
+    Actor,
+    AuditEntry,
+    CachedAnalysis,
+    Figures,
+    RateCheck,
+    answer_from,
+    figures_from,
+    layers_from,
+)
+from bot.service.types import AnswerRecord, PostedReply
 
 DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
 POOL_SIZE = 10  # per process; PostgreSQL's default allows 100 connections in all
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
@@ -83,6 +95,7 @@ class PostgresStore:
             await conn.execute("DELETE FROM analyses WHERE created_at < $1", now - keep_cache)
             await conn.execute("DELETE FROM replies WHERE at < $1", now - keep_cache)
             await conn.execute("DELETE FROM flights WHERE lease_until < $1", now)  # holders that died
+            await conn.execute("DELETE FROM answers WHERE at < $1", now - ANSWERS_KEPT)
 
     # Exactly-once claims: leases with a state
 
@@ -345,6 +358,63 @@ class PostgresStore:
             " DO UPDATE SET vote = excluded.vote, at = excluded.at",
             platform, workspace, channel, url, user_id, vote, now,
         )
+
+
+    # Answers that follow their message
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        await self._pool.execute(
+            "INSERT INTO answers (platform, workspace, channel, message_id, url, reply_id, thread_id,"
+            " created_thread, permalink, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE SET"
+            " reply_id = excluded.reply_id, thread_id = excluded.thread_id,"
+            " created_thread = excluded.created_thread, permalink = excluded.permalink, at = excluded.at",
+            platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
+            int(posted.created_thread), posted.permalink, now,
+        )
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        rows = await self._pool.fetch(
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
+            " WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 ORDER BY at, url",
+            platform, workspace, channel, message_id,
+        )
+        return [answer_from(tuple(row)) for row in rows]
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "DELETE FROM answers WHERE platform = $1 AND workspace = $2 AND channel = $3"
+                f" AND message_id = $4 AND url = $5 RETURNING {ANSWER_COLUMNS}",
+                platform, workspace, channel, message_id, url,
+            )
+            if row is None:
+                return None
+            answer = answer_from(tuple(row))
+            if answer.permalink:
+                await conn.execute(
+                    "DELETE FROM replies WHERE platform = $1 AND workspace = $2 AND channel = $3"
+                    " AND permalink = $4",
+                    platform, workspace, channel, answer.permalink,
+                )
+        return answer
 
 
 def _rowcount(status: str) -> int:

@@ -49,7 +49,17 @@ from bot.service.policy import (
 )
 from bot.service.store import CachedAnalysis, RateCheck, Store
 from bot.service.store_factory import make_store
-from bot.service.types import AskResult, ChannelView, CommandReply, ExplainResult, Status, Where, Who
+from bot.service.types import (
+    AnswerRecord,
+    AskResult,
+    ChannelView,
+    CommandReply,
+    ExplainResult,
+    PostedReply,
+    Status,
+    Where,
+    Who,
+)
 from bot.service.workers import ThreadWorkers, Workers
 from bot.web.fetch import fetch_page, warm_up_fetch
 from bot.web.links import canonical_url, find_links, host_of
@@ -632,6 +642,46 @@ class ExplainService:
             )
         finally:
             self.end_turn(where, link)
+
+    # Answers that follow their message: a deleted message or a link edited away takes its answer down
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        if where.message_id is None:
+            return
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError:
+            url = link  # a notice about a link that is not one: kept as the member wrote it
+        await self._store.record_answer(
+            where.platform, where.workspace, where.channel, where.message_id, url, posted, self._clock()
+        )
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        if where.message_id is None:
+            return []
+        return await self._store.answers_to(where.platform, where.workspace, where.channel, where.message_id)
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
+        if where.message_id is None:
+            return []
+        standing = await self.answers_to(where)
+        if text is not None and standing:
+            # Every link the message still has counts, whatever the channel's rules: only a link the
+            # member removed takes its answer down.
+            kept = set(find_links(text, self._settings, limit=LINKS_SCANNED))
+            standing = [answer for answer in standing if answer.url not in kept]
+        taken = []
+        for answer in standing:
+            record = await self._store.take_answer(
+                where.platform, where.workspace, where.channel, where.message_id, answer.url
+            )
+            if record is not None:
+                taken.append(record)
+        return taken
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
         """Record 👍/👎 on a reply; returns a short thank-you line."""

@@ -22,7 +22,18 @@ from typing import Any, TypeVar
 from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
+from bot.service.store import (
+    ANSWER_COLUMNS,
+    Actor,
+    AuditEntry,
+    CachedAnalysis,
+    Figures,
+    RateCheck,
+    answer_from,
+    figures_from,
+    layers_from,
+)
+from bot.service.types import AnswerRecord, PostedReply
 
 T = TypeVar("T")
 
@@ -30,6 +41,7 @@ DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
 
 
 class SqliteStore:
@@ -111,6 +123,7 @@ class SqliteStore:
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
             db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
+            db.execute("DELETE FROM answers WHERE at < ?", (now - ANSWERS_KEPT,))
 
     # Exactly-once claims: leases with a state
 
@@ -432,3 +445,65 @@ class SqliteStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (platform, workspace, channel, url, user_id, vote, now),
         )
+
+    # Answers that follow their message
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        await self._call(
+            self._db_execute,
+            "INSERT OR REPLACE INTO answers (platform, workspace, channel, message_id, url, reply_id,"
+            " thread_id, created_thread, permalink, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
+                int(posted.created_thread), posted.permalink, now,
+            ),
+        )
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        return await self._call(self._answers_to, (platform, workspace, channel, message_id))
+
+    def _answers_to(self, key: tuple[str, ...]) -> list[AnswerRecord]:
+        rows = self._db.execute(
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
+            " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ? ORDER BY at, url",
+            key,
+        ).fetchall()
+        return [answer_from(row) for row in rows]
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
+        return await self._call(self._take_answer, (platform, workspace, channel, message_id, url))
+
+    def _take_answer(self, key: tuple[str, ...]) -> AnswerRecord | None:
+        with self._transaction() as db:
+            row = db.execute(
+                f"DELETE FROM answers WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
+                f" AND url = ? RETURNING {ANSWER_COLUMNS}",
+                key,
+            ).fetchone()
+            if row is None:
+                return None
+            answer = answer_from(row)
+            if answer.permalink:
+                db.execute(
+                    "DELETE FROM replies"
+                    " WHERE platform = ? AND workspace = ? AND channel = ? AND permalink = ?",
+                    (*key[:3], answer.permalink),
+                )
+        return answer

@@ -21,6 +21,10 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
   sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
 - `change_setting` reads the old value, writes the new one and appends the audit entry in one
   transaction, so that the audit log always tells the truth about old → new.
+- `record_answer` keeps which bot message answered each message's link; `take_answer` removes that
+  record and returns it in one atomic step (`DELETE ... RETURNING`), so when the member deletes the
+  message or edits the link away, exactly one process (and one delivery of a retried event) takes
+  the answer down. It also drops the "already explained here" pointer to that answer.
 - Everything else is plain reads and upserts. Times are epoch seconds passed in by the caller, so a
   backend never reads a clock of its own (tests inject one).
 """
@@ -35,6 +39,7 @@ from pydantic import BaseModel, Field
 
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, RateLimit
+from bot.service.types import AnswerRecord, PostedReply
 
 
 class Actor(BaseModel):
@@ -84,6 +89,23 @@ class Figures(BaseModel):
     refusals: dict[str, int] = Field(default_factory=dict)  # reason → requests turned away (kind "refused:…")
     thumbs_up: int = 0
     thumbs_down: int = 0
+
+
+# The answers table's columns that make an `AnswerRecord`, in `answer_from`'s order.
+ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
+
+
+def answer_from(row: Sequence[Any]) -> AnswerRecord:
+    """An `AnswerRecord` from a row of `ANSWER_COLUMNS` (either backend stores the flag as 0/1)."""
+    url, reply_id, thread_id, created_thread, permalink, at = row
+    return AnswerRecord(
+        url=url,
+        reply_id=reply_id,
+        thread_id=thread_id,
+        created_thread=bool(created_thread),
+        permalink=permalink,
+        at=at,
+    )
 
 
 def layers_from(rows: Iterable[Sequence[Any]], workspace: str, channel: str) -> list[dict[str, Any]]:
@@ -233,4 +255,30 @@ class Store(Protocol):
         self, platform: str, workspace: str, channel: str, url: str, user_id: str, vote: int, now: float
     ) -> None:
         """Store a 👍 (1) or 👎 (-1); a user's last vote on a reply wins."""
+        ...
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        ...
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        ...
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
         ...

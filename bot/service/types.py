@@ -67,6 +67,22 @@ class AskResult(BaseModel):
     message: str | None = None
 
 
+class PostedReply(BaseModel):
+    """A message the bot posted about one message's link, and where, so it can follow that message."""
+
+    reply_id: str  # the bot's message: Discord message id, Slack ts
+    thread_id: str  # where it was posted: Discord thread (or channel) id, Slack thread ts
+    created_thread: bool = False  # the bot opened that thread for this message (Discord)
+    permalink: str | None = None
+
+
+class AnswerRecord(PostedReply):
+    """Which bot message answered one message's link, as the store keeps it."""
+
+    url: str
+    at: float
+
+
 class CommandReply(BaseModel):
     """A command's answer; `ephemeral` asks the adapter to show it only to the caller."""
 
@@ -139,4 +155,17 @@ class Service(Protocol):
     async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
         """The stored analysis of a link in this channel's language, free of claims and limits
         (for "Show all" on an answer)."""
+        ...
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        ...
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        ...
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
         ...
