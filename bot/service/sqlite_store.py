@@ -22,7 +22,21 @@ from typing import Any, TypeVar
 from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
+from bot.service.store import (
+    TRIAL_COLUMNS,
+    TRIAL_COUNT_COLUMNS,
+    Actor,
+    AuditEntry,
+    CachedAnalysis,
+    Figures,
+    RateCheck,
+    TrialCount,
+    TrialRecord,
+    figures_from,
+    layers_from,
+    trial_counts_from,
+    trial_record_from,
+)
 
 T = TypeVar("T")
 
@@ -30,6 +44,7 @@ DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 
 
 class SqliteStore:
@@ -108,6 +123,7 @@ class SqliteStore:
             db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIMS_KEPT,))
             db.execute("DELETE FROM rate_events WHERE at < ?", (now - RATE_EVENTS_KEPT,))
             db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
+            db.execute("DELETE FROM trials WHERE at < ?", (now - TRIALS_KEPT,))
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
             db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
@@ -432,3 +448,51 @@ class SqliteStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (platform, workspace, channel, url, user_id, vote, now),
         )
+
+    # Trial mode
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        values = tuple(record.model_dump().values())
+        await self._call(
+            self._db_execute,
+            f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel)."""
+        scope, params = _trial_scope(workspace, channel, since)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [trial_record_from(row) for row in rows]
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
+        scope, params = _trial_scope(workspace, channel, since)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason",
+            params,
+        )
+        return trial_counts_from(rows)
+
+    def _fetch_all(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return self._db.execute(sql, params).fetchall()
+
+
+def _trial_scope(workspace: str | None, channel: str | None, since: float) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause and parameters picking trial records by time, workspace and channel."""
+    clauses, params = ["at >= ?"], [since]
+    for column, value in (("workspace", workspace), ("channel", channel)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return " AND ".join(clauses), tuple(params)
