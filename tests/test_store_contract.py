@@ -312,6 +312,8 @@ async def test_trial_records_come_back_whole_newest_first_and_by_scope(backend):
         "https://a.example/2",
     ]
     assert len(await store.trial_records("T1", None, NOW - 86_400, 10)) == 4
+    by_link = await store.trial_records("T1", "C1", 0, 10, url="https://a.example/2")
+    assert [r.status for r in by_link] == ["rate_limited"]
     assert len(await store.trial_records(None, None, NOW - 86_400, 10)) == 5
     assert len(await store.trial_records(None, None, 0, 10)) == 6
 

@@ -371,10 +371,10 @@ class PostgresStore:
         await self._pool.execute(f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({marks})", *values)
 
     async def trial_records(
-        self, workspace: str | None, channel: str | None, since: float, limit: int
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
     ) -> list[TrialRecord]:
-        """The newest trial records since a moment, newest first (None: every workspace / channel)."""
-        scope, params = _trial_scope(workspace, channel, since)
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = _trial_scope(workspace, channel, since, url)
         rows = await self._pool.fetch(
             f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC"
             f" LIMIT ${len(params) + 1}",
@@ -393,10 +393,12 @@ class PostgresStore:
         return trial_counts_from(tuple(row) for row in rows)
 
 
-def _trial_scope(workspace: str | None, channel: str | None, since: float) -> tuple[str, tuple[Any, ...]]:
-    """The WHERE clause and parameters picking trial records by time, workspace and channel."""
+def _trial_scope(
+    workspace: str | None, channel: str | None, since: float, url: str | None = None
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause and parameters picking trial records by time, workspace, channel and link."""
     clauses, params = ["at >= $1"], [since]
-    for column, value in (("workspace", workspace), ("channel", channel)):
+    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
         if value is not None:
             params.append(value)
             clauses.append(f"{column} = ${len(params)}")

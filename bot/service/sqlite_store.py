@@ -461,10 +461,10 @@ class SqliteStore:
         )
 
     async def trial_records(
-        self, workspace: str | None, channel: str | None, since: float, limit: int
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
     ) -> list[TrialRecord]:
-        """The newest trial records since a moment, newest first (None: every workspace / channel)."""
-        scope, params = _trial_scope(workspace, channel, since)
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = _trial_scope(workspace, channel, since, url)
         rows = await self._call(
             self._fetch_all,
             f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC LIMIT ?",
@@ -488,10 +488,12 @@ class SqliteStore:
         return self._db.execute(sql, params).fetchall()
 
 
-def _trial_scope(workspace: str | None, channel: str | None, since: float) -> tuple[str, tuple[Any, ...]]:
-    """The WHERE clause and parameters picking trial records by time, workspace and channel."""
+def _trial_scope(
+    workspace: str | None, channel: str | None, since: float, url: str | None = None
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause and parameters picking trial records by time, workspace, channel and link."""
     clauses, params = ["at >= ?"], [since]
-    for column, value in (("workspace", workspace), ("channel", channel)):
+    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)

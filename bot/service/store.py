@@ -295,9 +295,9 @@ class Store(Protocol):
         ...
 
     async def trial_records(
-        self, workspace: str | None, channel: str | None, since: float, limit: int
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
     ) -> list[TrialRecord]:
-        """The newest trial records since a moment, newest first (None: every workspace / channel)."""
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
         ...
 
     async def trial_counts(

@@ -29,8 +29,9 @@ from bot.adapters.discord.permissions import (
 from bot.adapters.discord.safety import clip
 from bot.adapters.discord.views import answer_view
 from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
+from bot.adapters.trial_flow import read_quietly
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Where, Who
+from bot.service.types import ChannelView, ExplainResult, Service, Where, Who
 
 log = logging.getLogger("footnote.discord")
 
@@ -69,25 +70,34 @@ class Handlers:
         if not self.is_member_message(message):
             return
         where = where_of(message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(message.content, where)
         if links:
-            await self.explain_message(message, links, who_of(message.author))
+            await self._answer_or_read(view, message, links, who_of(message.author))
 
     async def on_message_edit(self, before: Any, after: Any) -> None:
         """Auto mode for edits: only links the edit added (link previews also fire edits)."""
         if before.content == after.content or not self.is_member_message(after):
             return
         where = where_of(after)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         old = set(await self.service.links_to_explain(before.content, where))
         added = [
             link for link in await self.service.links_to_explain(after.content, where) if link not in old
         ]
         if added:
-            await self.explain_message(after, added, who_of(after.author))
+            await self._answer_or_read(view, after, added, who_of(after.author))
+
+    async def _answer_or_read(self, view: ChannelView, message: Any, links: list[str], who: Who) -> None:
+        """Auto mode answers in the message's thread; trial mode only reads and records (posts nothing)."""
+        if view.trial:
+            await read_quietly(self.service, where_of(message), links, who)
+        else:
+            await self.explain_message(message, links, who)
 
     async def on_raw_reaction_add(self, payload: Any, fetch_message: FetchMessage) -> None:
         """A reaction anywhere: if it is a member's request emoji, fetch the message and explain it.
