@@ -29,6 +29,9 @@ DAY = 86_400.0
 # (≤ 80 words), flags and legal picks.
 OUTPUT_TOKENS_PER_SENTENCE = 20
 OUTPUT_TOKENS_FIXED = 170
+# How OpenAI counts a chat request beyond its texts (its cookbook's `num_tokens_from_messages`).
+TOKENS_PER_MESSAGE = 3
+REPLY_PRIMING_TOKENS = 3
 REPLY_CHARS = 600  # the would-be reply's first lines as stored
 LISTED_AT_MOST = 500  # records read for one report; the counts above the list cover them all
 # What one report may take, in characters as the platform counts them: a Slack message (escaped
@@ -65,8 +68,8 @@ def would_be_reply(result: ExplainResult) -> str:
 def openai_estimate(article: Article, settings: Settings) -> tuple[int, float | None]:
     """Tokens the OpenAI engine would spend on `article` and their price (None: the model has no price).
 
-    The request is counted exactly as the engine would build it (system prompt, numbered sentences
-    within the token budget, candidate topics, the answer's JSON Schema); the answer is estimated."""
+    The request is counted as the engine would build it (system prompt, numbered sentences within the
+    token budget, candidate topics, the answer's JSON Schema); the answer is estimated per sentence."""
     from bot.engines.openai.engine import prepare_request
     from bot.engines.openai.pricing import estimate_cost, price_table
     from bot.engines.openai.prompt import build_messages, load_prompts
@@ -81,8 +84,13 @@ def openai_estimate(article: Article, settings: Settings) -> tuple[int, float | 
     prompts = load_prompts()
     request = prepare_request(article, "en", settings, prompts, cache_dir)
     encoding = encoding_for(settings.model, cache_dir)
-    sent = [m["content"] for m in build_messages(prompts, request.user)] + [json.dumps(response_format())]
-    input_tokens = sum(count_tokens(text, encoding) for text in sent)
+    messages = build_messages(prompts, request.user)
+    schema = json.dumps(response_format()["json_schema"]["schema"], separators=(",", ":"))
+    input_tokens = (
+        sum(count_tokens(m["content"], encoding) + TOKENS_PER_MESSAGE for m in messages)
+        + count_tokens(schema, encoding)
+        + REPLY_PRIMING_TOKENS
+    )
     output_tokens = OUTPUT_TOKENS_FIXED + OUTPUT_TOKENS_PER_SENTENCE * len(request.sent)
     cost = estimate_cost(settings.model, input_tokens, output_tokens, price_table(settings.price_table))
     return input_tokens + output_tokens, cost
@@ -204,11 +212,13 @@ def _cost_line(counts: list[TrialCount], records: list[TrialRecord]) -> str:
     spent = sum(c.cost_usd for c in counts)
     tokens = sum(c.tokens for c in counts)
     estimate = sum(c.estimate_usd for c in counts)
-    line = f"Cost: ${spent:,.4f} spent ({tokens:,} model tokens, from the price table)"
+    if tokens:
+        line = f"Cost: ≈ ${spent:,.4f} spent on {tokens:,} model tokens (from the price table)"
+    else:
+        line = "Cost: $0 spent (no model calls)"
     if any(r.estimate_tokens for r in records):
         line += (
-            "; the offline engine costs nothing, and the OpenAI engine would have cost about"
-            f" ${estimate:,.4f}"
+            f"; the OpenAI engine would have cost about ${estimate:,.4f} for the offline analyses"
             " (estimated from each article's token count)"
         )
         if any(r.estimate_tokens and r.estimate_usd is None for r in records):
@@ -243,7 +253,7 @@ def _fit(head: list[str], records: list[TrialRecord], tail: list[str], scope: Re
 def _record_line(
     record: TrialRecord, width: int, scope: ReportScope, inert: Callable[[str], str], show_channel: bool
 ) -> str:
-    stamp = datetime.fromtimestamp(record.at, UTC).strftime("%H:%M" if scope.days == 1 else "%m-%d %H:%M")
+    stamp = datetime.fromtimestamp(record.at, UTC).strftime("%H:%M" if scope.days == 1 else "%b %d %H:%M")
     channel = f" {_channel_mark(record.channel, scope.platform)}" if show_channel else ""
     link = inert(_clip(record.url.split("://", 1)[-1], LINK_CHARS))
     said = inert(_clip(_said(record), width))
