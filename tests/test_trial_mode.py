@@ -3,6 +3,7 @@ what would have been. The real service on a SQLite file, the local engine and a 
 the settings and permission rules as for every moderator command; the report within each platform's
 limits with article text made inert."""
 
+import asyncio
 import re
 
 import pytest
@@ -299,3 +300,129 @@ async def test_a_burst_of_20_links_in_a_slack_trial_channel_posts_nothing_and_th
         assert notice["channel"] == CHANNEL and "This channel has had a lot of explanations" in notice["text"]
         (post,) = bot.api.calls_to("chat.postMessage")
         assert post["channel"] == QUIET_CHANNEL and post["thread_ts"] == "1700000001.000002"
+
+
+DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123"
+
+
+def guild_create(guild: int, channels: list[int]) -> dict:
+    """GUILD_CREATE as the gateway sends it for a small server (the only part of Discord not served)."""
+    return {
+        "id": str(guild),
+        "name": "News club",
+        "icon": None,
+        "owner_id": "1",
+        "afk_timeout": 300,
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "premium_tier": 0,
+        "nsfw_level": 0,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "roles": [{"id": str(guild), "name": "@everyone", "permissions": "1024", "position": 0, "color": 0,
+                   "hoist": False, "managed": False, "mentionable": False}],
+        "channels": [
+            {"id": str(c), "type": 0, "name": f"news-{c}", "position": i, "permission_overwrites": []}
+            for i, c in enumerate(channels)
+        ],
+        "members": [],
+        "threads": [],
+        "member_count": 20,
+        "large": False,
+        "unavailable": False,
+    }
+
+
+def message_create(guild: int, channel: int, message: int, author: int, content: str) -> dict:
+    """MESSAGE_CREATE for a member's message."""
+    return {
+        "id": str(message),
+        "channel_id": str(channel),
+        "guild_id": str(guild),
+        "author": {"id": str(author), "username": f"reader{author}", "discriminator": "0", "avatar": None},
+        "member": {"roles": [], "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False},
+        "content": content,
+        "timestamp": "2026-12-03T12:00:00+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+    }
+
+
+async def test_a_burst_of_20_links_in_a_discord_trial_channel_posts_nothing_and_the_report_lists_them(
+    tmp_path, pages
+):
+    """discord.py's own client on the fake REST API; only the gateway's events are played in by hand."""
+    from support.fake_discord_api import FakeDiscordApi
+    from test_discord_handlers import Interaction, Person, Place
+
+    from bot.adapters.discord.app_commands import footnote_command
+    from bot.adapters.discord.client import FootnoteClient
+
+    guild, trial_channel, live_channel = 1001, 2002, 2003
+    async with FakeDiscordApi(DISCORD_TOKEN) as api:
+        settings = Settings(
+            _env_file=None,
+            FOOTNOTE_DB=f"sqlite:///{tmp_path / 'footnote.sqlite3'}",
+            FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
+            FOOTNOTE_ENGINE="local",
+            DISCORD_TOKEN=DISCORD_TOKEN,
+            DISCORD_API_URL=api.base_url,
+        )
+        async with ExplainService(settings, engine=LocalEngine()) as service:
+            client = FootnoteClient(settings, service)
+            await client.login(DISCORD_TOKEN)
+            try:
+                state = client._connection
+                state.parse_guild_create(guild_create(guild, [trial_channel, live_channel]))
+                member = Interaction(Place(trial_channel), Person(8))
+                await footnote_command(member, service, "auto trial")
+                refusal = member.response.messages[0]["content"]
+                assert refusal == "Only moderators can change Footnote's settings."
+                moderator = Interaction(Place(trial_channel), Person(1), moderator=True)
+                await footnote_command(moderator, service, "auto trial")
+                assert "is now trial" in moderator.followup.sent[0]["content"]
+
+                for n in range(20):
+                    link = pages.url(f"/news/discord-{n}")
+                    state.parse_message_create(message_create(guild, trial_channel, 7000 + n, 100 + n, link))
+                runs = client.handler_runs
+                await asyncio.wait_for(runs.wait_until(lambda: runs.finished >= 20), 30)
+                assert api.calls == []  # no reaction, thread, answer or notice
+                assert sum(pages.hits.values()) == 20
+
+                member = Interaction(Place(trial_channel), Person(8))
+                await footnote_command(member, service, "trial report")
+                assert member.response.messages[0]["content"] == "Only moderators can see the trial report."
+                moderator = Interaction(Place(trial_channel), Person(1), moderator=True)
+                await footnote_command(moderator, service, "trial report")
+                assert moderator.response.deferred == {"thinking": True, "ephemeral": True}
+                shown = [sent["content"] for sent in moderator.followup.sent]
+                assert all(sent["ephemeral"] for sent in moderator.followup.sent)
+                assert all(len(page) <= 2000 for page in shown)
+                report = "\n".join(shown)
+                assert "20 links seen · 20 would-be answers" in report
+                listed = [line for line in report.splitlines() if line.startswith("• ")]
+                assert len(listed) == 20 and all(f"<#{trial_channel}>" in line for line in listed)
+                assert all(re.search(r"· \$0 \(OpenAI est\. \$0\.\d{4}\)$", line) for line in listed)
+
+                # A channel in auto mode answers through the same fake: the calls are really counted.
+                moderator = Interaction(Place(trial_channel), Person(1), moderator=True)
+                await footnote_command(moderator, service, f"auto on {live_channel}")
+                link = pages.url("/news/discord-live")
+                state.parse_message_create(message_create(guild, live_channel, 7999, 99, link))
+                await asyncio.wait_for(runs.wait_until(lambda: runs.finished >= 21), 30)
+                posted = [(method, path) for method, path, _ in api.calls if method == "POST"]
+                assert posted[0] == ("POST", f"/channels/{live_channel}/messages/7999/threads")
+                assert len(posted) == 2 and posted[1][1].endswith("/messages")
+            finally:
+                await client.close()
