@@ -5,6 +5,7 @@ limits with article text made inert."""
 
 import asyncio
 import re
+import time
 
 import pytest
 from support.fake_openai import FakeOpenAI
@@ -165,7 +166,7 @@ async def test_refusals_in_trial_mode_are_recorded_by_reason(service, pages):
 def hostile_record(n: int, channel: str = "C0NEWS") -> TrialRecord:
     evil = (
         "<!channel> @everyone <#C0OTHER> <@U1> *bold* `code` [x](https://evil.example)"
-        " \u202eesrever\n# heading"
+        " \u202eesrever \x1b[2J\n# heading"
     )
     return TrialRecord(
         at=NOW - n,
@@ -426,3 +427,31 @@ async def test_a_burst_of_20_links_in_a_discord_trial_channel_posts_nothing_and_
                 assert len(posted) == 2 and posted[1][1].endswith("/messages")
             finally:
                 await client.close()
+
+
+def test_the_operator_sets_trial_mode_and_reads_the_report_from_the_terminal(tmp_path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("FOOTNOTE_DB", str(tmp_path / "footnote.sqlite3"))
+    monkeypatch.setenv("FOOTNOTE_ENGINE", "local")
+    assert main(["admin", "auto", "trial", "C1"]) == 1  # a channel setting needs its workspace
+    assert capsys.readouterr().out.startswith("A channel setting needs a workspace")
+    assert main(["admin", "--workspace", "T1", "auto", "trial", "C1"]) == 0
+    assert capsys.readouterr().out.startswith("Done: auto-explain in <#C1> is now trial (was default).")
+
+    async def record() -> None:
+        store = SqliteStore(tmp_path / "footnote.sqlite3")
+        await store.start()
+        record = hostile_record(0).model_copy(update={"at": time.time() - 60, "workspace": "T1"})
+        await store.record_trial(record)
+        await store.close()
+
+    asyncio.run(record())
+    assert main(["admin", "trial", "report", "7"]) == 0  # every workspace
+    report = capsys.readouterr().out
+    assert report.startswith("Trial mode, last 7 days, every workspace (nothing was posted):")
+    (line,) = [line for line in report.splitlines() if line.startswith("• ")]
+    assert "#C0NEWS news.example/0/" in line and line.endswith("· $0 (OpenAI est. $0.0012)")
+    assert "\u202e" not in report and "\x1b" not in report
+    assert main(["admin", "--workspace", "T2", "trial", "report"]) == 0
+    assert "No links seen in trial mode." in capsys.readouterr().out
