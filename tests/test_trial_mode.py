@@ -10,7 +10,7 @@ import time
 import pytest
 from support.fake_openai import FakeOpenAI
 from support.fake_slack_api import limit_problems
-from support.page_server import PageServer
+from support.page_server import PageServer, article_html
 
 from bot.adapters.discord.embeds import render_reply_pages
 from bot.adapters.slack.blocks import MESSAGE_LIMIT, render_reply
@@ -199,6 +199,7 @@ async def test_the_report_fits_each_platform_and_article_text_cannot_ping_or_for
         await store.close()
 
     slack = render_reply(reports["slack"]).text
+    assert REPORT_BUDGET["slack"] < MESSAGE_LIMIT
     assert len(slack) <= MESSAGE_LIMIT and not slack.endswith("…")  # fitted, not cut by the adapter
     assert "<!" not in slack and "<@" not in slack and "<#C0OTHER>" not in slack
     assert "<#C0NEWS>" in slack and "<#C0SPORT>" in slack  # our own channel links survive
@@ -223,8 +224,8 @@ async def test_the_report_fits_each_platform_and_article_text_cannot_ping_or_for
 
 
 async def test_the_openai_estimate_for_an_offline_analysis_is_close_to_what_the_engine_spends(tmp_path):
-    html = PageServer.__module__ and __import__("support.page_server", fromlist=["article_html"]).article_html
-    article = extract_article(decode_body(html("ferry-service").encode(), None), "https://news.example/ferry")
+    page = article_html("ferry-service").encode()
+    article = extract_article(decode_body(page, None), "https://news.example/ferry")
     server = FakeOpenAI()
     await server.start()
     try:
@@ -240,7 +241,6 @@ async def test_the_openai_estimate_for_an_offline_analysis_is_close_to_what_the_
     # The request is counted as the engine builds it; the answer (the fake's is terse) is estimated.
     assert spent <= tokens <= 1.5 * spent
     assert measured.cost_usd <= cost <= 2 * measured.cost_usd
-    assert REPORT_BUDGET["slack"] < MESSAGE_LIMIT
 
 
 SLACK_METHODS_THAT_SHOW = ("chat.", "reactions.", "conversations.join", "files.")

@@ -31,6 +31,7 @@ from bot.service.store import (
     layers_from,
     trial_counts_from,
     trial_record_from,
+    trial_scope,
 )
 
 DAY = 86_400.0
@@ -374,7 +375,7 @@ class PostgresStore:
         self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
     ) -> list[TrialRecord]:
         """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
-        scope, params = _trial_scope(workspace, channel, since, url)
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
         rows = await self._pool.fetch(
             f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC"
             f" LIMIT ${len(params) + 1}",
@@ -386,23 +387,12 @@ class PostgresStore:
         self, workspace: str | None, channel: str | None, since: float
     ) -> list[TrialCount]:
         """Trial records since a moment, counted and summed by status and reason."""
-        scope, params = _trial_scope(workspace, channel, since)
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
         rows = await self._pool.fetch(
             f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason", *params
         )
         return trial_counts_from(tuple(row) for row in rows)
 
-
-def _trial_scope(
-    workspace: str | None, channel: str | None, since: float, url: str | None = None
-) -> tuple[str, tuple[Any, ...]]:
-    """The WHERE clause and parameters picking trial records by time, workspace, channel and link."""
-    clauses, params = ["at >= $1"], [since]
-    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
-        if value is not None:
-            params.append(value)
-            clauses.append(f"{column} = ${len(params)}")
-    return " AND ".join(clauses), tuple(params)
 
 
 def _rowcount(status: str) -> int:
@@ -418,3 +408,8 @@ async def check_current(conn: asyncpg.Connection) -> None:
             f"database schema is v{current} but this Footnote needs v{len(MIGRATIONS)}:"
             " run `footnote db migrate`"
         )
+
+
+def _mark(n: int) -> str:
+    """PostgreSQL's placeholder for the n-th parameter."""
+    return f"${n}"

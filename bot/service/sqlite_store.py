@@ -36,6 +36,7 @@ from bot.service.store import (
     layers_from,
     trial_counts_from,
     trial_record_from,
+    trial_scope,
 )
 
 T = TypeVar("T")
@@ -464,7 +465,7 @@ class SqliteStore:
         self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
     ) -> list[TrialRecord]:
         """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
-        scope, params = _trial_scope(workspace, channel, since, url)
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
         rows = await self._call(
             self._fetch_all,
             f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC LIMIT ?",
@@ -476,7 +477,7 @@ class SqliteStore:
         self, workspace: str | None, channel: str | None, since: float
     ) -> list[TrialCount]:
         """Trial records since a moment, counted and summed by status and reason."""
-        scope, params = _trial_scope(workspace, channel, since)
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
         rows = await self._call(
             self._fetch_all,
             f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason",
@@ -488,13 +489,6 @@ class SqliteStore:
         return self._db.execute(sql, params).fetchall()
 
 
-def _trial_scope(
-    workspace: str | None, channel: str | None, since: float, url: str | None = None
-) -> tuple[str, tuple[Any, ...]]:
-    """The WHERE clause and parameters picking trial records by time, workspace, channel and link."""
-    clauses, params = ["at >= ?"], [since]
-    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    return " AND ".join(clauses), tuple(params)
+def _mark(n: int) -> str:
+    """SQLite's placeholder, the same for every parameter."""
+    return "?"

@@ -29,7 +29,7 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
@@ -126,6 +126,19 @@ TRIAL_COUNT_COLUMNS = (
     "status, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0),"
     " COALESCE(SUM(estimate_usd), 0)"
 )
+
+
+def trial_scope(
+    workspace: str | None, channel: str | None, since: float, url: str | None, mark: Callable[[int], str]
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause and parameters picking trial records by time, workspace, channel and link;
+    `mark(n)` is the backend's placeholder for the n-th parameter."""
+    clauses, params = [f"at >= {mark(1)}"], [since]
+    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
+        if value is not None:
+            params.append(value)
+            clauses.append(f"{column} = {mark(len(params))}")
+    return " AND ".join(clauses), tuple(params)
 
 
 def trial_record_from(row: Sequence[Any]) -> TrialRecord:
