@@ -455,3 +455,24 @@ def test_the_operator_sets_trial_mode_and_reads_the_report_from_the_terminal(tmp
     assert "\u202e" not in report and "\x1b" not in report
     assert main(["admin", "--workspace", "T2", "trial", "report"]) == 0
     assert "No links seen in trial mode." in capsys.readouterr().out
+
+
+async def test_a_model_without_a_known_price_is_said_so_rather_than_costed_at_zero(tmp_path):
+    store = SqliteStore(tmp_path / "footnote.sqlite3")
+    await store.start()
+    try:
+        await store.record_trial(hostile_record(0).model_copy(update={"estimate_usd": None}))
+        await store.record_trial(
+            hostile_record(1).model_copy(
+                update={"engine": "openai:gpt-4.1-mini/v2", "tokens": 1500, "cost_usd": 0.0009,
+                        "estimate_tokens": 0, "estimate_usd": None}
+            )
+        )
+        report = await trial_report(store, ReportScope("cli", "T1", None, 1, NOW))
+    finally:
+        await store.close()
+    lines = report.splitlines()
+    assert lines[2].startswith("Cost: ≈ $0.0009 spent on 1,500 model tokens (from the price table)")
+    assert lines[2].endswith("so there is no OpenAI estimate (FOOTNOTE_PRICES adds one).")
+    assert lines[3].endswith("· $0 (OpenAI est. no price known)")
+    assert lines[4].endswith("· ≈ $0.0009")

@@ -216,13 +216,20 @@ def _cost_line(counts: list[TrialCount], records: list[TrialRecord]) -> str:
         line = f"Cost: ≈ ${spent:,.4f} spent on {tokens:,} model tokens (from the price table)"
     else:
         line = "Cost: $0 spent (no model calls)"
-    if any(r.estimate_tokens for r in records):
+    estimated = [r for r in records if r.estimate_tokens]
+    priced = [r for r in estimated if r.estimate_usd is not None]
+    if priced:
         line += (
             f"; the OpenAI engine would have cost about ${estimate:,.4f} for the offline analyses"
             " (estimated from each article's token count)"
         )
-        if any(r.estimate_tokens and r.estimate_usd is None for r in records):
-            line += ", not counting the analyses for which the configured model has no known price"
+        if len(priced) < len(estimated):
+            line += ", not counting the analyses for which the configured model had no known price"
+    elif estimated:
+        line += (
+            "; FOOTNOTE_MODEL has no price in the table, so there is no OpenAI estimate"
+            " (FOOTNOTE_PRICES adds one)"
+        )
     return line + "."
 
 
