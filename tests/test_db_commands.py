@@ -9,7 +9,7 @@ from bot.config import Settings
 from bot.models import Analysis, ArticleMeta
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
-from bot.service.store import Actor
+from bot.service.store import Actor, TrialRecord
 from bot.service.store_factory import make_store
 from bot.service.types import PostedReply
 
@@ -28,6 +28,12 @@ async def pg_url(postgres_server):
     return await postgres_server.fresh_database()
 
 
+TRIAL = TrialRecord(
+    at=NOW, platform="slack", workspace="T1", channel="C2", message_id="1.0", url=URL, status="ok",
+    reply="In short: S", engine="local", estimate_tokens=1200, estimate_usd=0.0007,
+)
+
+
 async def filled_sqlite(path) -> Analysis:
     store = SqliteStore(path)
     await store.start()
@@ -43,6 +49,7 @@ async def filled_sqlite(path) -> Analysis:
     answer = PostedReply(reply_id="2.0", thread_id="1.0")
     await store.record_answer("slack", "T1", "C1", "1.0", URL, answer, NOW)
     await store.record_feedback("slack", "T1", "C1", URL, "U1", 1, NOW)
+    await store.record_trial(TRIAL)
     await store.close()
     return analysis
 
@@ -71,6 +78,10 @@ async def test_copy_moves_settings_audit_cache_usage_claims_replies_and_votes(tm
         await store.change_setting("T1", "", "language", "fr", MOD, NOW + 2)
         assert (await store.audit_log("T1", 1))[0].old == '"de"'
         assert await store.reserve_budget("T1", "C1", 0, 10, 10_000, NOW) is not None
+        assert await store.trial_records("T1", None, 0, 10) == [TRIAL]
+        later = TRIAL.model_copy(update={"at": NOW + 5, "message_id": "2.0"})
+        await store.record_trial(later)  # its id follows the copied one's
+        assert [r.message_id for r in await store.trial_records("T1", None, 0, 10)] == ["2.0", "1.0"]
     finally:
         await store.close()
 

@@ -12,7 +12,7 @@ from bot.models import Analysis, ArticleMeta, Usage
 from bot.service.policy import RateLimit
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
-from bot.service.store import Actor, RateCheck, Store
+from bot.service.store import Actor, RateCheck, Store, TrialRecord
 from bot.service.types import PostedReply
 
 MOD = Actor(platform="discord", user_id="mod1")
@@ -315,3 +315,61 @@ async def test_old_answers_are_pruned_after_a_month(store):
     await store.record_answer(*MESSAGE, B, posted("r2"), NOW - 29 * 86_400)
     await store.prune(NOW, keep_cache=7 * 86_400)
     assert [a.url for a in await store.answers_to(*MESSAGE)] == [B]
+
+
+def trial(at: float, url: str, status: str = "ok", **fields) -> TrialRecord:
+    values = {"platform": "slack", "workspace": "T1", "channel": "C1", "message_id": f"m{at}", **fields}
+    return TrialRecord(at=at, url=url, status=status, **values)
+
+
+async def test_trial_records_come_back_whole_newest_first_and_by_scope(backend):
+    store = await backend.open()
+    first = trial(
+        NOW - 10,
+        "https://a.example/1",
+        title="Council <!channel> vote",
+        reply="❗ Headline\nIn short: the council voted.",
+        engine="local",
+        estimate_tokens=1_234,
+        estimate_usd=0.0007,
+    )
+    await store.record_trial(first)
+    await store.record_trial(
+        trial(NOW - 5, "https://a.example/2", "rate_limited", engine="", reply="Please wait")
+    )
+    await store.record_trial(
+        trial(NOW - 1, "https://a.example/3", engine="openai:gpt-4.1-mini/v2", tokens=900, cost_usd=0.0012)
+    )
+    await store.record_trial(trial(NOW - 2, "https://b.example/", channel="C2"))
+    await store.record_trial(trial(NOW - 3, "https://c.example/", workspace="T2"))
+    await store.record_trial(trial(NOW - 90_000, "https://old.example/"))
+    await store.close()
+
+    store = await backend.open()  # they survive a restart
+    records = await store.trial_records("T1", "C1", NOW - 86_400, 10)
+    assert [r.url for r in records] == ["https://a.example/3", "https://a.example/2", "https://a.example/1"]
+    assert records[-1] == first
+    assert records[-1].estimate_usd == pytest.approx(0.0007) and records[0].estimate_usd is None
+    assert [r.url for r in await store.trial_records("T1", "C1", NOW - 86_400, 2)] == [
+        "https://a.example/3",
+        "https://a.example/2",
+    ]
+    assert len(await store.trial_records("T1", None, NOW - 86_400, 10)) == 4
+    by_link = await store.trial_records("T1", "C1", 0, 10, url="https://a.example/2")
+    assert [r.status for r in by_link] == ["rate_limited"]
+    assert len(await store.trial_records(None, None, NOW - 86_400, 10)) == 5
+    assert len(await store.trial_records(None, None, 0, 10)) == 6
+
+    counts = {(c.status, c.reason): c for c in await store.trial_counts("T1", "C1", NOW - 86_400)}
+    assert {key: c.links for key, c in counts.items()} == {("ok", ""): 2, ("rate_limited", ""): 1}
+    assert counts[("ok", "")].tokens == 900
+    assert counts[("ok", "")].cost_usd == pytest.approx(0.0012)
+    assert counts[("ok", "")].estimate_usd == pytest.approx(0.0007)
+    assert sum(c.links for c in await store.trial_counts(None, None, NOW - 86_400)) == 5
+
+
+async def test_prune_drops_trial_records_after_a_month(store):
+    await store.record_trial(trial(NOW - 32 * 86_400, "https://old.example/"))
+    await store.record_trial(trial(NOW - 29 * 86_400, "https://recent.example/"))
+    await store.prune(NOW, keep_cache=7 * 86_400)
+    assert [r.url for r in await store.trial_records(None, None, 0, 10)] == ["https://recent.example/"]

@@ -116,6 +116,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX answers_at ON answers (at)",
     ),
+    # v6: trial mode, what the bot would have posted in a channel that posts nothing yet
+    (
+        """CREATE TABLE trials (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            reply TEXT NOT NULL DEFAULT '',
+            engine TEXT NOT NULL DEFAULT '',
+            tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            estimate_tokens INTEGER NOT NULL DEFAULT 0,
+            estimate_usd REAL
+        )""",
+        "CREATE INDEX trials_workspace ON trials (workspace, at)",
+    ),
 )
 
 

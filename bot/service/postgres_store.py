@@ -19,14 +19,21 @@ from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
 from bot.service.store import (
     ANSWER_COLUMNS,
+    TRIAL_COLUMNS,
+    TRIAL_COUNT_COLUMNS,
     Actor,
     AuditEntry,
     CachedAnalysis,
     Figures,
     RateCheck,
+    TrialCount,
+    TrialRecord,
     answer_from,
     figures_from,
     layers_from,
+    trial_counts_from,
+    trial_record_from,
+    trial_scope,
 )
 from bot.service.types import AnswerRecord, PostedReply
 
@@ -35,6 +42,7 @@ CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is genero
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
 ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 POOL_SIZE = 10  # per process; PostgreSQL's default allows 100 connections in all
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
@@ -92,6 +100,7 @@ class PostgresStore:
             await conn.execute("DELETE FROM claims WHERE at < $1", now - CLAIMS_KEPT)
             await conn.execute("DELETE FROM rate_events WHERE at < $1", now - RATE_EVENTS_KEPT)
             await conn.execute("DELETE FROM usage WHERE at < $1", now - USAGE_KEPT)
+            await conn.execute("DELETE FROM trials WHERE at < $1", now - TRIALS_KEPT)
             await conn.execute("DELETE FROM analyses WHERE created_at < $1", now - keep_cache)
             await conn.execute("DELETE FROM replies WHERE at < $1", now - keep_cache)
             await conn.execute("DELETE FROM flights WHERE lease_until < $1", now)  # holders that died
@@ -359,6 +368,35 @@ class PostgresStore:
             platform, workspace, channel, url, user_id, vote, now,
         )
 
+    # Trial mode
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        values = tuple(record.model_dump().values())
+        marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        await self._pool.execute(f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({marks})", *values)
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
+        rows = await self._pool.fetch(
+            f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC"
+            f" LIMIT ${len(params) + 1}",
+            *params, limit,
+        )
+        return [trial_record_from(tuple(row)) for row in rows]
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
+        rows = await self._pool.fetch(
+            f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason", *params
+        )
+        return trial_counts_from(tuple(row) for row in rows)
 
     # Answers that follow their message
 
@@ -430,3 +468,8 @@ async def check_current(conn: asyncpg.Connection) -> None:
             f"database schema is v{current} but this Footnote needs v{len(MIGRATIONS)}:"
             " run `footnote db migrate`"
         )
+
+
+def _mark(n: int) -> str:
+    """PostgreSQL's placeholder for the n-th parameter."""
+    return f"${n}"

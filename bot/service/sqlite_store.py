@@ -24,14 +24,21 @@ from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.store import (
     ANSWER_COLUMNS,
+    TRIAL_COLUMNS,
+    TRIAL_COUNT_COLUMNS,
     Actor,
     AuditEntry,
     CachedAnalysis,
     Figures,
     RateCheck,
+    TrialCount,
+    TrialRecord,
     answer_from,
     figures_from,
     layers_from,
+    trial_counts_from,
+    trial_record_from,
+    trial_scope,
 )
 from bot.service.types import AnswerRecord, PostedReply
 
@@ -42,6 +49,7 @@ CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is genero
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
 ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 
 
 class SqliteStore:
@@ -120,6 +128,7 @@ class SqliteStore:
             db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIMS_KEPT,))
             db.execute("DELETE FROM rate_events WHERE at < ?", (now - RATE_EVENTS_KEPT,))
             db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
+            db.execute("DELETE FROM trials WHERE at < ?", (now - TRIALS_KEPT,))
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
             db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
@@ -507,3 +516,46 @@ class SqliteStore:
                     (*key[:3], answer.permalink),
                 )
         return answer
+
+    # Trial mode
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        values = tuple(record.model_dump().values())
+        await self._call(
+            self._db_execute,
+            f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [trial_record_from(row) for row in rows]
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason",
+            params,
+        )
+        return trial_counts_from(rows)
+
+    def _fetch_all(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return self._db.execute(sql, params).fetchall()
+
+
+def _mark(n: int) -> str:
+    """SQLite's placeholder, the same for every parameter."""
+    return "?"

@@ -51,6 +51,7 @@ class ExplainResult(BaseModel):
     message: str | None = None
     permalink: str | None = None  # for ALREADY_HERE: the earlier thread
     error_kind: str | None = None
+    spent: bool = False  # this request ran (and paid for) the analysis, rather than sharing or reusing it
 
     @property
     def ok(self) -> bool:
@@ -96,6 +97,7 @@ class ChannelView(BaseModel):
     """The effective settings of one channel, as an adapter needs them."""
 
     auto_explain: bool = False
+    trial: bool = False  # trial mode: analyse links as auto mode would and post nothing (`Service.trial`)
     reaction_requests: bool = True
     max_links: int = 3
     language: str = "en"
@@ -122,6 +124,11 @@ class Service(Protocol):
     ) -> AskResult:
         """A follow-up question about a link's article, answered from that article and the knowledge
         base only, under the same claims, rate limits and budgets as an explanation."""
+        ...
+
+    async def trial(self, link: str, where: Where, who: Who) -> None:
+        """Trial mode: explain a message's link as auto mode would, post nothing, record what it would have
+        posted (and settle its claim)."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:

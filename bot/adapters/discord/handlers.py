@@ -29,8 +29,9 @@ from bot.adapters.discord.permissions import (
 from bot.adapters.discord.safety import clip
 from bot.adapters.discord.views import answer_view
 from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
+from bot.adapters.trial_flow import read_quietly
 from bot.service import messages
-from bot.service.types import ExplainResult, PostedReply, Service, Where, Who
+from bot.service.types import ChannelView, ExplainResult, PostedReply, Service, Where, Who
 
 log = logging.getLogger("footnote.discord")
 
@@ -71,11 +72,12 @@ class Handlers:
         if await self.ask_in_thread(message):
             return
         where = where_of(message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(message.content, where)
         if links:
-            await self.explain_message(message, links, who_of(message.author))
+            await self._answer_or_read(view, message, links, who_of(message.author))
 
     async def ask_in_thread(self, message: Any) -> bool:
         """A member's question to the bot in a Footnote thread, answered from its article (`ask.py`)."""
@@ -91,7 +93,8 @@ class Handlers:
         if (before is not None and before.content == after.content) or not self.is_member_message(after):
             return
         where = where_of(after)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         if before is None:
             old = {answer.url for answer in await self.service.answers_to(where)}
@@ -101,7 +104,14 @@ class Handlers:
             link for link in await self.service.links_to_explain(after.content, where) if link not in old
         ]
         if added:
-            await self.explain_message(after, added, who_of(after.author))
+            await self._answer_or_read(view, after, added, who_of(after.author))
+
+    async def _answer_or_read(self, view: ChannelView, message: Any, links: list[str], who: Who) -> None:
+        """Auto mode answers in the message's thread; trial mode only reads and records (posts nothing)."""
+        if view.trial:
+            await read_quietly(self.service, where_of(message), links, who)
+        else:
+            await self.explain_message(message, links, who)
 
     async def on_raw_reaction_add(self, payload: Any, fetch_message: FetchMessage) -> None:
         """A reaction anywhere: if it is a member's request emoji, fetch the message and explain it.

@@ -42,6 +42,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.bolt_app import api_error
 from bot.adapters.slack.follow import follow_event
 from bot.adapters.slack.permissions import reply_thread, where_of_message, where_of_request, who_is
+from bot.adapters.trial_flow import read_quietly
 from bot.config import Settings
 from bot.service import messages
 from bot.service.types import ExplainResult, PostedReply, Service, Status, Where, Who
@@ -129,7 +130,8 @@ class SlackListeners:
         if not channel or not is_member_message(message):
             return
         where = where_of_message(team, channel, message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(str(message.get("text") or ""), where)
         if before is not None:
@@ -138,6 +140,9 @@ class SlackListeners:
             links = [link for link in links if link not in old]
         if links:
             who = Who(user_id=str(message["user"]))
+            if view.trial:
+                await read_quietly(self.service, where, links, who)  # trial mode: nothing is posted
+                return
             await self.explain_message(client, where, message, links, who, retried)
 
     async def on_thread_question(
