@@ -12,17 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# Bytecode for bot/ (pip writes it for an installed wheel, but an editable install compiles every module
+# on every start when PYTHONDONTWRITEBYTECODE is set). compileall writes it regardless and skips what is
+# current, so every target runs it.
 setup: $(STAMP)
+	$(BIN)/python -m compileall -q bot
 
-demo: $(STAMP)  ## explain the bundled example article offline
+demo: setup  ## explain the bundled example article offline
 	$(BIN)/footnote explain examples/ice-agents-state-prosecution.html --engine local
 
-test: $(STAMP)  ## lint, validate the legal knowledge base, run the tests
+test: setup  ## lint, validate the legal knowledge base, run the tests
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/footnote legal check
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python bench/pipeline_bench.py
 
 clean:

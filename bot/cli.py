@@ -9,13 +9,11 @@ failure ends the command with one line (never a traceback).
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import json
 import logging
 import os
 import re
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -40,6 +38,7 @@ COMMAND_MODULES: dict[str, str] = {
     "discord": "bot.adapters.discord.commands_cli",
     "doctor": "bot.doctor.command",
     "eval": "bot.evaluation.commands",
+    "ask": "bot.ask.commands",
 }
 BUILT_IN = ("explain", "extract", "run")
 
@@ -55,6 +54,8 @@ class Parser(argparse.ArgumentParser):
         wrong = _INVALID_CHOICE.search(message)
         if wrong is None:
             self.exit(2, f"{self.prog}: {message}\n")
+        import difflib
+
         word, choices = wrong.group(1), re.findall(r"'([^']*)'", wrong.group(2))
         close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
         if any(isinstance(action, argparse._SubParsersAction) for action in self._actions):
@@ -239,33 +240,45 @@ def _configuration() -> tuple[Settings, Path | None] | int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     """The command, with database and network failures as one line each."""
-    from bot.doctor.database import database_problem, explain_database_error
-    from bot.doctor.network import network_problem
-
     if getattr(args, "uses_db", False) and settings.db_is_file():
+        from bot.doctor.database import database_problem
+
         problem = database_problem(settings.db_path())
         if problem:
             print(problem, file=sys.stderr)
             return 2
-    from bot.doctor.postgres import DatabaseUnreachable
-
     try:
         return args.func(args, settings)
     except BrokenPipeError:
         raise
-    except DatabaseUnreachable as exc:
-        line = exc.line(settings.db)
-    except (sqlite3.Error, OSError) as exc:
-        line = explain_database_error(exc, settings.db_path()) or network_problem(exc)
-        if line is None:
-            raise
     except Exception as exc:
-        line = network_problem(exc)
+        line = _failure_line(exc, settings)
         if line is None:
             raise
     log.debug("the command failed", exc_info=True)
     print(line, file=sys.stderr)
     return 1
+
+
+def _failure_line(exc: Exception, settings: Settings) -> str | None:
+    """One line for a database or network failure, or None for anything else (a bug: its traceback)."""
+    import sqlite3
+
+    from bot.doctor.database import explain_database_error
+    from bot.doctor.network import network_problem
+    from bot.doctor.postgres import DatabaseUnreachable, redacted
+    from bot.service.migrations import SchemaMismatch
+
+    if isinstance(exc, DatabaseUnreachable):
+        return exc.line(settings.db)
+    if isinstance(exc, SchemaMismatch):
+        named = redacted(settings.db) if settings.uses_postgres() else settings.db_path()
+        return f"FOOTNOTE_DB={named}: {exc}"
+    if isinstance(exc, sqlite3.Error | OSError):
+        # Only a SQLite FOOTNOTE_DB can be the file at fault (a server URL would show its password).
+        line = explain_database_error(exc, settings.db_path()) if settings.db_is_file() else None
+        return line or network_problem(exc)
+    return network_problem(exc)
 
 
 def main(argv: list[str] | None = None) -> int:

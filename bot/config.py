@@ -9,12 +9,12 @@ files they use wherever they are started.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 DEFAULT_SKIP_DOMAINS = (
     "youtube.com,youtu.be,vimeo.com,twitch.tv,tiktok.com,instagram.com,facebook.com,fb.watch,"
@@ -75,11 +75,46 @@ def _listed(value: str, defaults: str) -> list[str]:
     return [item.strip().lower() for item in value.split(",") if item.strip()]
 
 
-class Settings(BaseSettings):
-    """Operator configuration from the environment and `.env`."""
+def read_env_file(path: Path) -> dict[str, str]:
+    """The settings a `.env` file sets (python-dotenv's syntax: quotes, `export`, `${VAR}`)."""
+    from dotenv import dotenv_values  # only when there is a file: most starts have none
 
-    # No `.env` by default: `load_settings` chooses one (tests and libraries get the environment only).
-    model_config = SettingsConfigDict(env_file=None, env_file_encoding="utf-8", extra="ignore")
+    return {key: value for key, value in dotenv_values(path, encoding="utf-8").items() if value is not None}
+
+
+def _names(alias: object) -> list[str]:
+    """The environment names of one field, first choice first."""
+    if isinstance(alias, AliasChoices):
+        return [choice for choice in alias.choices if isinstance(choice, str)]
+    return [alias] if isinstance(alias, str) else []
+
+
+class Settings(BaseModel):
+    """Operator configuration from the environment and `.env`.
+
+    `Settings(**values)` takes settings by their environment names (`FOOTNOTE_DB=...`); every other
+    setting comes from the environment, then from `_env_file` if one is given (none by default:
+    `load_settings` chooses it, tests and libraries get the environment only). Names match in any case.
+    A plain pydantic model rather than pydantic-settings, whose import alone costs a tenth of a second
+    on every command.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    def __init__(self, _env_file: Path | str | None = None, **values: Any) -> None:
+        sources: list[Mapping[str, str]] = [{key.lower(): value for key, value in os.environ.items()}]
+        if _env_file is not None:
+            sources.append({key.lower(): value for key, value in read_env_file(Path(_env_file)).items()})
+        for field in type(self).model_fields.values():
+            names = _names(field.validation_alias)
+            if any(name in values for name in names):
+                continue
+            for source in sources:  # the environment wins over the file
+                found = next((name for name in names if name.lower() in source), None)
+                if found is not None:
+                    values[found] = source[found.lower()]
+                    break
+        super().__init__(**values)
 
     # Analysis engine
     engine: Literal["auto", "local", "openai"] = Field("auto", validation_alias="FOOTNOTE_ENGINE")
@@ -232,7 +267,7 @@ def load_settings() -> tuple[Settings, Path | None]:
     pydantic's `ValidationError`.
     """
     env_file = find_env_file()
-    settings = Settings(_env_file=env_file) if env_file else Settings()  # type: ignore[call-arg]
+    settings = Settings(_env_file=env_file)
     if not settings.db_is_file():
         return settings, env_file
     db = settings.db_path()

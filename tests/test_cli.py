@@ -280,6 +280,8 @@ def test_an_unreachable_network_is_one_line_naming_what_to_check(tmp_path, args,
         f"Could not reach 127.0.0.1:{port}: the connection was refused; check the network connection, DNS"
         in done.stderr.splitlines()[-1]
     ), done.stderr
+    # One line: nothing else but a running bot's INFO log (no warnings about voice libraries it never uses).
+    assert [line for line in done.stderr.splitlines()[:-1] if " INFO " not in line] == [], done.stderr
     if args[0] == "run":  # the bot's first line says which files it uses
         first = done.stderr.splitlines()[0]
         assert f"footnote {args[1]}: database {tmp_path / 'data' / 'footnote' / 'footnote.sqlite3'}" in first
@@ -341,3 +343,38 @@ def test_a_database_left_in_the_current_folder_is_pointed_out(data_home, monkeyp
     caplog.clear()
     assert main(["admin", "settings"]) == 0  # once the new one exists, nothing more is said
     assert "not used any more" not in caplog.text
+
+
+def test_a_database_from_a_newer_footnote_is_one_line_saying_what_to_do(data_home, monkeypatch, capsys):
+    import sqlite3
+
+    from bot.service.migrations import MIGRATIONS
+
+    path = data_home / "newer.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    conn.execute("INSERT INTO schema_version VALUES (?)", (len(MIGRATIONS) + 3,))
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("FOOTNOTE_DB", str(path))
+    for argv in (["admin", "stats"], ["admin", "auto", "on"], ["db", "migrate"]):
+        assert main(argv) == 1, argv
+        assert capsys.readouterr().err == (
+            f"FOOTNOTE_DB={path}: schema version {len(MIGRATIONS) + 3} is newer than this Footnote's"
+            f" ({len(MIGRATIONS)}): a newer Footnote has used it; upgrade Footnote, or point FOOTNOTE_DB at"
+            " another database\n"
+        )
+
+
+def test_a_copy_from_a_file_that_is_not_sqlite_names_that_file_and_never_a_password(
+    data_home, monkeypatch, capsys
+):
+    source = data_home / "notes.sqlite3"
+    source.write_text("not a database")
+    target = f"postgresql://bot:s3cret@127.0.0.1:{closed_port()}/footnote"
+    for configured in ("", target):  # the default SQLite file, then a server URL with a password
+        monkeypatch.setenv("FOOTNOTE_DB", configured)
+        assert main(["db", "copy", str(source), target]) == 1
+        assert capsys.readouterr().err == (
+            f"{source}: cannot be copied (file is not a database); is it the SQLite database the bot used?\n"
+        )

@@ -141,3 +141,19 @@ async def test_the_eval_command_takes_a_model_and_prints_usage(server, two_cases
     assert "tokens in=" in out and "cost=$" in out and "p95=" in out
     assert {body["model"] for body in server.requests} == {"gpt-4.1-nano"}
     assert "sk-test" not in out
+
+
+async def test_an_unreachable_openai_server_is_one_line_and_nothing_is_scored(two_cases, monkeypatch, capsys):
+    import asyncio
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    assert await asyncio.to_thread(main, ["eval", str(two_cases), "--engine", "openai"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    assert captured.err.startswith(f"OpenAI-compatible server: Could not reach 127.0.0.1:{port}: the conn")
+    assert captured.err.endswith("; nothing was scored\n")

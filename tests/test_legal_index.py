@@ -97,12 +97,12 @@ def test_a_cache_path_that_cannot_exist_still_works(tmp_path: Path, monkeypatch:
 
 def test_a_read_only_file_system_still_works(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As root the folder test above cannot fail, so the write itself is refused here, as EROFS would."""
-    import bot.legal.index as index_module
+    import bot.legal.disk_cache as cache_module
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(index_module.tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(cache_module.tempfile, "NamedTemporaryFile", refuse)
     _judges_right(KnownCitations.cached(AUTHORITIES))
     assert not index_path(AUTHORITIES).exists()
 

@@ -1,5 +1,6 @@
 """Loading and checking the knowledge base, and the `footnote legal` commands."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,66 @@ def test_legal_check_against_registry(capsys: pytest.CaptureFixture[str]) -> Non
         "rent-caps-california.yaml: 'Cal. Civ. Code § 1954.52' is not verified in the registry",
         "5 topics, authorities checked against registry.yaml: 1 problem(s)",
     ]
+
+
+# Parsed once per knowledge-base version: later starts read the topics from the user's cache.
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import bot.legal.knowledge as knowledge_module
+
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for path in GOOD.glob("*.yaml"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setenv("FOOTNOTE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(knowledge_module, "knowledge_dir", lambda: folder)
+    load_topics.cache_clear()
+    yield folder
+    load_topics.cache_clear()
+
+
+def _fresh_load() -> list:
+    load_topics.cache_clear()
+    return load_topics()
+
+
+def test_topics_are_parsed_once_per_knowledge_base_version(kb_copy: Path, monkeypatch: pytest.MonkeyPatch):
+    import bot.legal.knowledge as knowledge_module
+
+    first = _fresh_load()
+    assert first == read_topics(kb_copy)[0]
+    assert len(list((kb_copy.parent / "cache").glob("topics-*.json"))) == 1
+
+    def no_yaml(folder: Path) -> tuple[list, list[str]]:
+        raise AssertionError("the topics were parsed again")
+
+    monkeypatch.setattr(knowledge_module, "read_topics", no_yaml)
+    assert _fresh_load() == first  # from the cache, equal field for field
+    monkeypatch.setattr(knowledge_module, "read_topics", read_topics)
+    edited = kb_copy / "officer-immunity.yaml"
+    edited.write_text(edited.read_text().replace("supremacy clause", "supremacy clause immunity"))
+    immunity = next(t for t in _fresh_load() if t.id == "officer-immunity")
+    assert "supremacy clause immunity" in immunity.triggers  # an edited file is read again
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"digest": 1}', "[]", "right digest, bad topics"])
+def test_a_corrupt_topic_cache_is_rebuilt(kb_copy: Path, content: str) -> None:
+    first = _fresh_load()
+    (cache,) = (kb_copy.parent / "cache").glob("topics-*.json")
+    if content == "right digest, bad topics":
+        content = json.dumps({"digest": json.loads(cache.read_text())["digest"], "topics": [{"id": 3}]})
+    cache.write_text(content)
+    assert _fresh_load() == first
+    assert json.loads(cache.read_text())["topics"]  # and stored again
+
+
+def test_a_knowledge_base_with_problems_is_not_cached(
+    kb_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (kb_copy / "broken.yaml").write_text("id: [unclosed\n")
+    assert _fresh_load() == read_topics(GOOD)[0]
+    assert not list((kb_copy.parent / "cache").glob("topics-*.json"))
+    _fresh_load()
+    assert caplog.text.count("broken.yaml: cannot read") == 2  # reported on every start until fixed

@@ -88,8 +88,8 @@ async def check_tiktoken(settings: Settings, client: httpx.AsyncClient) -> list[
     return [Line(True, f"tiktoken: {encoding.name} present offline ({encoding.n_vocab:,} tokens)")]
 
 
-async def check_openai(settings: Settings, client: httpx.AsyncClient) -> list[Line]:
-    """The OpenAI key or compatible server answers a models call and lists FOOTNOTE_MODEL."""
+async def check_openai(settings: Settings, client: httpx.AsyncClient, listed: bool = True) -> list[Line]:
+    """The OpenAI key or compatible server answers a models call and lists FOOTNOTE_MODEL (if `listed`)."""
     if settings.resolved_engine() == "local" and not settings.openai_base_url:
         return [Line(True, "engine: local (offline rules; no OpenAI settings needed)")]
     base = (settings.openai_base_url or OPENAI_API).rstrip("/")
@@ -119,7 +119,7 @@ async def check_openai(settings: Settings, client: httpx.AsyncClient) -> list[Li
                 False, f"{base}/models did not answer JSON; is OPENAI_BASE_URL an OpenAI-compatible /v1 root?"
             )
         ]
-    if models and settings.model not in models:
+    if listed and models and settings.model not in models:
         shown = ", ".join(sorted(models)[:5])
         return [Line(False, f"{base} does not serve FOOTNOTE_MODEL={settings.model} (it has: {shown})")]
     return [Line(True, f"engine: {settings.resolved_engine()}, {base} answers ({len(models)} models)")]

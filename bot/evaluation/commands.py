@@ -33,6 +33,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
+    if args.engine == "openai":
+        problem = asyncio.run(openai_problem(settings))
+        if problem:  # else every case would fall back to the offline engine, one warning each
+            print(f"{problem.rstrip('.')}; nothing was scored", file=sys.stderr)
+            return 1
     engine = make_engine(settings, args.engine)
 
     async def run():
@@ -47,3 +52,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     print(report_json(report) if args.json else report_text(report))
     return 0
+
+
+async def openai_problem(settings: Settings) -> str | None:
+    """Why the openai engine cannot be scored (server unreachable, key refused), or None.
+
+    A model the server does not list is tried all the same: some compatible servers list only aliases."""
+    import httpx
+
+    from bot.doctor.checks import TIMEOUT, check_openai
+
+    async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=True) as client:
+        lines = await check_openai(settings.model_copy(update={"engine": "openai"}), client, listed=False)
+    return next((line.text for line in lines if line.ok is False), None)

@@ -33,7 +33,7 @@ from bot.extract.tree import (
     drop_standfirsts,
     parse_html,
 )
-from bot.models import Article
+from bot.models import Article, Coverage
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,12 @@ def extract_article(html: str, url: str) -> Article:
 
     text = _capped(body.text)
     words = count_words(text)
+    shown = signals.outside(text)
+    partial = is_partial(shown, words)
+    coverage = Coverage.PARTIAL if partial else Coverage.FULL
+    if body.source == "description":
+        coverage = Coverage.DESCRIPTION
+    any_gate = shown.gate_phrase or shown.gate_element or shown.declared_locked or shown.locked_part_missing
     return Article(
         url=url or meta.canonical_url or "",
         title=meta.headline,
@@ -112,7 +118,10 @@ def extract_article(html: str, url: str) -> Article:
         social_title=_social_title(meta),
         description=meta.description,
         words=words,
-        partial_text=is_partial(signals.outside(text), words),
+        coverage=coverage,
+        paragraphs=len([p for p in text.split("\n\n") if p.strip()]),
+        paywalled=coverage is not Coverage.FULL and bool(any_gate),
+        partial_text=partial,
         text=text,
     )
 

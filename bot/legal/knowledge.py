@@ -8,6 +8,7 @@ file is logged and skipped, never shown). `read_topics()` also returns the probl
 from __future__ import annotations
 
 import calendar
+import hashlib
 import logging
 import re
 from functools import cache
@@ -15,12 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.legal.disk_cache import cache_dir, read_cached, write_cached
+
 log = logging.getLogger(__name__)
-# libyaml's parser when PyYAML was built with it: ten times faster on every start.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+CACHE_FORMAT = 1  # bump when the cached shape changes
 
 US_STATES = frozenset(
     (
@@ -137,6 +138,9 @@ def topic_problems(topic: Topic) -> list[str]:
 
 def read_topics(folder: Path) -> tuple[list[Topic], list[str]]:
     """The valid topics of a folder, and one line per problem found (file name first)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: 10× faster
     topics: list[Topic] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
@@ -145,7 +149,7 @@ def read_topics(folder: Path) -> tuple[list[Topic], list[str]]:
         problems.append(f"{folder}: no topic files (*.yaml)")
     for path in files:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
             topic = Topic.model_validate(data)
         except (OSError, yaml.YAMLError) as exc:
             problems.append(f"{path.name}: cannot read: {str(exc).splitlines()[0]}")
@@ -167,10 +171,42 @@ def read_topics(folder: Path) -> tuple[list[Topic], list[str]]:
     return topics, problems
 
 
+def topics_digest(folder: Path) -> str:
+    """What the parsed topics depend on: every topic file, this module (the schema and checks), the format."""
+    h = hashlib.sha256(f"topics {CACHE_FORMAT}\n".encode())
+    h.update(Path(__file__).read_bytes())
+    for path in sorted(folder.glob("*.yaml")):
+        h.update(b"\0" + path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _cached_topics(path: Path, digest: str) -> list[Topic] | None:
+    stored = read_cached(path, digest)
+    if stored is None:
+        return None
+    try:
+        return [Topic.model_validate(topic) for topic in stored["topics"]]
+    except (KeyError, TypeError, ValidationError) as exc:
+        log.info("topic cache %s unusable (%s); rebuilding", path, exc)
+        return None
+
+
 @cache
 def load_topics() -> list[Topic]:
-    """Every valid topic of the bundled knowledge base (problems are logged, not raised)."""
-    topics, problems = read_topics(knowledge_dir())
+    """Every valid topic of the bundled knowledge base (problems are logged, not raised).
+
+    Parsing the YAML costs a good part of a command's start, so a knowledge base without problems is
+    kept as JSON in the user's cache, under a digest of its files and of this module.
+    """
+    folder = knowledge_dir()
+    digest = topics_digest(folder)
+    path = cache_dir() / f"topics-{digest[:24]}.json"
+    cached = _cached_topics(path, digest)
+    if cached is not None:
+        return cached
+    topics, problems = read_topics(folder)
     for problem in problems:
         log.error("knowledge base: %s (topic skipped; run `footnote legal check`)", problem)
+    if not problems:  # a broken file is reported on every start until it is fixed
+        write_cached(path, digest, {"topics": [topic.model_dump(mode="json") for topic in topics]})
     return topics

@@ -76,9 +76,11 @@ def _undouble(word: str) -> str:
     return word[:-1] if len(word) > 2 and word[-1] == word[-2] and word[-1] in "bgmnprt" else word
 
 
+_APART = str.maketrans({"’": "'", "‘": "'", "-": " ", "–": " ", "—": " ", "/": " "})
+
+
 def _normalise(text: str) -> str:
-    text = text.lower().replace("’", "'").replace("‘", "'")
-    return re.sub(r"[-–—/]", " ", text)
+    return text.lower().translate(_APART)
 
 
 def _stems(text: str) -> list[str]:
@@ -129,8 +131,9 @@ class Scored:
 def _trigger(phrase: str) -> _Trigger:
     normal = _normalise(phrase).strip()
     tokens = _TOKEN.findall(normal)
-    words = tuple(_stem(t) for t in tokens if t not in _ARTICLES)
-    content = frozenset(_stem(t) for t in tokens if t not in _STOP) or frozenset(words)
+    stems = [_stem(t) for t in tokens]  # once each: the knowledge base has ~1,800 triggers to read at start
+    words = tuple(s for t, s in zip(tokens, stems, strict=True) if t not in _ARTICLES)
+    content = frozenset(s for t, s in zip(tokens, stems, strict=True) if t not in _STOP) or frozenset(words)
     # A one-word trigger ("union", "charged with") is weak evidence; a four-word phrase is strong.
     specificity = min(1.6, 0.6 + 0.35 * (len(content) - 1)) if len(content) > 1 else 0.7
     return _Trigger(phrase, words, content, specificity)

@@ -2,8 +2,9 @@
 
 `migrate` brings the `FOOTNOTE_DB` schema up to date, for deployments that start the bot with
 `FOOTNOTE_DB_MIGRATE_ON_START=false`. `copy` moves a SQLite installation to an empty PostgreSQL
-database in one transaction: settings, audit log, cache, claims, replies, usage, feedback and rate
-events, ids included, so `stats`, `audit` and "already explained here" carry on where they were.
+database in one transaction: settings, audit log, cache, claims, replies, usage, feedback, trial
+records, rate events and which bot message answered each message, ids included, so `stats`, `audit`,
+"already explained here" and answers that follow their message carry on where they were.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from bot.config import Settings
 log = logging.getLogger("footnote.db")
 
 # Every table with rows worth keeping (analysis leases are transient), parents of ids first.
-COPIED_TABLES = ("settings", "audit", "analyses", "claims", "replies", "rate_events", "usage", "feedback")
-IDENTITY_TABLES = ("audit", "usage")  # their next id must follow the copied ones
+COPIED_TABLES = (
+    "settings", "audit", "analyses", "claims", "replies", "rate_events", "usage", "feedback", "answers",
+    "trials",
+)
+IDENTITY_TABLES = ("audit", "usage", "trials")  # their next id must follow the copied ones
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,6 +70,12 @@ def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
         counts = asyncio.run(copy_database(args.sqlite_path, args.postgres_url))
     except TargetNotEmpty as exc:
         print(f"{exc}; copy only into an empty database", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the source: FOOTNOTE_DB plays no part in a copy
+        print(
+            f"{args.sqlite_path}: cannot be copied ({exc}); is it the SQLite database the bot used?",
+            file=sys.stderr,
+        )
         return 1
     print(", ".join(f"{table}: {count}" for table, count in counts.items()))
     return 0

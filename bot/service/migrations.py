@@ -10,6 +10,19 @@ import sqlite3
 
 log = logging.getLogger(__name__)
 
+
+class SchemaMismatch(RuntimeError):
+    """The database's schema is not the one this Footnote uses; the message says what to do."""
+
+
+def newer_schema(current: int, latest: int) -> SchemaMismatch:
+    """A database that a newer Footnote has migrated: this one must not write to it."""
+    return SchemaMismatch(
+        f"schema version {current} is newer than this Footnote's ({latest}): a newer Footnote has used it;"
+        " upgrade Footnote, or point FOOTNOTE_DB at another database"
+    )
+
+
 # Each entry is one schema version: a tuple of statements applied together.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -99,6 +112,45 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lease_until REAL NOT NULL
         )""",
     ),
+    # v5: which bot message answered each message's link, so the answer follows a delete or an edit
+    (
+        """CREATE TABLE answers (
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL,
+            created_thread INTEGER NOT NULL DEFAULT 0,
+            permalink TEXT,
+            at REAL NOT NULL,
+            PRIMARY KEY (platform, workspace, channel, message_id, url)
+        )""",
+        "CREATE INDEX answers_at ON answers (at)",
+    ),
+    # v6: trial mode, what the bot would have posted in a channel that posts nothing yet
+    (
+        """CREATE TABLE trials (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            reply TEXT NOT NULL DEFAULT '',
+            engine TEXT NOT NULL DEFAULT '',
+            tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            estimate_tokens INTEGER NOT NULL DEFAULT 0,
+            estimate_usd REAL
+        )""",
+        "CREATE INDEX trials_workspace ON trials (workspace, at)",
+    ),
 )
 
 
@@ -117,7 +169,7 @@ def migrate(conn: sqlite3.Connection) -> int:
     try:
         current = schema_version(conn)
         if current > len(MIGRATIONS):
-            raise RuntimeError(f"database schema v{current} is newer than this Footnote (v{len(MIGRATIONS)})")
+            raise newer_schema(current, len(MIGRATIONS))
         for version, statements in enumerate(MIGRATIONS[current:], start=current + 1):
             for statement in statements:
                 conn.execute(statement)

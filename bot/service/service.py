@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
-from bot.models import Analysis, Article, FlagKind
+from bot.models import Analysis, Answer, Article, FlagKind
 from bot.pipeline import offline_analysis
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
@@ -49,7 +49,18 @@ from bot.service.policy import (
 )
 from bot.service.store import CachedAnalysis, RateCheck, Store
 from bot.service.store_factory import make_store
-from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
+from bot.service.trial import earlier_trial_answer, openai_estimate, trial_record
+from bot.service.types import (
+    AnswerRecord,
+    AskResult,
+    ChannelView,
+    CommandReply,
+    ExplainResult,
+    PostedReply,
+    Status,
+    Where,
+    Who,
+)
 from bot.service.workers import ThreadWorkers, Workers
 from bot.web.fetch import fetch_page, warm_up_fetch
 from bot.web.links import canonical_url, find_links, host_of
@@ -189,7 +200,8 @@ class ExplainService:
         """Effective settings for a channel (guild/workspace defaults plus overrides)."""
         policy = await self._policy(where)
         return ChannelView(
-            auto_explain=policy.auto_explain,
+            auto_explain=policy.answers_automatically,
+            trial=policy.in_trial,
             reaction_requests=policy.reaction_requests,
             max_links=policy.max_links,
             language=policy.language,
@@ -206,13 +218,16 @@ class ExplainService:
 
     # Explaining
 
-    async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
+    async def explain(
+        self, link: str, where: Where, who: Who, *, in_thread: bool = False, trial: bool = False
+    ) -> ExplainResult:
         """Claim → policy → turn → cache → fetch → extract → engine → store, for one link.
 
         The claim comes first so that even a refusal is answered once per message and link.
         `in_thread`: the result is posted publicly in the message's thread by the shared explain flow,
         which settles the claim and ends the link's turn; such requests take turns per link and
         channel, and a member already told about a rate limit gets QUIET instead of another notice.
+        `trial`: nothing is posted (trial mode), so "already explained here" means an earlier trial record.
         """
         if self._closing:
             return ExplainResult(
@@ -221,13 +236,15 @@ class ExplainService:
         self._active += 1
         self._idle.clear()
         try:
-            return await self._explain(link, where, who, in_thread and where.message_id is not None)
+            return await self._explain(link, where, who, in_thread and where.message_id is not None, trial)
         finally:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
 
-    async def _explain(self, link: str, where: Where, who: Who, in_thread: bool) -> ExplainResult:
+    async def _explain(
+        self, link: str, where: Where, who: Who, in_thread: bool, trial: bool = False
+    ) -> ExplainResult:
         try:
             url = canonical_url(link)
         except errors.FootnoteError as exc:
@@ -248,31 +265,34 @@ class ExplainService:
         host = host_of(url)
         if not policy.allows_domain(host):
             blocked = not Policy(blocked_domains=policy.blocked_domains).allows_domain(host)
-            await self._refused(where, "domain_blocked" if blocked else "not_allowed", now)
-            return ExplainResult(
-                status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
-            )
+            reason = "domain_blocked" if blocked else "not_allowed"
+            await self._refused(where, reason, now)
+            message = messages.domain_blocked(host)
+            return ExplainResult(status=Status.DOMAIN_BLOCKED, link=url, message=message, error_kind=reason)
         if not in_thread:
-            return await self._explain_in_turn(url, where, who, policy, quiet_repeats=False)
+            return await self._explain_in_turn(url, where, who, policy, quiet_repeats=False, trial=trial)
         await self._take_turn(where, url)
-        result = await self._explain_in_turn(url, where, who, policy, quiet_repeats=True)
+        result = await self._explain_in_turn(url, where, who, policy, quiet_repeats=True, trial=trial)
         if result.analysis is None:
             self.end_turn(where, url)  # nothing will be remembered: the next request goes on at once
         return result
 
     async def _explain_in_turn(
-        self, url: str, where: Where, who: Who, policy: Policy, quiet_repeats: bool
+        self, url: str, where: Where, who: Who, policy: Policy, quiet_repeats: bool, trial: bool = False
     ) -> ExplainResult:
         now = self._clock()
-        permalink = await self._store.earlier_reply(
-            where.platform, where.workspace, where.channel, url, now - self._ttl
-        )
+        if trial:
+            permalink = await earlier_trial_answer(self._store, where, url, now - self._ttl)
+        else:
+            permalink = await self._store.earlier_reply(
+                where.platform, where.workspace, where.channel, url, now - self._ttl
+            )
         if permalink is not None:
             return ExplainResult(
                 status=Status.ALREADY_HERE,
                 link=url,
-                permalink=permalink,
-                message=messages.already_here(permalink),
+                permalink=permalink or None,
+                message=messages.already_here(permalink or None),
             )
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
@@ -390,11 +410,10 @@ class ExplainService:
         return f"{version}|{url}" if language == "en" else f"{version}|{language}|{url}"
 
     @staticmethod
-    def _answer(status: Status, url: str, analysis: Analysis) -> ExplainResult:
+    def _answer(status: Status, url: str, analysis: Analysis, spent: bool = False) -> ExplainResult:
         partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
-        return ExplainResult(
-            status=status, link=url, analysis=analysis, message=messages.partial_text() if partial else None
-        )
+        message = messages.partial_text() if partial else None
+        return ExplainResult(status=status, link=url, analysis=analysis, message=message, spent=spent)
 
     async def _analyse_shared(
         self, url: str, key: str, where: Where, policy: Policy, now: float
@@ -437,7 +456,7 @@ class ExplainService:
                 status=Status.FAILED, link=url, message=messages.failure(exc), error_kind=exc.kind
             )
         if leader and fresh:
-            return self._answer(Status.OK, url, analysis)
+            return self._answer(Status.OK, url, analysis, spent=True)
         await self._store.record_event(where.workspace, where.channel, "cache_hit", self._clock())
         return self._answer(Status.OK if fresh else Status.CACHED, url, analysis)
 
@@ -517,6 +536,145 @@ class ExplainService:
             return await self._workers.run(offline_analysis, self.engine, article)
         return await self._workers.run(guard_analysis, await self.engine.analyse(article, language))
 
+    # Follow-up questions
+
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
+        """A follow-up question about a link's article: claim → domain rules → rate limits → the article
+        (from the cache where possible, else explained as usual) → an answer from it and the knowledge base.
+
+        `in_thread`: the answer is posted publicly in the thread, so a member already told about a rate
+        limit gets QUIET instead of another notice. The adapter that posts the answer settles the claim
+        (`answered` / `release`) as for an explanation.
+        """
+        if self._closing:
+            return AskResult(status=Status.FAILED, link=link, message=messages.shutting_down())
+        self._active += 1
+        self._idle.clear()
+        try:
+            return await self._ask(link, question, where, who, in_thread)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _ask(self, link: str, question: str, where: Where, who: Who, in_thread: bool) -> AskResult:
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError as exc:
+            return AskResult(status=Status.FAILED, link=link, message=messages.failure(exc))
+        now = self._clock()
+        claim = self._claim_key(where, url)
+        if claim is not None and (
+            claim in self._answered or not await self._store.claim(*claim, now, self._claim_lease)
+        ):
+            return AskResult(status=Status.DUPLICATE, link=url)
+        policy = await self._policy(where)
+        if not policy.allows_domain(host_of(url)):
+            await self._refused(where, "domain_blocked", now)
+            return AskResult(
+                status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host_of(url))
+            )
+        refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
+        if refusal is not None:
+            await self._refused(where, "rate_limited", now)
+            limited = await self._rate_limited(url, where, who, policy, refusal, now, in_thread)
+            return AskResult(status=limited.status, link=url, message=limited.message)
+        article = await self._article(url, where, policy, now)
+        if isinstance(article, AskResult):
+            return article
+        try:
+            answer = await self._answer_question(article, question, where, policy)
+        except errors.FootnoteError as exc:
+            return AskResult(status=Status.FAILED, link=url, message=messages.failure(exc))
+        if answer is None:
+            await self._refused(where, "budget_spent", now)
+            spent = messages.budget_spent(seconds_to_midnight_utc(now))
+            return AskResult(status=Status.BUDGET_SPENT, link=url, message=spent)
+        return AskResult(status=Status.OK, link=url, answer=answer)
+
+    async def _article(self, url: str, where: Where, policy: Policy, now: float) -> Article | AskResult:
+        """The article behind a link's answer: its cached analysis and text, else explained afresh."""
+        key = self._cache_key(url, policy.language)
+        cached = await self._store.cached_analysis(key, now - max(self._ttl, CACHE_KEPT_AT_LEAST))
+        text = await self._store.article_text(url) if cached is not None else None
+        if cached is not None and text:
+            analysis = cached.analysis
+        else:
+            result = await self._analyse_shared(url, key, where, policy, now)
+            if result.analysis is None:
+                return AskResult(status=result.status, link=url, message=result.message)
+            analysis, text = result.analysis, await self._store.article_text(url) or ""
+        partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
+        meta = analysis.article
+        return Article(**meta.model_dump(), headline=meta.title, text=text, partial_text=partial)
+
+    async def _answer_question(
+        self, article: Article, question: str, where: Where, policy: Policy
+    ) -> Answer | None:
+        """The engine's answer: offline on the workers (free), or one model call within the daily budget
+        (None when it is spent)."""
+        from bot.ask.local import answer_locally
+
+        if hasattr(self.engine, "analyse_sync"):
+            return await self._workers.run(answer_locally, article, question)
+        from bot.engines.openai.ask import ask_openai
+        from bot.engines.openai.engine import OpenAIEngine
+
+        if not isinstance(self.engine, OpenAIEngine):
+            return await self._workers.run(answer_locally, article, question)
+        now = self._clock()
+        day = utc_day_start(now)
+        ticket = await self._store.reserve_budget(
+            where.workspace, where.channel, day, policy.budget_requests, policy.budget_tokens, now
+        )
+        if ticket is None:
+            return None
+        try:
+            answer = await ask_openai(self.engine, article, question, self._language(policy.language))
+        except BaseException:
+            await self._store.settle(ticket, "released")
+            raise
+        usage = answer.usage
+        tokens = usage.input_tokens + usage.output_tokens
+        await self._store.settle(ticket, "analysis", usage.fallback, tokens, usage.cost_usd or 0.0)
+        return answer
+
+    # Trial mode
+
+    async def trial(self, link: str, where: Where, who: Who) -> None:
+        """Trial mode: explain a message's link as auto mode would, post nothing, record what it would have
+        posted. The record stands for the post: it settles the claim, so a redelivery records nothing more."""
+        result = await self.explain(link, where, who, in_thread=True, trial=True)
+        if result.status is Status.DUPLICATE or result.error_kind == "shutting_down":
+            return  # another delivery's, or never claimed: the next delivery is recorded
+        try:
+            estimate = await self._openai_estimate(result)
+            record = trial_record(result, where, self._clock(), estimate)
+            await self._store.record_trial(record)
+        except BaseException:
+            await self.release(where, result.link)
+            raise
+        finally:
+            self.end_turn(where, result.link)
+        await self.answered(where, result.link)
+
+    async def _openai_estimate(self, result: ExplainResult) -> tuple[int, float | None] | None:
+        """What the OpenAI engine would have spent on an analysis this request made offline, if any."""
+        analysis = result.analysis
+        if analysis is None or not result.spent or analysis.usage.requests:
+            return None  # shared or cached (free), or a remote engine measured its own usage
+        text = await self._store.article_text(result.link)
+        if text is None:
+            return None
+        article = Article(**analysis.article.model_dump(), headline=analysis.article.title, text=text)
+        try:
+            return await self._workers.run(openai_estimate, article, self._settings)
+        except Exception:
+            log.warning("couldn't estimate the OpenAI engine's cost for %s", result.link, exc_info=True)
+            return None
+
     # Replies, feedback, commands
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
@@ -527,6 +685,46 @@ class ExplainService:
             )
         finally:
             self.end_turn(where, link)
+
+    # Answers that follow their message: a deleted message or a link edited away takes its answer down
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        if where.message_id is None:
+            return
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError:
+            url = link  # a notice about a link that is not one: kept as the member wrote it
+        await self._store.record_answer(
+            where.platform, where.workspace, where.channel, where.message_id, url, posted, self._clock()
+        )
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        if where.message_id is None:
+            return []
+        return await self._store.answers_to(where.platform, where.workspace, where.channel, where.message_id)
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
+        if where.message_id is None:
+            return []
+        standing = await self.answers_to(where)
+        if text is not None and standing:
+            # Every link the message still has counts, whatever the channel's rules: only a link the
+            # member removed takes its answer down.
+            kept = set(find_links(text, self._settings, limit=LINKS_SCANNED))
+            standing = [answer for answer in standing if answer.url not in kept]
+        taken = []
+        for answer in standing:
+            record = await self._store.take_answer(
+                where.platform, where.workspace, where.channel, where.message_id, answer.url
+            )
+            if record is not None:
+                taken.append(record)
+        return taken
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
         """Record 👍/👎 on a reply; returns a short thank-you line."""

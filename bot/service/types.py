@@ -7,7 +7,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
-from bot.models import Analysis
+from bot.models import Analysis, Answer
 
 
 class Where(BaseModel):
@@ -51,11 +51,37 @@ class ExplainResult(BaseModel):
     message: str | None = None
     permalink: str | None = None  # for ALREADY_HERE: the earlier thread
     error_kind: str | None = None
+    spent: bool = False  # this request ran (and paid for) the analysis, rather than sharing or reusing it
 
     @property
     def ok(self) -> bool:
         """True when there is an analysis to show."""
         return self.analysis is not None
+
+
+class AskResult(BaseModel):
+    """A follow-up question's outcome: an answer from the article, or one line for a person."""
+
+    status: Status
+    link: str
+    answer: Answer | None = None
+    message: str | None = None
+
+
+class PostedReply(BaseModel):
+    """A message the bot posted about one message's link, and where, so it can follow that message."""
+
+    reply_id: str  # the bot's message: Discord message id, Slack ts
+    thread_id: str  # where it was posted: Discord thread (or channel) id, Slack thread ts
+    created_thread: bool = False  # the bot opened that thread for this message (Discord)
+    permalink: str | None = None
+
+
+class AnswerRecord(PostedReply):
+    """Which bot message answered one message's link, as the store keeps it."""
+
+    url: str
+    at: float
 
 
 class CommandReply(BaseModel):
@@ -71,6 +97,7 @@ class ChannelView(BaseModel):
     """The effective settings of one channel, as an adapter needs them."""
 
     auto_explain: bool = False
+    trial: bool = False  # trial mode: analyse links as auto mode would and post nothing (`Service.trial`)
     reaction_requests: bool = True
     max_links: int = 3
     language: str = "en"
@@ -90,6 +117,18 @@ class Service(Protocol):
     async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
         """Claim → policy → turn → cache → fetch → extract → engine → store, for one link; `in_thread`
         when the shared explain flow posts the result in the message's thread and settles its claim."""
+        ...
+
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
+        """A follow-up question about a link's article, answered from that article and the knowledge
+        base only, under the same claims, rate limits and budgets as an explanation."""
+        ...
+
+    async def trial(self, link: str, where: Where, who: Who) -> None:
+        """Trial mode: explain a message's link as auto mode would, post nothing, record what it would have
+        posted (and settle its claim)."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
@@ -123,4 +162,17 @@ class Service(Protocol):
     async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
         """The stored analysis of a link in this channel's language, free of claims and limits
         (for "Show all" on an answer)."""
+        ...
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        ...
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        ...
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
         ...

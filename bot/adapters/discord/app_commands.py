@@ -9,11 +9,13 @@ adapter refuses moderator-only commands again here, because server admins can ov
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.ask import ask_command, ask_text
 from bot.adapters.discord.embeds import render_answer, render_notice, render_reply_pages
 from bot.adapters.discord.handlers import Handlers, tell_failure
 from bot.adapters.discord.permissions import where_of, where_of_interaction, who_of_interaction
@@ -33,7 +35,12 @@ async def explain_command(interaction: Any, service: Service, url: str, private:
     """`/explain url [private]`: deferred at once (analyses take longer than 3 s), answered by follow-up.
 
     Refusals and failures are shown only to the asker, even when the answer would have been public.
+    `/explain ask <question>` in a Footnote thread asks about its article instead (`ask.py`).
     """
+    question = ask_text(url)
+    if question is not None:
+        await ask_command(interaction, service, question)
+        return
     await interaction.response.defer(thinking=True, ephemeral=private)
     where = where_of_interaction(interaction, message_id=f"interaction:{interaction.id}")
     try:
@@ -76,7 +83,7 @@ async def footnote_command(interaction: Any, service: Service, text: str) -> Non
     command = COMMANDS.get(text.split()[0])
     if command is not None and command.moderator_only and not who.is_moderator:
         await interaction.response.send_message(
-            messages.not_moderator(), ephemeral=True, allowed_mentions=NO_MENTIONS
+            command.refusal or messages.not_moderator(), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     await interaction.response.defer(thinking=True, ephemeral=True)
@@ -125,9 +132,14 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, "settings")
 
     @group.command(name="auto", description="Explain every article link in a channel automatically")
-    @app_commands.describe(state="on or off", channel="the channel (default: this one)")
+    @app_commands.describe(
+        state="on, off, or trial (read every link, post nothing; see /footnote trial report)",
+        channel="the channel (default: this one)",
+    )
     async def auto(
-        interaction: discord.Interaction[Any], state: OnOff, channel: discord.TextChannel | None = None
+        interaction: discord.Interaction[Any],
+        state: Literal["on", "off", "trial"],
+        channel: discord.TextChannel | None = None,
     ) -> None:
         await run(interaction, f"auto {state} {channel.id}" if channel else f"auto {state}")
 
@@ -195,6 +207,8 @@ def _footnote_group() -> app_commands.Group:
     async def stats(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, "stats")
 
+    group.add_command(_trial_group(run))
+
     @group.command(name="forget", description="Drop a link's cached analysis so it is read afresh")
     @app_commands.describe(url="the article's link")
     async def forget(interaction: discord.Interaction[Any], url: str) -> None:
@@ -212,6 +226,24 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, "help")
 
     return group
+
+
+def _trial_group(run: Callable[[discord.Interaction[Any], str], Awaitable[None]]) -> app_commands.Group:
+    """`/footnote trial report [days] [channel]`: what trial mode would have posted, privately."""
+    trial = app_commands.Group(name="trial", description="Trial mode: what auto mode would have posted")
+
+    @trial.command(name="report", description="What trial mode would have posted, with counts and cost")
+    @app_commands.describe(
+        days="how many days back (default: the last 24 hours)", channel="only this channel (default: all)"
+    )
+    async def report(
+        interaction: discord.Interaction[Any],
+        days: app_commands.Range[int, 1, 30] = 1,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        await run(interaction, f"trial report {days}{_only_in(channel)}")
+
+    return trial
 
 
 async def _explain(interaction: discord.Interaction[Any], url: str, private: bool = False) -> None:
@@ -238,7 +270,10 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[Any]:
         description="Explain a news link: summary, fact/claim/opinion, legal context",
         callback=_explain,
     )
-    app_commands.describe(url="the article's link", private="show the answer only to you")(explain)
+    app_commands.describe(
+        url="the article's link (or, in the thread of an answer: ask <your question>)",
+        private="show the answer only to you",
+    )(explain)
     tree.add_command(explain)
     tree.add_command(_footnote_group())
     tree.add_command(app_commands.ContextMenu(name="Explain links", callback=_explain_links))

@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -49,7 +50,14 @@ def _quiet_bolt() -> logging.Logger:
         logging.getLogger(name).setLevel(logging.WARNING)
     bolt = logging.getLogger("footnote.slack.bolt")
     bolt.setLevel(logging.WARNING)  # Bolt copies this level into every logger it makes
+    if _not_token_skipped not in bolt.filters:
+        bolt.addFilter(_not_token_skipped)
     return bolt
+
+
+def _not_token_skipped(record: logging.LogRecord) -> bool:
+    """Drop Bolt's warning that its token is unused: it reads SLACK_BOT_TOKEN itself, we pass the client."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def build_app(settings: Settings) -> AsyncApp:

@@ -19,6 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.activity import Activity
 from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
+from bot.adapters.slack.ask import (
+    COMMAND_USAGE,
+    answer_thread_question,
+    ask_command,
+    is_thread_question,
+    render_ask,
+)
 from bot.adapters.slack.blocks import (
     ACTION_ALL,
     ACTION_DOWN,
@@ -33,10 +40,12 @@ from bot.adapters.slack.blocks import (
     render_reply,
 )
 from bot.adapters.slack.bolt_app import api_error
+from bot.adapters.slack.follow import follow_event
 from bot.adapters.slack.permissions import reply_thread, where_of_message, where_of_request, who_is
+from bot.adapters.trial_flow import read_quietly
 from bot.config import Settings
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Status, Where, Who
+from bot.service.types import ExplainResult, PostedReply, Service, Status, Where, Who
 
 log = logging.getLogger("footnote.slack")
 
@@ -97,7 +106,8 @@ class SlackListeners:
         client: AsyncWebClient,
         request: AsyncBoltRequest | None = None,
     ) -> None:
-        """Auto mode: explain a new message's article links (or the links an edit added)."""
+        """Auto mode: explain a new message's article links (or the links an edit added); a deletion or
+        an edit that removed a link takes its answer down."""
         async with self.activity.track():
             try:
                 await self._on_message(event, str(body.get("team_id") or ""), client, _retried(request))
@@ -107,6 +117,8 @@ class SlackListeners:
     async def _on_message(
         self, event: dict[str, Any], team: str, client: AsyncWebClient, retried: bool
     ) -> None:
+        if await follow_event(self.service, client, team, event):
+            return  # a deletion: its answers are taken down, and there is nothing to explain
         channel = str(event.get("channel") or "")
         subtype = event.get("subtype")
         if subtype == "message_changed":
@@ -118,7 +130,8 @@ class SlackListeners:
         if not channel or not is_member_message(message):
             return
         where = where_of_message(team, channel, message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(str(message.get("text") or ""), where)
         if before is not None:
@@ -127,7 +140,28 @@ class SlackListeners:
             links = [link for link in links if link not in old]
         if links:
             who = Who(user_id=str(message["user"]))
+            if view.trial:
+                await read_quietly(self.service, where, links, who)  # trial mode: nothing is posted
+                return
             await self.explain_message(client, where, message, links, who, retried)
+
+    async def on_thread_question(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: Any,
+        request: AsyncBoltRequest | None = None,
+    ) -> None:
+        """A member's question to the bot in a Footnote thread (`ask.py`); in any other thread the
+        message is an ordinary one."""
+        async with self.activity.track():
+            team = str(body.get("team_id") or "")
+            try:
+                if not await answer_thread_question(self.service, event, team, client, context.bot_user_id):
+                    await self._on_message(event, team, client, _retried(request))
+            except Exception:
+                log.exception("a thread question failed (channel %s)", event.get("channel"))
 
     async def on_reaction(
         self,
@@ -224,11 +258,23 @@ class SlackListeners:
         text = command_text(str(command.get("text") or ""))
         where = where_of_request(str(command.get("team_id") or ""), str(command.get("channel_id") or ""))
         who = await who_is(client, str(command.get("user_id") or ""), self.settings)
+        asked = ask_command(text)
+        if asked is not None:
+            await self._ask_command(*asked, where, who, respond)
+            return
         reply = await self.service.command(text, where, who)
         if reply.analysis is not None:
             await _respond(respond, render_answer(reply.analysis, command_link(text)), ephemeral=False)
         elif reply.text:
             await _respond(respond, render_reply(reply.text), ephemeral=reply.ephemeral)
+
+    async def _ask_command(self, link: str, question: str, where: Where, who: Who, respond: Respond) -> None:
+        """`/footnote ask <link> <question>`: the answer in the channel, a refusal only to the asker."""
+        if not link or not question:
+            await _respond(respond, plain(COMMAND_USAGE), ephemeral=True)
+            return
+        result = await self.service.ask(link, question, where, who)
+        await _respond(respond, render_ask(result), ephemeral=result.answer is None)
 
     # Answer buttons
 
@@ -300,6 +346,7 @@ class SlackPlace:
     ) -> None:
         self.client, self.channel, self.ts, self.thread = client, channel, ts, thread
         self.redelivered = redelivered
+        self.private: set[str] = set()  # ts of posts only the asker sees (they cannot be taken down)
 
     def _metadata(self, link: str) -> dict[str, Any]:
         """What marks a reply as ours, about this message and link (read back by `posted_before`)."""
@@ -345,6 +392,7 @@ class SlackPlace:
                 sent = await self.client.chat_postEphemeral(
                     channel=self.channel, user=who.user_id, thread_ts=self.thread, **reply.payload()
                 )
+                self.private.add(str(sent.get("message_ts") or ""))
                 return str(sent.get("message_ts") or "")
             sent = await self.client.chat_postMessage(
                 channel=self.channel,
@@ -368,6 +416,12 @@ class SlackPlace:
             return None
         permalink = found.get("permalink")
         return str(permalink) if permalink else None
+
+    def posted(self, sent: object, permalink: str | None) -> PostedReply | None:
+        """The reply's ts in the message's thread, for answers that follow the message."""
+        if not sent or str(sent) in self.private:
+            return None
+        return PostedReply(reply_id=str(sent), thread_id=self.thread, permalink=permalink)
 
 
 def _retried(request: AsyncBoltRequest | None) -> bool:
@@ -394,6 +448,8 @@ async def _respond(respond: Respond, message: SlackMessage, *, ephemeral: bool) 
 def register_listeners(app: AsyncApp, service: Service, settings: Settings) -> SlackListeners:
     """Wire every listener into a Bolt app (the same for Socket Mode and HTTP mode)."""
     listeners = SlackListeners(service, settings)
+    # A question to the bot in a thread goes first; every other message to the ordinary listener.
+    app.event("message", matchers=[is_thread_question])(listeners.on_thread_question)
     app.event("message")(listeners.on_message)
     app.event("reaction_added")(listeners.on_reaction)
     app.command(COMMAND)(ack=listeners.ack_command, lazy=[listeners.run_command])
