@@ -401,12 +401,15 @@ def test_closing_offers_and_rights_notices_go_while_a_story_paragraph_about_them
         "The paper said on Tuesday that it would stop printing on Sundays.",
         "Readers who subscribe to the print edition get the digital one instead, the publisher said.",
         "A rival sued it for copyright infringement last year; the case was settled.",
+        "The paper will also open a channel on Telegram, the publisher said.",
     ]
     closing = [
         "Subscribe now to our weekend edition for the full story.",
         "Download our app for iOS and Android.",
         "This article is the copyrighted property of the Harlow Herald.",
         "Sign up for our newsletter",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "Síguenos en Telegram, Instagram, Facebook y Twitter",
     ]
 
     assert tidy([*story, *closing], []) == tuple(story)

@@ -37,7 +37,9 @@ MAX_TRAILING_FURNITURE = 2
 # What closes a page below the story, addressed to the reader: offers to subscribe or sign up, apps,
 # rights notices. A story's own sentence about subscribers or copyright is not one of these.
 _PROMO = re.compile(
-    r"^(?:subscribe|sign\s+up|download|join\s+us|follow\s+us|abonnieren|abonnez|suscr[ií]bete)\b"
+    r"^(?:subscribe|sign\s+up|download|join\s+us|follow\s+us|abonnieren|abonnez|suscr[ií]bete|s[ií]guenos"
+    r"|folgen\s+sie\s+uns|suivez[-\s]nous)\b|\bsubskrypcj|\bchroniony\s+prawem"
+    r"|\b(?:our|nuestro|unser\w*|notre|tenemos|haben)\s+(?:a\s+|un\s+|einen\s+)?(?:channel|canal|kanal)\b"
     r"|\b(?:our|unser\w*|notre|nuestro)\s+newsletter|\bnewsletter\s+(?:abonnieren|anmelden)"
     r"|\bapps?\s+(?:for|für)\s+(?:ios|android)|\bapp\s+store\b|\bgoogle\s+play\b"
     r"|©|\bcopyrighted\s+property\b|\ball\s+rights\s+reserved\b|\bpermission\s+must\s+be\s+obtained\b"
