@@ -37,11 +37,8 @@ _CJK = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
     r"\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]"
 )
-_INVISIBLE_XPATH = etree.XPath(
-    "//body//*[@hidden or @aria-hidden='true'"
-    " or contains(translate(@style, ' ', ''), 'display:none')"
-    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
-)
+# Candidates only: the style test is done in Python, twice as fast as XPath's translate() on every element.
+_MAYBE_INVISIBLE_XPATH = etree.XPath("//body//*[@hidden or @aria-hidden='true' or @style]")
 # A standfirst ("dek") sits under the headline: the editor's pitch for the story, not its text.
 _STANDFIRST_CLASS = re.compile(
     r"(?:^|[\s_-])(?:dek|deck|standfirst|strapline|subtitle|subhead|subheadline)(?:$|[\s_-])", re.I
@@ -212,12 +209,21 @@ def without_inert(html: str) -> str:
 def drop_invisible(root: lxml.html.HtmlElement) -> int:
     """Remove small elements a reader cannot see (hidden, display:none); returns how many."""
     dropped = 0
-    for element in _INVISIBLE_XPATH(root):
-        if element.getparent() is None or count_words(element.text_content()) > MAX_HIDDEN_WORDS_DROPPED:
+    for element in _MAYBE_INVISIBLE_XPATH(root):
+        if not _is_hidden(element) or element.getparent() is None:
+            continue
+        if count_words(element.text_content()) > MAX_HIDDEN_WORDS_DROPPED:
             continue
         element.drop_tree()
         dropped += 1
     return dropped
+
+
+def _is_hidden(element: lxml.html.HtmlElement) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = "".join((element.get("style") or "").lower().split())
+    return "display:none" in style or "visibility:hidden" in style
 
 
 def drop_standfirsts(root: lxml.html.HtmlElement) -> int:
