@@ -283,7 +283,7 @@ class ExplainService:
         if cached is not None:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
-        return await self._analyse_shared(url, key, where, policy, now)
+        return await self._analyse_shared(url, key, where, who, policy, now, quiet_repeats)
 
     async def _rate_limited(
         self,
@@ -302,13 +302,17 @@ class ExplainService:
         if not quiet_repeats:  # a reply only the asker sees (a command's answer) amplifies nothing
             return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
         window = policy.user_limit if by_user else policy.channel_limit
-        told = RateCheck(
-            key=f"notice:{where.platform}:{where.workspace}:{who.user_id}",
-            limit=RateLimit(count=1, minutes=window.minutes),
-        )
-        if await self._store.take_rate_slots([told], now) is not None:
+        if await self._told_already("notice", where, who, window.minutes, now):
             return ExplainResult(status=Status.QUIET, link=url)
         return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
+
+    async def _told_already(self, kind: str, where: Where, who: Who, minutes: int, now: float) -> bool:
+        """Whether the member got this kind of notice within `minutes`; if not, they are getting it now."""
+        told = RateCheck(
+            key=f"{kind}:{where.platform}:{where.workspace}:{who.user_id}",
+            limit=RateLimit(count=1, minutes=minutes),
+        )
+        return await self._store.take_rate_slots([told], now) is not None
 
     # Claims and turns
 
@@ -397,9 +401,12 @@ class ExplainService:
         )
 
     async def _analyse_shared(
-        self, url: str, key: str, where: Where, policy: Policy, now: float
+        self, url: str, key: str, where: Where, who: Who, policy: Policy, now: float, quiet_repeats: bool
     ) -> ExplainResult:
-        """Join the analysis of this URL already under way, or reserve budget and start it."""
+        """Join the analysis of this URL already under way, or reserve budget and start it.
+
+        A spent budget is told in threads once per member and user rate window, like a rate limit.
+        """
         flight = self._flights.get(key)
         leader = False
         if flight is None:
@@ -413,6 +420,9 @@ class ExplainService:
             )
             if ticket is None:
                 await self._refused(where, "budget_spent", now)
+                minutes = policy.user_limit.minutes
+                if quiet_repeats and await self._told_already("budget-notice", where, who, minutes, now):
+                    return ExplainResult(status=Status.QUIET, link=url)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
                     link=url,
