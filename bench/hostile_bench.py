@@ -163,7 +163,8 @@ def main() -> None:
     warm_up_guard()  # eyecite's import, paid once by a running bot's workers, is not work per MB
     sizes = (int(args.mb * 250_000), int(args.mb * 1_000_000))
     print(
-        f"CPU s/MB per stage (target ≤ {TARGET_S_PER_MB}); pages of {sizes[0] / 1e6:g} and {sizes[1] / 1e6:g} MB"
+        f"CPU s/MB per stage (target ≤ {TARGET_S_PER_MB}); pages of {sizes[0] / 1e6:g}"
+        f" and {sizes[1] / 1e6:g} MB"
     )
     print(f"{'crafted page':<34} {'MB':>5} {'extract':>8} {'analyse':>8} {'guard':>8}  words")
     worst = 0.0
