@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import lxml.html
+from support.page_server import article_html
 
 from bot.extract import extract_article
 from bot.extract.bounds import MAX_PAGE_TEXT, MAX_RUN, bound_page
-from support.page_server import article_html
 
 
 def test_an_ordinary_page_is_left_whole():
