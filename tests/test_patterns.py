@@ -7,13 +7,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.engines.local import classify, cues
+from bot.engines.local import classify, cues, flags, language, segment, summarise
 from bot.engines.local.classify import classify_all, in_opinion_voice
 from bot.engines.local.patterns import Cue, needles_of
 
 CUES = {
     f"{module.__name__}.{name}": value
-    for module in (cues, classify)
+    for module in (cues, classify, flags, language, segment, summarise)
     for name, value in vars(module).items()
     if isinstance(value, Cue)
 }
