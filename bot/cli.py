@@ -40,6 +40,7 @@ COMMAND_MODULES: dict[str, str] = {
     "discord": "bot.adapters.discord.commands_cli",
     "doctor": "bot.doctor.command",
     "eval": "bot.evaluation.commands",
+    "ask": "bot.ask.commands",
 }
 BUILT_IN = ("explain", "extract", "run")
 

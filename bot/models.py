@@ -152,3 +152,24 @@ class ErrorReport(BaseModel):
     """`{"error": {...}}` as printed by `explain --json` on failure."""
 
     error: ErrorInfo
+
+
+class Quote(BaseModel):
+    """One article sentence quoted in an answer: its number in the article and its verbatim text."""
+
+    n: int
+    text: str
+    source: str | None = None  # who says so, when the sentence is attributed
+
+
+class Answer(BaseModel):
+    """A follow-up question answered from one article and the knowledge base: `footnote ask --json`."""
+
+    question: str
+    answered: bool  # False: the article does not say, and `text` is the line that says so
+    text: str
+    quotes: list[Quote] = Field(default_factory=list)
+    legal: list[LegalNote] = Field(default_factory=list)
+    article: ArticleMeta
+    engine: str = "local"
+    usage: Usage = Field(default_factory=Usage)

@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
-from bot.models import Analysis, Article, FlagKind
+from bot.models import Analysis, Answer, Article, FlagKind
 from bot.pipeline import offline_analysis
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
@@ -49,7 +49,7 @@ from bot.service.policy import (
 )
 from bot.service.store import CachedAnalysis, RateCheck, Store
 from bot.service.store_factory import make_store
-from bot.service.types import ChannelView, CommandReply, ExplainResult, Status, Where, Who
+from bot.service.types import AskResult, ChannelView, CommandReply, ExplainResult, Status, Where, Who
 from bot.service.workers import ThreadWorkers, Workers
 from bot.web.fetch import fetch_page, warm_up_fetch
 from bot.web.links import canonical_url, find_links, host_of
@@ -526,6 +526,111 @@ class ExplainService:
         if hasattr(self.engine, "analyse_sync"):
             return await self._workers.run(offline_analysis, self.engine, article)
         return await self._workers.run(guard_analysis, await self.engine.analyse(article, language))
+
+    # Follow-up questions
+
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
+        """A follow-up question about a link's article: claim → domain rules → rate limits → the article
+        (from the cache where possible, else explained as usual) → an answer from it and the knowledge base.
+
+        `in_thread`: the answer is posted publicly in the thread, so a member already told about a rate
+        limit gets QUIET instead of another notice. The adapter that posts the answer settles the claim
+        (`answered` / `release`) as for an explanation.
+        """
+        if self._closing:
+            return AskResult(status=Status.FAILED, link=link, message=messages.shutting_down())
+        self._active += 1
+        self._idle.clear()
+        try:
+            return await self._ask(link, question, where, who, in_thread)
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    async def _ask(self, link: str, question: str, where: Where, who: Who, in_thread: bool) -> AskResult:
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError as exc:
+            return AskResult(status=Status.FAILED, link=link, message=messages.failure(exc))
+        now = self._clock()
+        claim = self._claim_key(where, url)
+        if claim is not None and (
+            claim in self._answered or not await self._store.claim(*claim, now, self._claim_lease)
+        ):
+            return AskResult(status=Status.DUPLICATE, link=url)
+        policy = await self._policy(where)
+        if not policy.allows_domain(host_of(url)):
+            await self._refused(where, "domain_blocked", now)
+            return AskResult(
+                status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host_of(url))
+            )
+        refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
+        if refusal is not None:
+            await self._refused(where, "rate_limited", now)
+            limited = await self._rate_limited(url, where, who, policy, refusal, now, in_thread)
+            return AskResult(status=limited.status, link=url, message=limited.message)
+        article = await self._article(url, where, policy, now)
+        if isinstance(article, AskResult):
+            return article
+        try:
+            answer = await self._answer_question(article, question, where, policy)
+        except errors.FootnoteError as exc:
+            return AskResult(status=Status.FAILED, link=url, message=messages.failure(exc))
+        if answer is None:
+            await self._refused(where, "budget_spent", now)
+            spent = messages.budget_spent(seconds_to_midnight_utc(now))
+            return AskResult(status=Status.BUDGET_SPENT, link=url, message=spent)
+        return AskResult(status=Status.OK, link=url, answer=answer)
+
+    async def _article(self, url: str, where: Where, policy: Policy, now: float) -> Article | AskResult:
+        """The article behind a link's answer: its cached analysis and text, else explained afresh."""
+        key = self._cache_key(url, policy.language)
+        cached = await self._store.cached_analysis(key, now - max(self._ttl, CACHE_KEPT_AT_LEAST))
+        text = await self._store.article_text(url) if cached is not None else None
+        if cached is not None and text:
+            analysis = cached.analysis
+        else:
+            result = await self._analyse_shared(url, key, where, policy, now)
+            if result.analysis is None:
+                return AskResult(status=result.status, link=url, message=result.message)
+            analysis, text = result.analysis, await self._store.article_text(url) or ""
+        partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
+        meta = analysis.article
+        return Article(**meta.model_dump(), headline=meta.title, text=text, partial_text=partial)
+
+    async def _answer_question(
+        self, article: Article, question: str, where: Where, policy: Policy
+    ) -> Answer | None:
+        """The engine's answer: offline on the workers (free), or one model call within the daily budget
+        (None when it is spent)."""
+        from bot.ask.local import answer_locally
+
+        if hasattr(self.engine, "analyse_sync"):
+            return await self._workers.run(answer_locally, article, question)
+        from bot.engines.openai.ask import ask_openai
+        from bot.engines.openai.engine import OpenAIEngine
+
+        if not isinstance(self.engine, OpenAIEngine):
+            return await self._workers.run(answer_locally, article, question)
+        now = self._clock()
+        day = utc_day_start(now)
+        ticket = await self._store.reserve_budget(
+            where.workspace, where.channel, day, policy.budget_requests, policy.budget_tokens, now
+        )
+        if ticket is None:
+            return None
+        try:
+            answer = await ask_openai(self.engine, article, question, self._language(policy.language))
+        except BaseException:
+            await self._store.settle(ticket, "released")
+            raise
+        usage = answer.usage
+        tokens = usage.input_tokens + usage.output_tokens
+        await self._store.settle(ticket, "analysis", usage.fallback, tokens, usage.cost_usd or 0.0)
+        return answer
 
     # Replies, feedback, commands
 

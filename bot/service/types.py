@@ -7,7 +7,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
-from bot.models import Analysis
+from bot.models import Analysis, Answer
 
 
 class Where(BaseModel):
@@ -58,6 +58,15 @@ class ExplainResult(BaseModel):
         return self.analysis is not None
 
 
+class AskResult(BaseModel):
+    """A follow-up question's outcome: an answer from the article, or one line for a person."""
+
+    status: Status
+    link: str
+    answer: Answer | None = None
+    message: str | None = None
+
+
 class CommandReply(BaseModel):
     """A command's answer; `ephemeral` asks the adapter to show it only to the caller."""
 
@@ -90,6 +99,13 @@ class Service(Protocol):
     async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
         """Claim → policy → turn → cache → fetch → extract → engine → store, for one link; `in_thread`
         when the shared explain flow posts the result in the message's thread and settles its claim."""
+        ...
+
+    async def ask(
+        self, link: str, question: str, where: Where, who: Who, *, in_thread: bool = False
+    ) -> AskResult:
+        """A follow-up question about a link's article, answered from that article and the knowledge
+        base only, under the same claims, rate limits and budgets as an explanation."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.ask import ask_command, ask_text
 from bot.adapters.discord.embeds import render_answer, render_notice, render_reply_pages
 from bot.adapters.discord.handlers import Handlers, tell_failure
 from bot.adapters.discord.permissions import where_of, where_of_interaction, who_of_interaction
@@ -33,7 +34,12 @@ async def explain_command(interaction: Any, service: Service, url: str, private:
     """`/explain url [private]`: deferred at once (analyses take longer than 3 s), answered by follow-up.
 
     Refusals and failures are shown only to the asker, even when the answer would have been public.
+    `/explain ask <question>` in a Footnote thread asks about its article instead (`ask.py`).
     """
+    question = ask_text(url)
+    if question is not None:
+        await ask_command(interaction, service, question)
+        return
     await interaction.response.defer(thinking=True, ephemeral=private)
     where = where_of_interaction(interaction, message_id=f"interaction:{interaction.id}")
     try:
@@ -238,7 +244,10 @@ def build_tree(client: discord.Client) -> app_commands.CommandTree[Any]:
         description="Explain a news link: summary, fact/claim/opinion, legal context",
         callback=_explain,
     )
-    app_commands.describe(url="the article's link", private="show the answer only to you")(explain)
+    app_commands.describe(
+        url="the article's link (or, in the thread of an answer: ask <your question>)",
+        private="show the answer only to you",
+    )(explain)
     tree.add_command(explain)
     tree.add_command(_footnote_group())
     tree.add_command(app_commands.ContextMenu(name="Explain links", callback=_explain_links))

@@ -68,12 +68,20 @@ class Handlers:
         """Auto mode: explain a new message's article links if moderators enabled this channel."""
         if not self.is_member_message(message):
             return
+        if await self.ask_in_thread(message):
+            return
         where = where_of(message)
         if not (await self.service.channel(where)).auto_explain:
             return
         links = await self.service.links_to_explain(message.content, where)
         if links:
             await self.explain_message(message, links, who_of(message.author))
+
+    async def ask_in_thread(self, message: Any) -> bool:
+        """A member's question to the bot in a Footnote thread, answered from its article (`ask.py`)."""
+        from bot.adapters.discord.ask import ask_in_thread  # it imports this module
+
+        return await ask_in_thread(self.service, message, self.bot_user_id)
 
     async def on_message_edit(self, before: Any, after: Any) -> None:
         """Auto mode for edits: only links the edit added (link previews also fire edits)."""

@@ -19,6 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.activity import Activity
 from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
+from bot.adapters.slack.ask import (
+    COMMAND_USAGE,
+    answer_thread_question,
+    ask_command,
+    is_thread_question,
+    render_ask,
+)
 from bot.adapters.slack.blocks import (
     ACTION_ALL,
     ACTION_DOWN,
@@ -129,6 +136,24 @@ class SlackListeners:
             who = Who(user_id=str(message["user"]))
             await self.explain_message(client, where, message, links, who, retried)
 
+    async def on_thread_question(
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: Any,
+        request: AsyncBoltRequest | None = None,
+    ) -> None:
+        """A member's question to the bot in a Footnote thread (`ask.py`); in any other thread the
+        message is an ordinary one."""
+        async with self.activity.track():
+            team = str(body.get("team_id") or "")
+            try:
+                if not await answer_thread_question(self.service, event, team, client, context.bot_user_id):
+                    await self._on_message(event, team, client, _retried(request))
+            except Exception:
+                log.exception("a thread question failed (channel %s)", event.get("channel"))
+
     async def on_reaction(
         self,
         event: dict[str, Any],
@@ -224,11 +249,23 @@ class SlackListeners:
         text = command_text(str(command.get("text") or ""))
         where = where_of_request(str(command.get("team_id") or ""), str(command.get("channel_id") or ""))
         who = await who_is(client, str(command.get("user_id") or ""), self.settings)
+        asked = ask_command(text)
+        if asked is not None:
+            await self._ask_command(*asked, where, who, respond)
+            return
         reply = await self.service.command(text, where, who)
         if reply.analysis is not None:
             await _respond(respond, render_answer(reply.analysis, command_link(text)), ephemeral=False)
         elif reply.text:
             await _respond(respond, render_reply(reply.text), ephemeral=reply.ephemeral)
+
+    async def _ask_command(self, link: str, question: str, where: Where, who: Who, respond: Respond) -> None:
+        """`/footnote ask <link> <question>`: the answer in the channel, a refusal only to the asker."""
+        if not link or not question:
+            await _respond(respond, plain(COMMAND_USAGE), ephemeral=True)
+            return
+        result = await self.service.ask(link, question, where, who)
+        await _respond(respond, render_ask(result), ephemeral=result.answer is None)
 
     # Answer buttons
 
@@ -394,6 +431,8 @@ async def _respond(respond: Respond, message: SlackMessage, *, ephemeral: bool) 
 def register_listeners(app: AsyncApp, service: Service, settings: Settings) -> SlackListeners:
     """Wire every listener into a Bolt app (the same for Socket Mode and HTTP mode)."""
     listeners = SlackListeners(service, settings)
+    # A question to the bot in a thread goes first; every other message to the ordinary listener.
+    app.event("message", matchers=[is_thread_question])(listeners.on_thread_question)
     app.event("message")(listeners.on_message)
     app.event("reaction_added")(listeners.on_reaction)
     app.command(COMMAND)(ack=listeners.ack_command, lazy=[listeners.run_command])
