@@ -283,7 +283,7 @@ class ExplainService:
         if cached is not None:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
-        return await self._analyse_shared(url, key, where, who, policy, now, quiet_repeats)
+        return await self._analyse_shared(url, key, where, policy, now, who=who, quiet_repeats=quiet_repeats)
 
     async def _rate_limited(
         self,
@@ -401,7 +401,14 @@ class ExplainService:
         )
 
     async def _analyse_shared(
-        self, url: str, key: str, where: Where, who: Who, policy: Policy, now: float, quiet_repeats: bool
+        self,
+        url: str,
+        key: str,
+        where: Where,
+        policy: Policy,
+        now: float,
+        who: Who | None = None,
+        quiet_repeats: bool = False,
     ) -> ExplainResult:
         """Join the analysis of this URL already under way, or reserve budget and start it.
 
@@ -421,7 +428,11 @@ class ExplainService:
             if ticket is None:
                 await self._refused(where, "budget_spent", now)
                 minutes = policy.user_limit.minutes
-                if quiet_repeats and await self._told_already("budget-notice", where, who, minutes, now):
+                if (
+                    quiet_repeats
+                    and who is not None
+                    and await self._told_already("budget-notice", where, who, minutes, now)
+                ):
                     return ExplainResult(status=Status.QUIET, link=url)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
