@@ -19,9 +19,14 @@ _SAME_LETTER = {
     code: min((key, *others)) for key, others in _casefix._EXTRA_CASES.items() for code in (key, *others)
 }
 _HAS_SAME_LETTER = re.compile("[" + "".join(re.escape(chr(c)) for c in _SAME_LETTER if c > 127) + "]")
-# A needle shorter than this is found in nearly every sentence: a longer alternative is preferred.
+# A needle shorter than this is found in many sentences: a longer alternative is preferred.
 _SHORT = 3
 _NEVER = 1 << 30
+
+
+def _useless(needle: str) -> bool:
+    """A single letter or digit is in nearly every sentence; a quote mark or "!" is not."""
+    return len(needle) == 1 and needle.isalnum()
 
 
 def _folded(text: str) -> str:
@@ -37,7 +42,7 @@ _Needles = frozenset[str]
 
 def _weight(needles: _Needles) -> int:
     """How little a set of needles narrows the texts to scan (lower is better)."""
-    return len(needles) + sum(_NEVER // 4 for n in needles if len(n) < _SHORT)
+    return len(needles) + sum(_NEVER if _useless(n) else _NEVER // 4 for n in needles if len(n) < _SHORT)
 
 
 def _required(items: _parser.SubPattern | list) -> _Needles | None:
@@ -75,7 +80,7 @@ def _required(items: _parser.SubPattern | list) -> _Needles | None:
 def needles_of(source: str, flags: int = 0) -> tuple[str, ...]:
     """The strings (folded) of which every match of the pattern contains one; () when unknown."""
     needles = _required(_parser.parse(source, flags))
-    if needles is None or any(len(n) < _SHORT for n in needles):
+    if needles is None or any(map(_useless, needles)):
         return ()
     return tuple(sorted(needles, key=len))
 
