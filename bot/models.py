@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 # A reply language as moderators set it: `en`, `de`, `pt-br`.
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z]{2,4})?")
@@ -35,6 +35,14 @@ class FlagKind(StrEnum):
     UNVERIFIED_VIRAL = "unverified_viral"
 
 
+class Coverage(StrEnum):
+    """How much of the article the extraction read, from its own evidence."""
+
+    FULL = "full"  # the whole story
+    PARTIAL = "partial"  # the opening of a longer story (a teaser, the rest cut off or gated)
+    DESCRIPTION = "description"  # the page's own description only: the paywall hid every paragraph
+
+
 class FetchedPage(BaseModel):
     """A downloaded page, decoded to text, as handed from fetch to extract."""
 
@@ -55,6 +63,10 @@ class ArticleMeta(BaseModel):
     published: str | None = None
     language: str = "en"
     words: int = 0
+    # None in analyses cached before extraction recorded it; `bot.render.coverage` words it.
+    coverage: Coverage | None = None
+    paragraphs: int = 0  # paragraphs read
+    paywalled: bool = False  # the page showed a paywall (a subscribe prompt, a gate, a locked part)
 
 
 class Article(ArticleMeta):
@@ -139,6 +151,14 @@ class Analysis(BaseModel):
     def of_kind(self, kind: Kind) -> list[Statement]:
         """Statements of one kind, in article order."""
         return [s for s in self.statements if s.kind == kind]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def coverage_line(self) -> str:
+        """How much of the article this answer rests on, in words a reader sees in every reply."""
+        from bot.render.coverage import coverage_line  # the wording lives with the other reply text
+
+        return coverage_line(self)
 
 
 class ErrorInfo(BaseModel):

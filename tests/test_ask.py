@@ -11,6 +11,7 @@ from support.page_server import article_html
 
 from bot.ask.grounding import DECLINE
 from bot.ask.local import answer_locally
+from bot.ask.render import render_plain
 from bot.cli import main
 from bot.config import Settings
 from bot.engines.openai.ask import ask_openai
@@ -69,6 +70,13 @@ def test_a_question_naming_a_legal_term_gets_the_knowledge_base_topic_with_its_c
     got = answer_locally(extract_article(page, ""), "What does removal to federal court mean?")
     assert [note.topic for note in got.legal] == ["federal-officer-removal"]
     assert "28 U.S.C. § 1442" in got.legal[0].authorities
+    assert render_plain(got).lower().count("not legal advice") == 1
+
+
+def test_an_answer_without_legal_notes_says_nothing_about_legal_advice(article):
+    got = answer_locally(article, "How much does the programme cost?")
+    assert got.quotes and not got.legal
+    assert "legal advice" not in render_plain(got)
 
 
 # The OpenAI answerer

@@ -9,8 +9,9 @@ from bot.config import Settings
 from bot.models import Analysis, ArticleMeta
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
-from bot.service.store import Actor
+from bot.service.store import Actor, TrialRecord
 from bot.service.store_factory import make_store
+from bot.service.types import PostedReply
 
 MOD = Actor(platform="slack", user_id="U0MOD")
 NOW = 1_770_000_000.0
@@ -27,6 +28,12 @@ async def pg_url(postgres_server):
     return await postgres_server.fresh_database()
 
 
+TRIAL = TrialRecord(
+    at=NOW, platform="slack", workspace="T1", channel="C2", message_id="1.0", url=URL, status="ok",
+    reply="In short: S", engine="local", estimate_tokens=1200, estimate_usd=0.0007,
+)
+
+
 async def filled_sqlite(path) -> Analysis:
     store = SqliteStore(path)
     await store.start()
@@ -39,7 +46,10 @@ async def filled_sqlite(path) -> Analysis:
     await store.claim("slack", "T1", "C1", "1.0", URL, NOW, 300)
     await store.finish_claim("slack", "T1", "C1", "1.0", URL, NOW)
     await store.remember_reply("slack", "T1", "C1", URL, "https://chat/p/1", NOW)
+    answer = PostedReply(reply_id="2.0", thread_id="1.0")
+    await store.record_answer("slack", "T1", "C1", "1.0", URL, answer, NOW)
     await store.record_feedback("slack", "T1", "C1", URL, "U1", 1, NOW)
+    await store.record_trial(TRIAL)
     await store.close()
     return analysis
 
@@ -63,10 +73,15 @@ async def test_copy_moves_settings_audit_cache_usage_claims_replies_and_votes(tm
         assert (figures.analyses, figures.tokens, figures.cost_usd, figures.thumbs_up) == (1, 42, 0.5, 1)
         assert not await store.claim("slack", "T1", "C1", "1.0", URL, NOW + 10_000, 300)  # still answered
         assert await store.earlier_reply("slack", "T1", "C1", URL, 0) == "https://chat/p/1"
+        assert [a.reply_id for a in await store.answers_to("slack", "T1", "C1", "1.0")] == ["2.0"]
         # New rows get ids after the copied ones: the audit log stays in order.
         await store.change_setting("T1", "", "language", "fr", MOD, NOW + 2)
         assert (await store.audit_log("T1", 1))[0].old == '"de"'
         assert await store.reserve_budget("T1", "C1", 0, 10, 10_000, NOW) is not None
+        assert await store.trial_records("T1", None, 0, 10) == [TRIAL]
+        later = TRIAL.model_copy(update={"at": NOW + 5, "message_id": "2.0"})
+        await store.record_trial(later)  # its id follows the copied one's
+        assert [r.message_id for r in await store.trial_records("T1", None, 0, 10)] == ["2.0", "1.0"]
     finally:
         await store.close()
 

@@ -90,10 +90,10 @@ def test_unnamed_sourcing_reads_as_a_description():
 
 def test_the_verdict_leads_and_the_care_line_merges_the_other_flags_once():
     plan = build_plan(
-        sample(flags=[*sample().flags, Flag(kind=FlagKind.PARTIAL_TEXT, detail="Partly read.")])
+        sample(flags=[*sample().flags, Flag(kind=FlagKind.NO_PRIMARY_SOURCE, detail="Second-hand.")])
     )
     assert plan.verdict == "The headline says more than the article shows."
-    assert plan.care == "some sources are unnamed; only part of the article could be read."
+    assert plan.care == "some sources are unnamed; a document is known only second-hand."
     text = render_terminal(sample())
     assert text.count("⚠️") == 1 and text.count("Read with care") == 1
 

@@ -153,7 +153,7 @@ async def test_a_channel_must_be_named_by_id_and_only_inside_a_workspace(service
 
 async def test_each_bad_value_gets_its_own_reason_with_the_allowed_range(service):
     for text, reason, usage in (
-        ("auto maybe", "`maybe` is not on or off.", "auto on|off [channel]"),
+        ("auto maybe", "`maybe` is not on, off or trial.", "auto on|off|trial [channel]"),
         ("limits user five 10", "The count must be a whole number from 1 to 10,000; got `five`.", "limits"),
         ("limits user 0 10", "The count must be a whole number from 1 to 10,000; got `0`.", "limits user"),
         ("limits user 5 2000", "The window must be a whole number from 1 to 1,440; got `2000`.", "limits"),
@@ -224,7 +224,10 @@ async def test_an_unknown_command_names_itself_and_the_closest_known_one(service
         "There is no `frobnicate` command. `help` lists them all."
     )
     help_text = (await service.command("help", HERE, MEMBER)).text
-    assert "`auto on|off [channel]` — explain every link in a channel automatically (moderators)" in help_text
+    assert (
+        "`auto on|off|trial [channel]` — explain every link in a channel automatically"
+        " (trial: read them, post nothing) (moderators)"
+    ) in help_text
     assert "(moderators)" not in (await service.command("help", HERE, MOD)).text
 
 

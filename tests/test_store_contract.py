@@ -12,7 +12,8 @@ from bot.models import Analysis, ArticleMeta, Usage
 from bot.service.policy import RateLimit
 from bot.service.postgres_store import PostgresStore
 from bot.service.sqlite_store import SqliteStore
-from bot.service.store import Actor, RateCheck, Store
+from bot.service.store import Actor, RateCheck, Store, TrialRecord
+from bot.service.types import PostedReply
 
 MOD = Actor(platform="discord", user_id="mod1")
 LEASE = 300.0
@@ -272,3 +273,103 @@ async def test_prune_drops_what_nobody_reads_again(store):
     assert await store.claim("discord", "g1", "c1", "m1", "https://a.example/", NOW, LEASE)
     assert await store.earlier_reply("discord", "g1", "c1", "https://a.example/", 0) is None
     assert await store.take_flight("local|https://a.example/", "alive", NOW, 60)
+
+
+MESSAGE = ("discord", "g1", "c1", "m1")
+A, B = "https://a.example/", "https://b.example/"
+
+
+def posted(reply: str, permalink: str | None = None, created: bool = False) -> PostedReply:
+    return PostedReply(reply_id=reply, thread_id="t1", created_thread=created, permalink=permalink)
+
+
+async def test_answers_to_a_message_are_recorded_with_where_they_were_posted(store):
+    await store.record_answer(*MESSAGE, A, posted("r1", "https://chat/p/1", created=True), NOW)
+    await store.record_answer(*MESSAGE, B, posted("r2"), NOW + 1)
+    await store.record_answer("discord", "g1", "c1", "m2", A, posted("r3"), NOW)
+    answers = await store.answers_to(*MESSAGE)
+    assert [(a.url, a.reply_id, a.thread_id, a.created_thread) for a in answers] == [
+        (A, "r1", "t1", True),
+        (B, "r2", "t1", False),
+    ]
+    assert answers[0].permalink == "https://chat/p/1" and answers[0].at == NOW
+    assert await store.answers_to("slack", "g1", "c1", "m1") == []
+
+
+async def test_an_answer_is_taken_down_once_even_by_two_stores_at_once(backend):
+    first, second = await backend.open(), await backend.open()
+    await first.record_answer(*MESSAGE, A, posted("r1", "https://chat/p/1"), NOW)
+    await first.remember_reply("discord", "g1", "c1", A, "https://chat/p/1", NOW)
+    await first.remember_reply("discord", "g1", "c2", A, "https://chat/p/9", NOW)
+    taken = await asyncio.gather(*(s.take_answer(*MESSAGE, A) for s in (first, second) for _ in range(5)))
+    assert [t.reply_id for t in taken if t is not None] == ["r1"]
+    assert await first.answers_to(*MESSAGE) == []
+    # The "already explained here" pointer to the answer taken down goes with it; others stay.
+    assert await first.earlier_reply("discord", "g1", "c1", A, 0) is None
+    assert await first.earlier_reply("discord", "g1", "c2", A, 0) == "https://chat/p/9"
+    assert await second.take_answer(*MESSAGE, A) is None
+
+
+async def test_old_answers_are_pruned_after_a_month(store):
+    await store.record_answer(*MESSAGE, A, posted("r1"), NOW - 31 * 86_400)
+    await store.record_answer(*MESSAGE, B, posted("r2"), NOW - 29 * 86_400)
+    await store.prune(NOW, keep_cache=7 * 86_400)
+    assert [a.url for a in await store.answers_to(*MESSAGE)] == [B]
+
+
+def trial(at: float, url: str, status: str = "ok", **fields) -> TrialRecord:
+    values = {"platform": "slack", "workspace": "T1", "channel": "C1", "message_id": f"m{at}", **fields}
+    return TrialRecord(at=at, url=url, status=status, **values)
+
+
+async def test_trial_records_come_back_whole_newest_first_and_by_scope(backend):
+    store = await backend.open()
+    first = trial(
+        NOW - 10,
+        "https://a.example/1",
+        title="Council <!channel> vote",
+        reply="❗ Headline\nIn short: the council voted.",
+        engine="local",
+        estimate_tokens=1_234,
+        estimate_usd=0.0007,
+    )
+    await store.record_trial(first)
+    await store.record_trial(
+        trial(NOW - 5, "https://a.example/2", "rate_limited", engine="", reply="Please wait")
+    )
+    await store.record_trial(
+        trial(NOW - 1, "https://a.example/3", engine="openai:gpt-4.1-mini/v2", tokens=900, cost_usd=0.0012)
+    )
+    await store.record_trial(trial(NOW - 2, "https://b.example/", channel="C2"))
+    await store.record_trial(trial(NOW - 3, "https://c.example/", workspace="T2"))
+    await store.record_trial(trial(NOW - 90_000, "https://old.example/"))
+    await store.close()
+
+    store = await backend.open()  # they survive a restart
+    records = await store.trial_records("T1", "C1", NOW - 86_400, 10)
+    assert [r.url for r in records] == ["https://a.example/3", "https://a.example/2", "https://a.example/1"]
+    assert records[-1] == first
+    assert records[-1].estimate_usd == pytest.approx(0.0007) and records[0].estimate_usd is None
+    assert [r.url for r in await store.trial_records("T1", "C1", NOW - 86_400, 2)] == [
+        "https://a.example/3",
+        "https://a.example/2",
+    ]
+    assert len(await store.trial_records("T1", None, NOW - 86_400, 10)) == 4
+    by_link = await store.trial_records("T1", "C1", 0, 10, url="https://a.example/2")
+    assert [r.status for r in by_link] == ["rate_limited"]
+    assert len(await store.trial_records(None, None, NOW - 86_400, 10)) == 5
+    assert len(await store.trial_records(None, None, 0, 10)) == 6
+
+    counts = {(c.status, c.reason): c for c in await store.trial_counts("T1", "C1", NOW - 86_400)}
+    assert {key: c.links for key, c in counts.items()} == {("ok", ""): 2, ("rate_limited", ""): 1}
+    assert counts[("ok", "")].tokens == 900
+    assert counts[("ok", "")].cost_usd == pytest.approx(0.0012)
+    assert counts[("ok", "")].estimate_usd == pytest.approx(0.0007)
+    assert sum(c.links for c in await store.trial_counts(None, None, NOW - 86_400)) == 5
+
+
+async def test_prune_drops_trial_records_after_a_month(store):
+    await store.record_trial(trial(NOW - 32 * 86_400, "https://old.example/"))
+    await store.record_trial(trial(NOW - 29 * 86_400, "https://recent.example/"))
+    await store.prune(NOW, keep_cache=7 * 86_400)
+    assert [r.url for r in await store.trial_records(None, None, 0, 10)] == ["https://recent.example/"]

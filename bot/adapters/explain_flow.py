@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 from typing import Protocol
 
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Status, Where, Who
+from bot.service.types import ExplainResult, PostedReply, Service, Status, Where, Who
 
 log = logging.getLogger("footnote.explain")
 
@@ -49,6 +49,10 @@ class Place(Protocol):
 
     async def permalink(self, sent: object) -> str | None:
         """The link to a sent answer, for "already explained here" pointers."""
+        ...
+
+    def posted(self, sent: object, permalink: str | None) -> PostedReply | None:
+        """Where a sent post is, so it can follow the message (None for a post only the asker sees)."""
         ...
 
 
@@ -96,10 +100,14 @@ async def answer_link(service: Service, place: Place, where: Where, link: str, w
         posted = sent is not None
         if posted:
             await _settle(service.answered(where, result.link), "mark answered", where)
+        permalink = None
         if sent is not None and result.analysis is not None:
             permalink = await place.permalink(sent)
             if permalink:
                 await _settle(service.remember_reply(where, result.link, permalink), "remember", where)
+        reply = place.posted(sent, permalink) if sent is not None else None
+        if reply is not None:
+            await _settle(service.record_answer(where, result.link, reply), "record the answer", where)
         return outcome
     finally:
         if not posted:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.models import Answer
+from bot.render.plan import NOT_LEGAL_ADVICE
 
 Style = Literal["lead", "quote", "source", "legal", "cite"]
 QUOTE_WORDS = 90  # a very long sentence is cut (with "…") rather than crowding out the rest
@@ -43,6 +44,10 @@ def answer_lines(answer: Answer) -> list[AnswerLine]:
         if note.authorities:
             lines.append(AnswerLine("cite", "Source: " + "; ".join(note.authorities)))
         lines.extend(AnswerLine("cite", caution) for caution in note.cautions)
+    if answer.legal:
+        lines.append(
+            AnswerLine("cite", f"Footnote's legal notes are general information, {NOT_LEGAL_ADVICE}.")
+        )
     return lines
 
 

@@ -24,7 +24,7 @@ from bot.extract.tree import (
     parse_html,
     visible_text,
 )
-from bot.models import Article
+from bot.models import Article, Coverage
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,12 @@ def extract_article(html: str, url: str) -> Article:
 
     text = _capped(body.text)
     words = count_words(text)
+    shown = signals.outside(text)
+    partial = is_partial(shown, words)
+    coverage = Coverage.PARTIAL if partial else Coverage.FULL
+    if body.source == "description":
+        coverage = Coverage.DESCRIPTION
+    any_gate = shown.gate_phrase or shown.gate_element or shown.declared_locked or shown.locked_part_missing
     return Article(
         url=url or meta.canonical_url or "",
         title=meta.headline,
@@ -95,7 +101,10 @@ def extract_article(html: str, url: str) -> Article:
         social_title=_social_title(meta),
         description=meta.description,
         words=words,
-        partial_text=is_partial(signals.outside(text), words),
+        coverage=coverage,
+        paragraphs=len([p for p in text.split("\n\n") if p.strip()]),
+        paywalled=coverage is not Coverage.FULL and bool(any_gate),
+        partial_text=partial,
         text=text,
     )
 

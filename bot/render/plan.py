@@ -1,8 +1,9 @@
 """What a reply says, once, for every place it is shown (terminal, Markdown, Discord, Slack).
 
 `build_plan` chooses the compact reply: a verdict line, *In short*, at most two quotes per kind
-chosen for importance, at most two legal topics with one citation each, one "Read with care" line
-and a footer — all within `WORD_BUDGET` words, with no article sentence shown twice. `ReplyPlan.blocks`
+chosen for importance, at most two legal topics with one citation each, one "Read with care" line,
+the coverage line (how much of the article was read) and a footer —
+all within `WORD_BUDGET` words, with no article sentence shown twice. `ReplyPlan.blocks`
 lays it out as neutral blocks of styled spans; `ReplyPlan.all_blocks` is "Show all" / `--all`: every
 statement whole, every legal topic with all its sources, every flag in full. Renderers only mark up
 and escape these blocks, so the four places cannot drift apart.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.models import Analysis, Flag, FlagKind, Kind, LegalNote, Statement
+from bot.render.coverage import coverage_line
 from bot.render.quotes import Shown, count_words, describe_source, quote, words_of
 
 log = logging.getLogger(__name__)
@@ -166,6 +168,7 @@ class ReplyPlan:
     care: str | None
     notes: list[str]
     footer: str
+    coverage: str = ""  # how much of the article was read (`bot.render.coverage`), shown before the notes
     in_summary: frozenset[Kind] = frozenset()  # kinds whose sentences the summary already quotes
     more: bool = False  # "Show all" has statements, topics, citations or details the compact reply leaves out
 
@@ -214,7 +217,8 @@ class ReplyPlan:
             blocks.append(Block("legal", "⚖️ Legal context", (Line((Span(text),)),)))
         if self.care:
             blocks.append(Block("care", None, (Line((Span("⚠️ Read with care: ", "bold"), Span(self.care))),)))
-        blocks += [Block("note", None, (Line((Span(f"ℹ️ {n}", "italic"),)),)) for n in self.notes]
+        notes = [self.coverage, *self.notes] if self.coverage else self.notes
+        blocks += [Block("note", None, (Line((Span(f"ℹ️ {n}", "italic"),)),)) for n in notes]
         if hint and self.more:
             blocks.append(Block("more", None, (Line((Span(hint, "italic"),)),)))
         return blocks
@@ -342,7 +346,8 @@ def _verdict(analysis: Analysis, flags: dict[FlagKind, Flag]) -> tuple[str | Non
 
 
 def _care(flags: dict[FlagKind, Flag], used: FlagKind | None) -> str | None:
-    phrases = [CARE[kind] for kind in flags if kind != used]
+    # A partly read page is told by the coverage line, with how much was read.
+    phrases = [CARE[kind] for kind in flags if kind not in (used, FlagKind.PARTIAL_TEXT)]
     if not phrases:
         return None
     return "; ".join(phrases) + "."
@@ -445,6 +450,7 @@ def build_plan(analysis: Analysis, budget: int = WORD_BUDGET) -> ReplyPlan:
         legal=[],
         care=_care(flags, used),
         notes=_notes(analysis),
+        coverage=coverage_line(analysis),
         footer=f"Footnote · {_engine_label(analysis.engine)} · {NOT_LEGAL_ADVICE}",
     )
     fixed = _replace(plan, more=True).words() + count_words("In short:")

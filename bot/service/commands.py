@@ -4,7 +4,8 @@ Adapters pass the words after their own prefix (`/footnote auto on`, `@Footnote 
 `footnote admin auto on` on the CLI) and show the `CommandReply`. Scope: `auto` changes one
 channel (the one named, else the current one); every other setting changes the workspace. Without
 a workspace (the operator's CLI with no `--workspace`) changes apply to every workspace (`GLOBAL`).
-`settings` and `help` are open to everyone; `stats` and `audit` show costs, so moderators only.
+`settings` and `help` are open to everyone; `stats`, `audit` and `trial report` show costs, so
+moderators only.
 Every refusal says why in one line (the value's allowed range, the missing workspace, the closest
 command), followed by the usage line.
 """
@@ -30,6 +31,7 @@ from bot.service.policy import (
     BLOCK,
     DOMAIN_PREFIX,
     GLOBAL,
+    TRIAL,
     Policy,
     RateLimit,
     domain_key,
@@ -38,6 +40,7 @@ from bot.service.policy import (
     utc_day_start,
 )
 from bot.service.store import Actor, Figures, Store
+from bot.service.trial import ReportScope, stats_line, trial_report
 from bot.service.types import CommandReply, ExplainResult, Where, Who
 
 DAY = 86_400.0
@@ -252,15 +255,27 @@ def _budget(value: int, unit: str) -> str:
 
 
 async def cmd_auto(args: list[str], ctx: CommandContext) -> CommandReply:
-    """Turn automatic explanations on or off for a channel."""
+    """Turn automatic explanations on, off or to trial mode (read everything, post nothing) for a channel."""
     if len(args) not in (1, 2):
-        raise BadArguments("Say on or off, and which channel when you are not typing in it.")
+        raise BadArguments("Say on, off or trial, and which channel when you are not typing in it.")
     if ctx.where.workspace == GLOBAL:
         raise BadArguments(NO_WORKSPACE)
     channel = _channel_named(args[1], ctx) if len(args) == 2 else ctx.where.channel
     if not channel:
         raise BadArguments("Name the channel: auto on C0123ABCD (or a #mention, or a Discord channel id).")
-    return await _change(ctx, f"auto-explain in <#{channel}>", "auto_explain", _on_off(args[0]), channel)
+    trial = args[0].lower() == TRIAL
+    try:
+        value: bool | str = TRIAL if trial else _on_off(args[0])
+    except BadArguments:
+        raise BadArguments(f"`{args[0]}` is not on, off or trial.") from None
+    reply = await _change(ctx, f"auto-explain in <#{channel}>", "auto_explain", value, channel)
+    if trial:
+        reply = CommandReply(
+            text=f"{reply.text}\nTrial mode: I read every link there as auto mode would (same limits and "
+            "budget) but post nothing; `trial report` shows what I would have said and what it would cost. "
+            f"`auto on <#{channel}>` starts answering."
+        )
+    return reply
 
 
 async def cmd_reactions(args: list[str], ctx: CommandContext) -> CommandReply:
@@ -390,7 +405,30 @@ async def cmd_stats(args: list[str], ctx: CommandContext) -> CommandReply:
     workspace = None if ctx.where.workspace == GLOBAL else ctx.where.workspace
     today = await ctx.store.figures(workspace, utc_day_start(ctx.now))
     month = await ctx.store.figures(workspace, ctx.now - 30 * DAY)
-    return CommandReply(text=f"{_figures_line('Today (UTC)', today)}\n{_figures_line('Last 30 days', month)}")
+    lines = [_figures_line("Today (UTC)", today), _figures_line("Last 30 days", month)]
+    trial = stats_line(
+        await ctx.store.trial_counts(workspace, None, utc_day_start(ctx.now)),
+        await ctx.store.trial_counts(workspace, None, ctx.now - 30 * DAY),
+    )
+    return CommandReply(text="\n".join(lines + ([trial] if trial else [])))
+
+
+async def cmd_trial(args: list[str], ctx: CommandContext) -> CommandReply:
+    """What trial mode would have posted: counts, cost and each link, for the last day or N days."""
+    args, channel = _in_channel(args, ctx)
+    if not args or args[0].lower() != "report":
+        raise BadArguments("Say report, e.g. trial report, or trial report 7 for a week.")
+    if len(args) > 2:
+        raise BadArguments("Give at most a number of days.")
+    days = _number(args[1], "The number of days", 1, 30) if len(args) == 2 else 1
+    scope = ReportScope(
+        platform=ctx.where.platform,
+        workspace=None if ctx.where.workspace == GLOBAL else ctx.where.workspace,
+        channel=channel or None,
+        days=days,
+        now=ctx.now,
+    )
+    return CommandReply(text=await trial_report(ctx.store, scope))
 
 
 async def cmd_forget(args: list[str], ctx: CommandContext) -> CommandReply:
@@ -445,7 +483,11 @@ COMMANDS: dict[str, Command] = {
         Command("explain", "explain <url>", "explain one link now", False, cmd_explain),
         Command("settings", "settings", "show the settings here", False, cmd_settings),
         Command(
-            "auto", "auto on|off [channel]", "explain every link in a channel automatically", True, cmd_auto
+            "auto",
+            "auto on|off|trial [channel]",
+            "explain every link in a channel automatically (trial: read them, post nothing)",
+            True,
+            cmd_auto,
         ),
         Command(
             "reactions",
@@ -479,6 +521,14 @@ COMMANDS: dict[str, Command] = {
             True,
             cmd_stats,
             "Only moderators can see Footnote's usage figures.",
+        ),
+        Command(
+            "trial",
+            "trial report [days] [#channel]",
+            "what trial mode would have posted, with counts and cost (last 24 hours, or up to 30 days)",
+            True,
+            cmd_trial,
+            "Only moderators can see the trial report.",
         ),
         Command("forget", "forget <url>", "drop a link's cached analysis", True, cmd_forget),
         Command(

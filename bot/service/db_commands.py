@@ -2,8 +2,9 @@
 
 `migrate` brings the `FOOTNOTE_DB` schema up to date, for deployments that start the bot with
 `FOOTNOTE_DB_MIGRATE_ON_START=false`. `copy` moves a SQLite installation to an empty PostgreSQL
-database in one transaction: settings, audit log, cache, claims, replies, usage, feedback and rate
-events, ids included, so `stats`, `audit` and "already explained here" carry on where they were.
+database in one transaction: settings, audit log, cache, claims, replies, usage, feedback, trial
+records, rate events and which bot message answered each message, ids included, so `stats`, `audit`,
+"already explained here" and answers that follow their message carry on where they were.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ from bot.config import Settings
 log = logging.getLogger("footnote.db")
 
 # Every table with rows worth keeping (analysis leases are transient), parents of ids first.
-COPIED_TABLES = ("settings", "audit", "analyses", "claims", "replies", "rate_events", "usage", "feedback")
-IDENTITY_TABLES = ("audit", "usage")  # their next id must follow the copied ones
+COPIED_TABLES = (
+    "settings", "audit", "analyses", "claims", "replies", "rate_events", "usage", "feedback", "answers",
+    "trials",
+)
+IDENTITY_TABLES = ("audit", "usage", "trials")  # their next id must follow the copied ones
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -89,3 +89,13 @@ def feedback_thanks(vote: int) -> str:
     return (
         "Thanks — glad it helped! 👍" if vote > 0 else "Thanks for telling me — that helps improve Footnote."
     )
+
+
+def original_removed() -> str:
+    """What an answer becomes when the message it answered was deleted and others replied to it."""
+    return "The message this answered was removed, so I took my notes down."
+
+
+def link_removed() -> str:
+    """What an answer becomes when its link was edited out of the message and others replied to it."""
+    return "The link this answered was edited out of the message, so I took my notes down."

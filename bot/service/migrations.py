@@ -99,6 +99,45 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lease_until REAL NOT NULL
         )""",
     ),
+    # v5: which bot message answered each message's link, so the answer follows a delete or an edit
+    (
+        """CREATE TABLE answers (
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reply_id TEXT NOT NULL,
+            thread_id TEXT NOT NULL,
+            created_thread INTEGER NOT NULL DEFAULT 0,
+            permalink TEXT,
+            at REAL NOT NULL,
+            PRIMARY KEY (platform, workspace, channel, message_id, url)
+        )""",
+        "CREATE INDEX answers_at ON answers (at)",
+    ),
+    # v6: trial mode, what the bot would have posted in a channel that posts nothing yet
+    (
+        """CREATE TABLE trials (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            platform TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            reply TEXT NOT NULL DEFAULT '',
+            engine TEXT NOT NULL DEFAULT '',
+            tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            estimate_tokens INTEGER NOT NULL DEFAULT 0,
+            estimate_usd REAL
+        )""",
+        "CREATE INDEX trials_workspace ON trials (workspace, at)",
+    ),
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -25,6 +25,7 @@ from bot.config import Settings
 GLOBAL = "*"  # the workspace id of the operator's scope, which every workspace inherits
 DOMAIN_PREFIX = "domain:"
 ALLOW, BLOCK = "allow", "block"
+TRIAL = "trial"  # auto mode's third state: read every link as auto mode would, post nothing, record it
 
 
 class RateLimit(BaseModel):
@@ -42,7 +43,7 @@ class RateLimit(BaseModel):
 class Policy(BaseModel):
     """The effective settings of one channel; field defaults are the product's defaults."""
 
-    auto_explain: bool = False  # off until a moderator enables a channel
+    auto_explain: bool | Literal["trial"] = False  # off until a moderator enables a channel (or tries it)
     reaction_requests: bool = True
     max_links: int = Field(3, ge=1, le=10)
     language: str = "en"
@@ -52,6 +53,16 @@ class Policy(BaseModel):
     budget_tokens: int = Field(2_000_000, ge=0)
     allowed_domains: list[str] = Field(default_factory=list)
     blocked_domains: list[str] = Field(default_factory=list)
+
+    @property
+    def answers_automatically(self) -> bool:
+        """Auto mode is on: every link is explained in the channel."""
+        return self.auto_explain is True
+
+    @property
+    def in_trial(self) -> bool:
+        """Trial mode: every link is analysed as in auto mode, and nothing is posted."""
+        return self.auto_explain == TRIAL
 
     def allows_domain(self, host: str) -> bool:
         """False when the host is blocked, or when an allow list exists and the host is not on it."""

@@ -17,12 +17,32 @@ from bot.doctor.postgres import unreachable
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
+from bot.service.store import (
+    ANSWER_COLUMNS,
+    TRIAL_COLUMNS,
+    TRIAL_COUNT_COLUMNS,
+    Actor,
+    AuditEntry,
+    CachedAnalysis,
+    Figures,
+    RateCheck,
+    TrialCount,
+    TrialRecord,
+    answer_from,
+    figures_from,
+    layers_from,
+    trial_counts_from,
+    trial_record_from,
+    trial_scope,
+)
+from bot.service.types import AnswerRecord, PostedReply
 
 DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 POOL_SIZE = 10  # per process; PostgreSQL's default allows 100 connections in all
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
@@ -80,9 +100,11 @@ class PostgresStore:
             await conn.execute("DELETE FROM claims WHERE at < $1", now - CLAIMS_KEPT)
             await conn.execute("DELETE FROM rate_events WHERE at < $1", now - RATE_EVENTS_KEPT)
             await conn.execute("DELETE FROM usage WHERE at < $1", now - USAGE_KEPT)
+            await conn.execute("DELETE FROM trials WHERE at < $1", now - TRIALS_KEPT)
             await conn.execute("DELETE FROM analyses WHERE created_at < $1", now - keep_cache)
             await conn.execute("DELETE FROM replies WHERE at < $1", now - keep_cache)
             await conn.execute("DELETE FROM flights WHERE lease_until < $1", now)  # holders that died
+            await conn.execute("DELETE FROM answers WHERE at < $1", now - ANSWERS_KEPT)
 
     # Exactly-once claims: leases with a state
 
@@ -346,6 +368,92 @@ class PostgresStore:
             platform, workspace, channel, url, user_id, vote, now,
         )
 
+    # Trial mode
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        values = tuple(record.model_dump().values())
+        marks = ", ".join(f"${i}" for i in range(1, len(values) + 1))
+        await self._pool.execute(f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({marks})", *values)
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
+        rows = await self._pool.fetch(
+            f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC"
+            f" LIMIT ${len(params) + 1}",
+            *params, limit,
+        )
+        return [trial_record_from(tuple(row)) for row in rows]
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
+        rows = await self._pool.fetch(
+            f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason", *params
+        )
+        return trial_counts_from(tuple(row) for row in rows)
+
+    # Answers that follow their message
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        await self._pool.execute(
+            "INSERT INTO answers (platform, workspace, channel, message_id, url, reply_id, thread_id,"
+            " created_thread, permalink, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE SET"
+            " reply_id = excluded.reply_id, thread_id = excluded.thread_id,"
+            " created_thread = excluded.created_thread, permalink = excluded.permalink, at = excluded.at",
+            platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
+            int(posted.created_thread), posted.permalink, now,
+        )
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        rows = await self._pool.fetch(
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
+            " WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 ORDER BY at, url",
+            platform, workspace, channel, message_id,
+        )
+        return [answer_from(tuple(row)) for row in rows]
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "DELETE FROM answers WHERE platform = $1 AND workspace = $2 AND channel = $3"
+                f" AND message_id = $4 AND url = $5 RETURNING {ANSWER_COLUMNS}",
+                platform, workspace, channel, message_id, url,
+            )
+            if row is None:
+                return None
+            answer = answer_from(tuple(row))
+            if answer.permalink:
+                await conn.execute(
+                    "DELETE FROM replies WHERE platform = $1 AND workspace = $2 AND channel = $3"
+                    " AND permalink = $4",
+                    platform, workspace, channel, answer.permalink,
+                )
+        return answer
+
 
 def _rowcount(status: str) -> int:
     """The row count at the end of a command tag such as `INSERT 0 1` or `DELETE 3`."""
@@ -360,3 +468,8 @@ async def check_current(conn: asyncpg.Connection) -> None:
             f"database schema is v{current} but this Footnote needs v{len(MIGRATIONS)}:"
             " run `footnote db migrate`"
         )
+
+
+def _mark(n: int) -> str:
+    """PostgreSQL's placeholder for the n-th parameter."""
+    return f"${n}"

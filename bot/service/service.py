@@ -49,7 +49,18 @@ from bot.service.policy import (
 )
 from bot.service.store import CachedAnalysis, RateCheck, Store
 from bot.service.store_factory import make_store
-from bot.service.types import AskResult, ChannelView, CommandReply, ExplainResult, Status, Where, Who
+from bot.service.trial import earlier_trial_answer, openai_estimate, trial_record
+from bot.service.types import (
+    AnswerRecord,
+    AskResult,
+    ChannelView,
+    CommandReply,
+    ExplainResult,
+    PostedReply,
+    Status,
+    Where,
+    Who,
+)
 from bot.service.workers import ThreadWorkers, Workers
 from bot.web.fetch import fetch_page, warm_up_fetch
 from bot.web.links import canonical_url, find_links, host_of
@@ -189,7 +200,8 @@ class ExplainService:
         """Effective settings for a channel (guild/workspace defaults plus overrides)."""
         policy = await self._policy(where)
         return ChannelView(
-            auto_explain=policy.auto_explain,
+            auto_explain=policy.answers_automatically,
+            trial=policy.in_trial,
             reaction_requests=policy.reaction_requests,
             max_links=policy.max_links,
             language=policy.language,
@@ -206,13 +218,16 @@ class ExplainService:
 
     # Explaining
 
-    async def explain(self, link: str, where: Where, who: Who, *, in_thread: bool = False) -> ExplainResult:
+    async def explain(
+        self, link: str, where: Where, who: Who, *, in_thread: bool = False, trial: bool = False
+    ) -> ExplainResult:
         """Claim → policy → turn → cache → fetch → extract → engine → store, for one link.
 
         The claim comes first so that even a refusal is answered once per message and link.
         `in_thread`: the result is posted publicly in the message's thread by the shared explain flow,
         which settles the claim and ends the link's turn; such requests take turns per link and
         channel, and a member already told about a rate limit gets QUIET instead of another notice.
+        `trial`: nothing is posted (trial mode), so "already explained here" means an earlier trial record.
         """
         if self._closing:
             return ExplainResult(
@@ -221,13 +236,15 @@ class ExplainService:
         self._active += 1
         self._idle.clear()
         try:
-            return await self._explain(link, where, who, in_thread and where.message_id is not None)
+            return await self._explain(link, where, who, in_thread and where.message_id is not None, trial)
         finally:
             self._active -= 1
             if self._active == 0:
                 self._idle.set()
 
-    async def _explain(self, link: str, where: Where, who: Who, in_thread: bool) -> ExplainResult:
+    async def _explain(
+        self, link: str, where: Where, who: Who, in_thread: bool, trial: bool = False
+    ) -> ExplainResult:
         try:
             url = canonical_url(link)
         except errors.FootnoteError as exc:
@@ -248,31 +265,34 @@ class ExplainService:
         host = host_of(url)
         if not policy.allows_domain(host):
             blocked = not Policy(blocked_domains=policy.blocked_domains).allows_domain(host)
-            await self._refused(where, "domain_blocked" if blocked else "not_allowed", now)
-            return ExplainResult(
-                status=Status.DOMAIN_BLOCKED, link=url, message=messages.domain_blocked(host)
-            )
+            reason = "domain_blocked" if blocked else "not_allowed"
+            await self._refused(where, reason, now)
+            message = messages.domain_blocked(host)
+            return ExplainResult(status=Status.DOMAIN_BLOCKED, link=url, message=message, error_kind=reason)
         if not in_thread:
-            return await self._explain_in_turn(url, where, who, policy, quiet_repeats=False)
+            return await self._explain_in_turn(url, where, who, policy, quiet_repeats=False, trial=trial)
         await self._take_turn(where, url)
-        result = await self._explain_in_turn(url, where, who, policy, quiet_repeats=True)
+        result = await self._explain_in_turn(url, where, who, policy, quiet_repeats=True, trial=trial)
         if result.analysis is None:
             self.end_turn(where, url)  # nothing will be remembered: the next request goes on at once
         return result
 
     async def _explain_in_turn(
-        self, url: str, where: Where, who: Who, policy: Policy, quiet_repeats: bool
+        self, url: str, where: Where, who: Who, policy: Policy, quiet_repeats: bool, trial: bool = False
     ) -> ExplainResult:
         now = self._clock()
-        permalink = await self._store.earlier_reply(
-            where.platform, where.workspace, where.channel, url, now - self._ttl
-        )
+        if trial:
+            permalink = await earlier_trial_answer(self._store, where, url, now - self._ttl)
+        else:
+            permalink = await self._store.earlier_reply(
+                where.platform, where.workspace, where.channel, url, now - self._ttl
+            )
         if permalink is not None:
             return ExplainResult(
                 status=Status.ALREADY_HERE,
                 link=url,
-                permalink=permalink,
-                message=messages.already_here(permalink),
+                permalink=permalink or None,
+                message=messages.already_here(permalink or None),
             )
         refusal = await self._store.take_rate_slots(self._rate_checks(policy, where, who), now)
         if refusal is not None:
@@ -394,11 +414,10 @@ class ExplainService:
         return f"{version}|{url}" if language == "en" else f"{version}|{language}|{url}"
 
     @staticmethod
-    def _answer(status: Status, url: str, analysis: Analysis) -> ExplainResult:
+    def _answer(status: Status, url: str, analysis: Analysis, spent: bool = False) -> ExplainResult:
         partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
-        return ExplainResult(
-            status=status, link=url, analysis=analysis, message=messages.partial_text() if partial else None
-        )
+        message = messages.partial_text() if partial else None
+        return ExplainResult(status=status, link=url, analysis=analysis, message=message, spent=spent)
 
     async def _analyse_shared(
         self,
@@ -458,7 +477,7 @@ class ExplainService:
                 status=Status.FAILED, link=url, message=messages.failure(exc), error_kind=exc.kind
             )
         if leader and fresh:
-            return self._answer(Status.OK, url, analysis)
+            return self._answer(Status.OK, url, analysis, spent=True)
         await self._store.record_event(where.workspace, where.channel, "cache_hit", self._clock())
         return self._answer(Status.OK if fresh else Status.CACHED, url, analysis)
 
@@ -643,6 +662,40 @@ class ExplainService:
         await self._store.settle(ticket, "analysis", usage.fallback, tokens, usage.cost_usd or 0.0)
         return answer
 
+    # Trial mode
+
+    async def trial(self, link: str, where: Where, who: Who) -> None:
+        """Trial mode: explain a message's link as auto mode would, post nothing, record what it would have
+        posted. The record stands for the post: it settles the claim, so a redelivery records nothing more."""
+        result = await self.explain(link, where, who, in_thread=True, trial=True)
+        if result.status is Status.DUPLICATE or result.error_kind == "shutting_down":
+            return  # another delivery's, or never claimed: the next delivery is recorded
+        try:
+            estimate = await self._openai_estimate(result)
+            record = trial_record(result, where, self._clock(), estimate)
+            await self._store.record_trial(record)
+        except BaseException:
+            await self.release(where, result.link)
+            raise
+        finally:
+            self.end_turn(where, result.link)
+        await self.answered(where, result.link)
+
+    async def _openai_estimate(self, result: ExplainResult) -> tuple[int, float | None] | None:
+        """What the OpenAI engine would have spent on an analysis this request made offline, if any."""
+        analysis = result.analysis
+        if analysis is None or not result.spent or analysis.usage.requests:
+            return None  # shared or cached (free), or a remote engine measured its own usage
+        text = await self._store.article_text(result.link)
+        if text is None:
+            return None
+        article = Article(**analysis.article.model_dump(), headline=analysis.article.title, text=text)
+        try:
+            return await self._workers.run(openai_estimate, article, self._settings)
+        except Exception:
+            log.warning("couldn't estimate the OpenAI engine's cost for %s", result.link, exc_info=True)
+            return None
+
     # Replies, feedback, commands
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
@@ -653,6 +706,46 @@ class ExplainService:
             )
         finally:
             self.end_turn(where, link)
+
+    # Answers that follow their message: a deleted message or a link edited away takes its answer down
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        if where.message_id is None:
+            return
+        try:
+            url = canonical_url(link)
+        except errors.FootnoteError:
+            url = link  # a notice about a link that is not one: kept as the member wrote it
+        await self._store.record_answer(
+            where.platform, where.workspace, where.channel, where.message_id, url, posted, self._clock()
+        )
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        if where.message_id is None:
+            return []
+        return await self._store.answers_to(where.platform, where.workspace, where.channel, where.message_id)
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
+        if where.message_id is None:
+            return []
+        standing = await self.answers_to(where)
+        if text is not None and standing:
+            # Every link the message still has counts, whatever the channel's rules: only a link the
+            # member removed takes its answer down.
+            kept = set(find_links(text, self._settings, limit=LINKS_SCANNED))
+            standing = [answer for answer in standing if answer.url not in kept]
+        taken = []
+        for answer in standing:
+            record = await self._store.take_answer(
+                where.platform, where.workspace, where.channel, where.message_id, answer.url
+            )
+            if record is not None:
+                taken.append(record)
+        return taken
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
         """Record 👍/👎 on a reply; returns a short thank-you line."""

@@ -22,7 +22,25 @@ from typing import Any, TypeVar
 from bot.models import Analysis
 from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
-from bot.service.store import Actor, AuditEntry, CachedAnalysis, Figures, RateCheck, figures_from, layers_from
+from bot.service.store import (
+    ANSWER_COLUMNS,
+    TRIAL_COLUMNS,
+    TRIAL_COUNT_COLUMNS,
+    Actor,
+    AuditEntry,
+    CachedAnalysis,
+    Figures,
+    RateCheck,
+    TrialCount,
+    TrialRecord,
+    answer_from,
+    figures_from,
+    layers_from,
+    trial_counts_from,
+    trial_record_from,
+    trial_scope,
+)
+from bot.service.types import AnswerRecord, PostedReply
 
 T = TypeVar("T")
 
@@ -30,6 +48,8 @@ DAY = 86_400.0
 CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
 USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
 RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 
 
 class SqliteStore:
@@ -108,9 +128,11 @@ class SqliteStore:
             db.execute("DELETE FROM claims WHERE at < ?", (now - CLAIMS_KEPT,))
             db.execute("DELETE FROM rate_events WHERE at < ?", (now - RATE_EVENTS_KEPT,))
             db.execute("DELETE FROM usage WHERE at < ?", (now - USAGE_KEPT,))
+            db.execute("DELETE FROM trials WHERE at < ?", (now - TRIALS_KEPT,))
             db.execute("DELETE FROM analyses WHERE created_at < ?", (now - keep_cache,))
             db.execute("DELETE FROM replies WHERE at < ?", (now - keep_cache,))
             db.execute("DELETE FROM flights WHERE lease_until < ?", (now,))  # holders that died
+            db.execute("DELETE FROM answers WHERE at < ?", (now - ANSWERS_KEPT,))
 
     # Exactly-once claims: leases with a state
 
@@ -432,3 +454,108 @@ class SqliteStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (platform, workspace, channel, url, user_id, vote, now),
         )
+
+    # Answers that follow their message
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        await self._call(
+            self._db_execute,
+            "INSERT OR REPLACE INTO answers (platform, workspace, channel, message_id, url, reply_id,"
+            " thread_id, created_thread, permalink, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
+                int(posted.created_thread), posted.permalink, now,
+            ),
+        )
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        return await self._call(self._answers_to, (platform, workspace, channel, message_id))
+
+    def _answers_to(self, key: tuple[str, ...]) -> list[AnswerRecord]:
+        rows = self._db.execute(
+            f"SELECT {ANSWER_COLUMNS} FROM answers"
+            " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ? ORDER BY at, url",
+            key,
+        ).fetchall()
+        return [answer_from(row) for row in rows]
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
+        return await self._call(self._take_answer, (platform, workspace, channel, message_id, url))
+
+    def _take_answer(self, key: tuple[str, ...]) -> AnswerRecord | None:
+        with self._transaction() as db:
+            row = db.execute(
+                f"DELETE FROM answers WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
+                f" AND url = ? RETURNING {ANSWER_COLUMNS}",
+                key,
+            ).fetchone()
+            if row is None:
+                return None
+            answer = answer_from(row)
+            if answer.permalink:
+                db.execute(
+                    "DELETE FROM replies"
+                    " WHERE platform = ? AND workspace = ? AND channel = ? AND permalink = ?",
+                    (*key[:3], answer.permalink),
+                )
+        return answer
+
+    # Trial mode
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        values = tuple(record.model_dump().values())
+        await self._call(
+            self._db_execute,
+            f"INSERT INTO trials ({TRIAL_COLUMNS}) VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        scope, params = trial_scope(workspace, channel, since, url, _mark)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [trial_record_from(row) for row in rows]
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
+        scope, params = trial_scope(workspace, channel, since, None, _mark)
+        rows = await self._call(
+            self._fetch_all,
+            f"SELECT {TRIAL_COUNT_COLUMNS} FROM trials WHERE {scope} GROUP BY status, reason",
+            params,
+        )
+        return trial_counts_from(rows)
+
+    def _fetch_all(self, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        return self._db.execute(sql, params).fetchall()
+
+
+def _mark(n: int) -> str:
+    """SQLite's placeholder, the same for every parameter."""
+    return "?"

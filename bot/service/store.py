@@ -21,6 +21,12 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
   sorted set of timestamps (`ZREMRANGEBYSCORE`, `ZCARD`, `ZADD`).
 - `change_setting` reads the old value, writes the new one and appends the audit entry in one
   transaction, so that the audit log always tells the truth about old → new.
+- `record_answer` keeps which bot message answered each message's link; `take_answer` removes that
+  record and returns it in one atomic step (`DELETE ... RETURNING`), so when the member deletes the
+  message or edits the link away, exactly one process (and one delivery of a retried event) takes
+  the answer down. It also drops the "already explained here" pointer to that answer.
+
+- Trial records are appended and read back by time; `prune` drops them after a month.
 - Everything else is plain reads and upserts. Times are epoch seconds passed in by the caller, so a
   backend never reads a clock of its own (tests inject one).
 """
@@ -28,13 +34,14 @@ this Protocol; `make_store` picks one from `FOOTNOTE_DB`, and both pass one cont
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from bot.models import Analysis
 from bot.service.policy import GLOBAL, RateLimit
+from bot.service.types import AnswerRecord, PostedReply
 
 
 class Actor(BaseModel):
@@ -84,6 +91,89 @@ class Figures(BaseModel):
     refusals: dict[str, int] = Field(default_factory=dict)  # reason → requests turned away (kind "refused:…")
     thumbs_up: int = 0
     thumbs_down: int = 0
+
+
+# The answers table's columns that make an `AnswerRecord`, in `answer_from`'s order.
+ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
+
+
+def answer_from(row: Sequence[Any]) -> AnswerRecord:
+    """An `AnswerRecord` from a row of `ANSWER_COLUMNS` (either backend stores the flag as 0/1)."""
+    url, reply_id, thread_id, created_thread, permalink, at = row
+    return AnswerRecord(
+        url=url,
+        reply_id=reply_id,
+        thread_id=thread_id,
+        created_thread=bool(created_thread),
+        permalink=permalink,
+        at=at,
+    )
+
+class TrialRecord(BaseModel):
+    """What the bot would have posted for one link in a channel in trial mode (it posted nothing)."""
+
+    at: float
+    platform: str
+    workspace: str
+    channel: str
+    message_id: str
+    url: str
+    title: str = ""
+    status: str  # the explain outcome: ok, cached, already_here, rate_limited, quiet, budget_spent, ...
+    reason: str = ""  # why it was refused or failed: not_allowed, timeout, paywall, ...
+    reply: str = ""  # the would-be reply's first lines (verdict, In short) or its notice; "" for none
+    engine: str = ""
+    tokens: int = 0  # spent by this request (0 for a cached answer or a refusal)
+    cost_usd: float = 0.0  # spent by this request, from the price table
+    estimate_tokens: int = 0  # what the OpenAI engine would have spent, for an offline analysis
+    estimate_usd: float | None = None  # and at what price; None: no estimate (remote engine, or no price)
+
+
+class TrialCount(BaseModel):
+    """Trial records of one status and reason, summed, for the report and `stats`."""
+
+    status: str
+    reason: str
+    links: int
+    tokens: int
+    cost_usd: float
+    estimate_usd: float
+
+
+TRIAL_COLUMNS = (
+    "at, platform, workspace, channel, message_id, url, title, status, reason, reply, engine, tokens,"
+    " cost_usd, estimate_tokens, estimate_usd"
+)
+TRIAL_COUNT_COLUMNS = (
+    "status, reason, COUNT(*), COALESCE(SUM(tokens), 0), COALESCE(SUM(cost_usd), 0),"
+    " COALESCE(SUM(estimate_usd), 0)"
+)
+
+
+def trial_scope(
+    workspace: str | None, channel: str | None, since: float, url: str | None, mark: Callable[[int], str]
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE clause and parameters picking trial records by time, workspace, channel and link;
+    `mark(n)` is the backend's placeholder for the n-th parameter."""
+    clauses, params = [f"at >= {mark(1)}"], [since]
+    for column, value in (("workspace", workspace), ("channel", channel), ("url", url)):
+        if value is not None:
+            params.append(value)
+            clauses.append(f"{column} = {mark(len(params))}")
+    return " AND ".join(clauses), tuple(params)
+
+
+def trial_record_from(row: Sequence[Any]) -> TrialRecord:
+    """A `TrialRecord` from a row of `TRIAL_COLUMNS`."""
+    return TrialRecord(**dict(zip(TRIAL_COLUMNS.replace(" ", "").split(","), row, strict=True)))
+
+
+def trial_counts_from(rows: Iterable[Sequence[Any]]) -> list[TrialCount]:
+    """`TrialCount`s from rows of `TRIAL_COUNT_COLUMNS`."""
+    return [
+        TrialCount(status=s, reason=r, links=n, tokens=t, cost_usd=c, estimate_usd=e)
+        for s, r, n, t, c, e in rows
+    ]
 
 
 def layers_from(rows: Iterable[Sequence[Any]], workspace: str, channel: str) -> list[dict[str, Any]]:
@@ -233,4 +323,46 @@ class Store(Protocol):
         self, platform: str, workspace: str, channel: str, url: str, user_id: str, vote: int, now: float
     ) -> None:
         """Store a 👍 (1) or 👎 (-1); a user's last vote on a reply wins."""
+        ...
+
+    async def record_answer(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        message_id: str,
+        url: str,
+        posted: PostedReply,
+        now: float,
+    ) -> None:
+        """Record which bot message answered this message's link, and where."""
+        ...
+
+    async def answers_to(
+        self, platform: str, workspace: str, channel: str, message_id: str
+    ) -> list[AnswerRecord]:
+        """The recorded answers to one message, oldest first."""
+        ...
+
+    async def take_answer(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> AnswerRecord | None:
+        """Remove and return the answer to this message's link (None when another caller took it), and
+        drop the "already explained here" pointer to it."""
+        ...
+
+    async def record_trial(self, record: TrialRecord) -> None:
+        """Store what the bot would have posted for one link in a trial channel."""
+        ...
+
+    async def trial_records(
+        self, workspace: str | None, channel: str | None, since: float, limit: int, url: str | None = None
+    ) -> list[TrialRecord]:
+        """The newest trial records since a moment, newest first (None: every workspace / channel / link)."""
+        ...
+
+    async def trial_counts(
+        self, workspace: str | None, channel: str | None, since: float
+    ) -> list[TrialCount]:
+        """Trial records since a moment, counted and summed by status and reason."""
         ...

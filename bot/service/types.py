@@ -51,6 +51,7 @@ class ExplainResult(BaseModel):
     message: str | None = None
     permalink: str | None = None  # for ALREADY_HERE: the earlier thread
     error_kind: str | None = None
+    spent: bool = False  # this request ran (and paid for) the analysis, rather than sharing or reusing it
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,22 @@ class AskResult(BaseModel):
     message: str | None = None
 
 
+class PostedReply(BaseModel):
+    """A message the bot posted about one message's link, and where, so it can follow that message."""
+
+    reply_id: str  # the bot's message: Discord message id, Slack ts
+    thread_id: str  # where it was posted: Discord thread (or channel) id, Slack thread ts
+    created_thread: bool = False  # the bot opened that thread for this message (Discord)
+    permalink: str | None = None
+
+
+class AnswerRecord(PostedReply):
+    """Which bot message answered one message's link, as the store keeps it."""
+
+    url: str
+    at: float
+
+
 class CommandReply(BaseModel):
     """A command's answer; `ephemeral` asks the adapter to show it only to the caller."""
 
@@ -80,6 +97,7 @@ class ChannelView(BaseModel):
     """The effective settings of one channel, as an adapter needs them."""
 
     auto_explain: bool = False
+    trial: bool = False  # trial mode: analyse links as auto mode would and post nothing (`Service.trial`)
     reaction_requests: bool = True
     max_links: int = 3
     language: str = "en"
@@ -106,6 +124,11 @@ class Service(Protocol):
     ) -> AskResult:
         """A follow-up question about a link's article, answered from that article and the knowledge
         base only, under the same claims, rate limits and budgets as an explanation."""
+        ...
+
+    async def trial(self, link: str, where: Where, who: Who) -> None:
+        """Trial mode: explain a message's link as auto mode would, post nothing, record what it would have
+        posted (and settle its claim)."""
         ...
 
     async def remember_reply(self, where: Where, link: str, permalink: str) -> None:
@@ -139,4 +162,17 @@ class Service(Protocol):
     async def cached_analysis(self, link: str, where: Where) -> Analysis | None:
         """The stored analysis of a link in this channel's language, free of claims and limits
         (for "Show all" on an answer)."""
+        ...
+
+    async def record_answer(self, where: Where, link: str, posted: PostedReply) -> None:
+        """Record which bot message answered this message's link, so the answer can follow the message."""
+        ...
+
+    async def answers_to(self, where: Where) -> list[AnswerRecord]:
+        """The answers still standing for this message, oldest first."""
+        ...
+
+    async def take_answers(self, where: Where, text: str | None) -> list[AnswerRecord]:
+        """The answers to take down: all of them when the message is deleted (`text` None), else those
+        whose link the edited `text` no longer has; each is handed to exactly one caller."""
         ...

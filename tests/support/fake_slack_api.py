@@ -6,7 +6,8 @@ checked against Slack's Block Kit limits and refused the way Slack refuses them 
 the renderer on purpose: the tests check the renderer against it, not against its own constants.
 `conversations.history` and `conversations.replies` read `history` as Slack reads a channel: history
 leaves thread replies out, replies lists the thread's parent first, whatever the window, and message
-metadata only when asked for. Messages the bot posts join `history`.
+metadata only when asked for. Messages the bot posts join `history`; `chat.delete` and `chat.update`
+change them (and only them).
 """
 
 from __future__ import annotations
@@ -216,6 +217,8 @@ class FakeSlackApi:
                         posted[key] = params[key]
                 self.history.setdefault(str(params.get("channel")), []).append(posted)
             return {"ok": True, "channel": params.get("channel"), "ts": ts}
+        if method in ("chat.delete", "chat.update"):
+            return self._change(method, params)
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {
@@ -248,6 +251,26 @@ class FakeSlackApi:
                 thread = [{k: v for k, v in m.items() if k != "metadata"} for m in thread]
             return {"ok": True, "messages": thread, "has_more": False}
         return {"ok": False, "error": "unknown_method"}
+
+    def _change(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.delete / chat.update: only the bot's own messages, as a bot token may; gone is an error."""
+        channel = self.history.get(str(params.get("channel")), [])
+        found = next((m for m in channel if m["ts"] == str(params.get("ts"))), None)
+        if found is None:
+            return {"ok": False, "error": "message_not_found"}
+        if found.get("bot_id") != BOT_ID:
+            refused = "cant_delete_message" if method == "chat.delete" else "cant_update_message"
+            return {"ok": False, "error": refused}
+        if method == "chat.delete":
+            channel.remove(found)
+        else:
+            problems = limit_problems(params)
+            if problems:
+                return {"ok": False, "error": "invalid_blocks", "problems": problems}
+            found["text"] = params.get("text")
+            if "blocks" in params:  # an empty list removes the blocks, as Slack does
+                found["blocks"] = params["blocks"]
+        return {"ok": True, "channel": params.get("channel"), "ts": found["ts"]}
 
     async def _response(self, request: web.Request) -> web.Response:
         payload = await request.json()

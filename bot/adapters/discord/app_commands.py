@@ -9,6 +9,7 @@ adapter refuses moderator-only commands again here, because server admins can ov
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
@@ -82,7 +83,7 @@ async def footnote_command(interaction: Any, service: Service, text: str) -> Non
     command = COMMANDS.get(text.split()[0])
     if command is not None and command.moderator_only and not who.is_moderator:
         await interaction.response.send_message(
-            messages.not_moderator(), ephemeral=True, allowed_mentions=NO_MENTIONS
+            command.refusal or messages.not_moderator(), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
         return
     await interaction.response.defer(thinking=True, ephemeral=True)
@@ -131,9 +132,14 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, "settings")
 
     @group.command(name="auto", description="Explain every article link in a channel automatically")
-    @app_commands.describe(state="on or off", channel="the channel (default: this one)")
+    @app_commands.describe(
+        state="on, off, or trial (read every link, post nothing; see /footnote trial report)",
+        channel="the channel (default: this one)",
+    )
     async def auto(
-        interaction: discord.Interaction[Any], state: OnOff, channel: discord.TextChannel | None = None
+        interaction: discord.Interaction[Any],
+        state: Literal["on", "off", "trial"],
+        channel: discord.TextChannel | None = None,
     ) -> None:
         await run(interaction, f"auto {state} {channel.id}" if channel else f"auto {state}")
 
@@ -201,6 +207,8 @@ def _footnote_group() -> app_commands.Group:
     async def stats(interaction: discord.Interaction[Any]) -> None:
         await run(interaction, "stats")
 
+    group.add_command(_trial_group(run))
+
     @group.command(name="forget", description="Drop a link's cached analysis so it is read afresh")
     @app_commands.describe(url="the article's link")
     async def forget(interaction: discord.Interaction[Any], url: str) -> None:
@@ -218,6 +226,24 @@ def _footnote_group() -> app_commands.Group:
         await run(interaction, "help")
 
     return group
+
+
+def _trial_group(run: Callable[[discord.Interaction[Any], str], Awaitable[None]]) -> app_commands.Group:
+    """`/footnote trial report [days] [channel]`: what trial mode would have posted, privately."""
+    trial = app_commands.Group(name="trial", description="Trial mode: what auto mode would have posted")
+
+    @trial.command(name="report", description="What trial mode would have posted, with counts and cost")
+    @app_commands.describe(
+        days="how many days back (default: the last 24 hours)", channel="only this channel (default: all)"
+    )
+    async def report(
+        interaction: discord.Interaction[Any],
+        days: app_commands.Range[int, 1, 30] = 1,
+        channel: discord.TextChannel | None = None,
+    ) -> None:
+        await run(interaction, f"trial report {days}{_only_in(channel)}")
+
+    return trial
 
 
 async def _explain(interaction: discord.Interaction[Any], url: str, private: bool = False) -> None:

@@ -14,6 +14,7 @@ import discord
 
 from bot.adapters.activity import Activity
 from bot.adapters.discord.app_commands import build_tree
+from bot.adapters.discord.follow import FollowHandlers
 from bot.adapters.discord.handlers import Handlers, on_button, tell_failure
 from bot.adapters.discord.views import AnswerButton
 from bot.config import Settings
@@ -68,6 +69,7 @@ class FootnoteClient(discord.AutoShardedClient):
         self.settings = settings
         self.service = service
         self.handlers: Handlers | None = None
+        self.follow: FollowHandlers | None = None
         self.tree = build_tree(self)
         self.handler_runs = Activity()  # not `activity`: discord.Client uses that for presence
         self.stopping = False  # set on shutdown: new events are ignored, running ones finish
@@ -77,6 +79,9 @@ class FootnoteClient(discord.AutoShardedClient):
         assert self.user is not None
         if self.service is not None:
             self.handlers = Handlers(self.service, self.user.id, self.settings.discord_request_emoji)
+            self.follow = FollowHandlers(
+                self.service, self.user.id, self.channel_by_id, reads_content=self.intents.message_content
+            )
         self.add_dynamic_items(AnswerButton)
 
     async def on_ready(self) -> None:
@@ -136,9 +141,29 @@ class FootnoteClient(discord.AutoShardedClient):
         if self.handlers:
             await self._guarded("message", self.handlers.on_message(message), _guild_of(message))
 
-    async def on_message_edit(self, before: discord.Message, after: discord.Message) -> None:
-        if self.handlers:
-            await self._guarded("edit", self.handlers.on_message_edit(before, after), _guild_of(after))
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        # Raw, so edits of messages the cache no longer holds count too: links edited away take their
+        # answers down (`follow`), links edited in are explained once.
+        if self.handlers and self.follow:
+            follow, handlers = self.follow, self.handlers
+
+            async def edited() -> None:
+                await follow.on_raw_message_edit(payload)
+                await handlers.on_message_edit(payload.cached_message, payload.message)
+
+            await self._guarded("edit", edited(), payload.guild_id)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if self.follow:
+            await self._guarded("delete", self.follow.on_raw_message_delete(payload), payload.guild_id)
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if self.follow:
+            await self._guarded("purge", self.follow.on_raw_bulk_message_delete(payload), payload.guild_id)
+
+    async def channel_by_id(self, channel_id: int) -> Any:
+        """A channel or thread by id, from the cache when possible."""
+        return self.get_channel(channel_id) or await self.fetch_channel(channel_id)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if self.handlers:

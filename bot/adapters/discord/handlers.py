@@ -29,8 +29,9 @@ from bot.adapters.discord.permissions import (
 from bot.adapters.discord.safety import clip
 from bot.adapters.discord.views import answer_view
 from bot.adapters.explain_flow import DONE, PROBLEM, WORKING, PostFailed, explain_message
+from bot.adapters.trial_flow import read_quietly
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Where, Who
+from bot.service.types import ChannelView, ExplainResult, PostedReply, Service, Where, Who
 
 log = logging.getLogger("footnote.discord")
 
@@ -71,11 +72,12 @@ class Handlers:
         if await self.ask_in_thread(message):
             return
         where = where_of(message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(message.content, where)
         if links:
-            await self.explain_message(message, links, who_of(message.author))
+            await self._answer_or_read(view, message, links, who_of(message.author))
 
     async def ask_in_thread(self, message: Any) -> bool:
         """A member's question to the bot in a Footnote thread, answered from its article (`ask.py`)."""
@@ -83,19 +85,33 @@ class Handlers:
 
         return await ask_in_thread(self.service, message, self.bot_user_id)
 
-    async def on_message_edit(self, before: Any, after: Any) -> None:
-        """Auto mode for edits: only links the edit added (link previews also fire edits)."""
-        if before.content == after.content or not self.is_member_message(after):
+    async def on_message_edit(self, before: Any | None, after: Any) -> None:
+        """Auto mode for edits: only links the edit added (link previews also fire edits).
+
+        `before` is None when the message was not cached: links not answered yet count as added (the
+        claims keep each link of a message answered once, however often it is edited)."""
+        if (before is not None and before.content == after.content) or not self.is_member_message(after):
             return
         where = where_of(after)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
-        old = set(await self.service.links_to_explain(before.content, where))
+        if before is None:
+            old = {answer.url for answer in await self.service.answers_to(where)}
+        else:
+            old = set(await self.service.links_to_explain(before.content, where))
         added = [
             link for link in await self.service.links_to_explain(after.content, where) if link not in old
         ]
         if added:
-            await self.explain_message(after, added, who_of(after.author))
+            await self._answer_or_read(view, after, added, who_of(after.author))
+
+    async def _answer_or_read(self, view: ChannelView, message: Any, links: list[str], who: Who) -> None:
+        """Auto mode answers in the message's thread; trial mode only reads and records (posts nothing)."""
+        if view.trial:
+            await read_quietly(self.service, where_of(message), links, who)
+        else:
+            await self.explain_message(message, links, who)
 
     async def on_raw_reaction_add(self, payload: Any, fetch_message: FetchMessage) -> None:
         """A reaction anywhere: if it is a member's request emoji, fetch the message and explain it.
@@ -144,6 +160,7 @@ class DiscordPlace:
         self.message = message
         self.bot_user_id = bot_user_id
         self.place: Any = None
+        self.opened_thread = False  # the bot created the thread it answers in
 
     async def add_mark(self, mark: str) -> bool:
         """Add a reaction; False when Discord refused it."""
@@ -183,6 +200,17 @@ class DiscordPlace:
         """The sent answer's jump URL."""
         return getattr(sent, "jump_url", None)
 
+    def posted(self, sent: Any, permalink: str | None) -> PostedReply | None:
+        """The sent message and the thread (or channel) it is in, for answers that follow the message."""
+        if self.place is None:
+            return None
+        return PostedReply(
+            reply_id=str(sent.id),
+            thread_id=str(self.place.id),
+            created_thread=self.opened_thread,
+            permalink=permalink,
+        )
+
     async def _thread_for(self, result: ExplainResult) -> Any:
         """The message's own thread (created once), or the channel when threads are not possible."""
         message = self.message
@@ -194,7 +222,9 @@ class DiscordPlace:
         title = result.analysis.article.title if result.analysis else ""
         name = clip(" ".join(title.split()) or "Footnote", THREAD_NAME_LIMIT)
         try:
-            return await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+            thread = await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+            self.opened_thread = True
+            return thread
         except discord.HTTPException as exc:
             if exc.code == THREAD_ALREADY_EXISTS:
                 try:

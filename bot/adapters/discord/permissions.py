@@ -63,6 +63,11 @@ def where_of_interaction(interaction: Any, message_id: str | None = None) -> Whe
     return _where(interaction.guild_id, interaction.channel, interaction.channel_id, message_id)
 
 
+def where_in(guild_id: int, channel: Any, channel_id: int, message_id: str) -> Where:
+    """Where a message was, from a raw event's ids and its channel (None when it could not be had)."""
+    return _where(guild_id, channel, channel_id, message_id)
+
+
 def can_moderate(permissions: discord.Permissions | None) -> bool:
     """Manage Server, or Administrator (which implies every permission)."""
     return bool(permissions and (permissions.manage_guild or permissions.administrator))

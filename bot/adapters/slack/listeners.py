@@ -40,10 +40,12 @@ from bot.adapters.slack.blocks import (
     render_reply,
 )
 from bot.adapters.slack.bolt_app import api_error
+from bot.adapters.slack.follow import follow_event
 from bot.adapters.slack.permissions import reply_thread, where_of_message, where_of_request, who_is
+from bot.adapters.trial_flow import read_quietly
 from bot.config import Settings
 from bot.service import messages
-from bot.service.types import ExplainResult, Service, Status, Where, Who
+from bot.service.types import ExplainResult, PostedReply, Service, Status, Where, Who
 
 log = logging.getLogger("footnote.slack")
 
@@ -104,7 +106,8 @@ class SlackListeners:
         client: AsyncWebClient,
         request: AsyncBoltRequest | None = None,
     ) -> None:
-        """Auto mode: explain a new message's article links (or the links an edit added)."""
+        """Auto mode: explain a new message's article links (or the links an edit added); a deletion or
+        an edit that removed a link takes its answer down."""
         async with self.activity.track():
             try:
                 await self._on_message(event, str(body.get("team_id") or ""), client, _retried(request))
@@ -114,6 +117,8 @@ class SlackListeners:
     async def _on_message(
         self, event: dict[str, Any], team: str, client: AsyncWebClient, retried: bool
     ) -> None:
+        if await follow_event(self.service, client, team, event):
+            return  # a deletion: its answers are taken down, and there is nothing to explain
         channel = str(event.get("channel") or "")
         subtype = event.get("subtype")
         if subtype == "message_changed":
@@ -125,7 +130,8 @@ class SlackListeners:
         if not channel or not is_member_message(message):
             return
         where = where_of_message(team, channel, message)
-        if not (await self.service.channel(where)).auto_explain:
+        view = await self.service.channel(where)
+        if not (view.auto_explain or view.trial):
             return
         links = await self.service.links_to_explain(str(message.get("text") or ""), where)
         if before is not None:
@@ -134,6 +140,9 @@ class SlackListeners:
             links = [link for link in links if link not in old]
         if links:
             who = Who(user_id=str(message["user"]))
+            if view.trial:
+                await read_quietly(self.service, where, links, who)  # trial mode: nothing is posted
+                return
             await self.explain_message(client, where, message, links, who, retried)
 
     async def on_thread_question(
@@ -337,6 +346,7 @@ class SlackPlace:
     ) -> None:
         self.client, self.channel, self.ts, self.thread = client, channel, ts, thread
         self.redelivered = redelivered
+        self.private: set[str] = set()  # ts of posts only the asker sees (they cannot be taken down)
 
     def _metadata(self, link: str) -> dict[str, Any]:
         """What marks a reply as ours, about this message and link (read back by `posted_before`)."""
@@ -382,6 +392,7 @@ class SlackPlace:
                 sent = await self.client.chat_postEphemeral(
                     channel=self.channel, user=who.user_id, thread_ts=self.thread, **reply.payload()
                 )
+                self.private.add(str(sent.get("message_ts") or ""))
                 return str(sent.get("message_ts") or "")
             sent = await self.client.chat_postMessage(
                 channel=self.channel,
@@ -405,6 +416,12 @@ class SlackPlace:
             return None
         permalink = found.get("permalink")
         return str(permalink) if permalink else None
+
+    def posted(self, sent: object, permalink: str | None) -> PostedReply | None:
+        """The reply's ts in the message's thread, for answers that follow the message."""
+        if not sent or str(sent) in self.private:
+            return None
+        return PostedReply(reply_id=str(sent), thread_id=self.thread, permalink=permalink)
 
 
 def _retried(request: AsyncBoltRequest | None) -> bool:

@@ -24,7 +24,7 @@ from bot.engines.local.classify import classify_all
 from bot.engines.openai.answer import build_analysis
 from bot.engines.openai.failures import Diagnosis, Failure, backoff_delay, diagnose, retry_after
 from bot.engines.openai.pricing import estimate_cost, price_table
-from bot.engines.openai.prompt import NUMBER_TOKENS, build_messages, load_prompts, user_message
+from bot.engines.openai.prompt import NUMBER_TOKENS, Prompts, build_messages, load_prompts, user_message
 from bot.engines.openai.schema import ModelAnswer, response_format, schema_text
 from bot.engines.openai.tokens import condense, count_tokens, encoding_for
 from bot.legal.knowledge import Topic
@@ -97,6 +97,35 @@ def parse_answer(content: str | None) -> ModelAnswer:
         raise _InvalidAnswer(f"{exc.error_count()} schema errors") from exc
 
 
+def prepare_request(
+    article: Article, language: str, settings: Settings, prompts: Prompts, cache_dir: Path | None = None
+) -> _Request:
+    """The user message for one article and what goes with it, before any network call (CPU work).
+
+    Trial mode uses it too, to count what an analysis by this engine would send."""
+    sentences = body_sentences(article)
+    encoding = encoding_for(settings.model, cache_dir)
+    condensed = condense(sentences, encoding, settings.article_token_budget, NUMBER_TOKENS)
+    if condensed.condensed:
+        log.info(
+            "condensed article to %d of %d sentences (%d tokens)",
+            len(condensed.sentences),
+            len(sentences),
+            condensed.article_tokens,
+        )
+    local = classify_all(sentences)
+    topics = candidate_topics(article, local, limit=CANDIDATE_TOPICS)
+    user = user_message(prompts, article, condensed.sentences, len(sentences), topics, language)
+    return _Request(
+        sentences=sentences,
+        sent={number for number, _ in condensed.sentences},
+        topics=topics,
+        user=user,
+        condensed=condensed.condensed,
+        bound=settings.openai_timeout + SECONDS_PER_SENTENCE * len(condensed.sentences),
+    )
+
+
 class OpenAIEngine:
     """Analyses an article with one structured request to an OpenAI(-compatible) chat model."""
 
@@ -156,29 +185,7 @@ class OpenAIEngine:
 
     def _prepare(self, article: Article, language: str) -> _Request:
         # CPU and file work (tokenising, priming tiktoken's cache), run off the event loop.
-        sentences = body_sentences(article)
-        encoding = encoding_for(self._settings.model, self._cache_dir)
-        condensed = condense(sentences, encoding, self._settings.article_token_budget, NUMBER_TOKENS)
-        if condensed.condensed:
-            log.info(
-                "condensed article to %d of %d sentences (%d tokens)",
-                len(condensed.sentences),
-                len(sentences),
-                condensed.article_tokens,
-            )
-        local = classify_all(sentences)
-        topics = candidate_topics(article, local, limit=CANDIDATE_TOPICS)
-        user = user_message(
-            self._prompts, article, condensed.sentences, len(sentences), topics, language
-        )
-        return _Request(
-            sentences=sentences,
-            sent={number for number, _ in condensed.sentences},
-            topics=topics,
-            user=user,
-            condensed=condensed.condensed,
-            bound=self._settings.openai_timeout + SECONDS_PER_SENTENCE * len(condensed.sentences),
-        )
+        return prepare_request(article, language, self._settings, self._prompts, self._cache_dir)
 
     async def _ask(self, request: _Request, meter: _Meter) -> ModelAnswer:
         messages = build_messages(self._prompts, request.user)
