@@ -12,6 +12,7 @@ import logging
 
 from bot import errors
 from bot.extract.body import Body, infer_meta, jsonld_body, readability_body, trafilatura_body
+from bot.extract.bounds import bound_page
 from bot.extract.jsonld import read_jsonld
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
@@ -42,6 +43,7 @@ def extract_article(html: str, url: str) -> Article:
     root = parse_html(html)
     if root is None or root.find("body") is None:
         raise errors.NoArticleText()
+    bound_page(root)
     jsonld = read_jsonld(root)
     dropped = drop_invisible(root)
     if dropped:
