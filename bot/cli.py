@@ -311,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`footnote legal topics | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)  # Ctrl-C: one line and the shell's status for it, no traceback
+        return 130
 
 
 if __name__ == "__main__":

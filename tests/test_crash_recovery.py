@@ -39,13 +39,12 @@ ADMIN = Who(user_id="U0ADMIN", is_moderator=True)
 
 DRAIN = 2.0  # seconds a stopping bot gives answers being written (30 in a real bot)
 
-# The bot as `footnote run slack` runs it, with a claim lease and a drain short enough to wait out here.
+# The bot as `footnote run slack` runs it, with a drain short enough to wait out here (the claim lease is
+# its setting, FOOTNOTE_CLAIM_LEASE_SECONDS, given in the environment).
 LAUNCH = """
 import sys
 import bot.adapters.slack.runner
-import bot.service.service
-bot.service.service.CLAIM_LEASE = float(sys.argv[1])
-bot.adapters.slack.runner.DRAIN_SECONDS = float(sys.argv[2])
+bot.adapters.slack.runner.DRAIN_SECONDS = float(sys.argv[1])
 from bot.cli import main
 sys.exit(main(["run", "slack"]))
 """
@@ -102,9 +101,9 @@ class BotProcess:
     async def start(self, session: aiohttp.ClientSession) -> None:
         log = open(self.workdir / "bot.log", "a")  # noqa: SIM115 - kept open by the child
         self.process = subprocess.Popen(
-            [sys.executable, "-c", LAUNCH, str(LEASE), str(DRAIN)],
+            [sys.executable, "-c", LAUNCH, str(DRAIN)],
             cwd=self.workdir,
-            env=self.env,
+            env={**self.env, "FOOTNOTE_CLAIM_LEASE_SECONDS": str(LEASE)},
             stdout=log,
             stderr=subprocess.STDOUT,
         )

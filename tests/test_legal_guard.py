@@ -312,3 +312,24 @@ def test_the_guard_reads_any_mix_of_citation_pieces(recent_guard: CitationGuard,
     cleaned, removed = recent_guard.clean(text)
     assert len(cleaned) <= len(text)
     assert all(r in text for r in removed)
+
+
+def test_citations_without_a_number_are_still_found():
+    """The quick test that skips most sentences lets through every form a citation can take."""
+    for text in (
+        "the U.S. Const. amend. XIV protects it",
+        "under Pa. Const. art. VI, as amended",
+        "see Mass. Gen. Laws ch. Ninety, § 3",
+        "Id. at 5",
+    ):
+        assert find_citations(text), text
+    assert find_citations("The council met on Tuesday and approved the plan.") == []
+
+
+def test_every_knowledge_base_citation_passes_the_quick_test():
+    from bot.legal.citations import _MAYBE_ANY
+
+    authorities = [a.citation for t in load_topics() for a in t.authorities]
+    cited = [a for a in authorities if find_citations(a, named_acts=True)]
+    assert len(cited) > 100
+    assert all(_MAYBE_ANY.search(a) for a in authorities)

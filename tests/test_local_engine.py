@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.engines.local import LocalEngine, body_sentences
-from bot.models import Analysis, Article, Kind, Usage
+from bot.engines.local import MAX_READ_CHARS, LocalEngine, body_sentences, first_part
+from bot.models import Analysis, Article, FlagKind, Kind, Usage
 
 ARTICLE = Article(
     url="https://example.test/news/2026/03/04/port-strike",
@@ -74,10 +74,31 @@ def test_injected_instructions_are_just_text() -> None:
 
 def test_empty_and_huge_bodies() -> None:
     assert LocalEngine().analyse_sync(Article(title="Empty")).statements == []
-    huge = Article(title="Long", text="\n\n".join(["The board met on Monday and approved the plan."] * 3000))
+    paragraphs = [f"The board met on Monday and approved plan {n}." for n in range(3000)]
+    huge = Article(title="Long", text="\n\n".join(paragraphs), words=9 * 3000)
     analysis = LocalEngine().analyse_sync(huge)
-    assert len(analysis.statements) == 3000
+    read = first_part(huge).text
+    assert len(read) <= MAX_READ_CHARS < len(huge.text)
+    # the rules read whole paragraphs from the start, and the reply says how much
+    assert [s.text for s in analysis.statements] == paragraphs[: len(analysis.statements)]
+    assert read == "\n\n".join(paragraphs[: len(analysis.statements)])
+    assert analysis.article.words == 27_000
+    (partial,) = [f for f in analysis.flags if f.kind == FlagKind.PARTIAL_TEXT]
+    assert f"its first {len(read.split()):,} words" in partial.detail
     assert len(analysis.summary.split()) <= 80
+
+
+def test_a_long_teaser_keeps_its_one_partial_text_flag() -> None:
+    teaser = Article(title="Long", text="The board met on Monday. " * 2000, partial_text=True)
+    flags = LocalEngine().analyse_sync(teaser).flags
+    assert [f.detail for f in flags if f.kind == FlagKind.PARTIAL_TEXT] == [
+        "Only part of the article could be read; this covers what was visible."
+    ]
+
+
+def test_a_short_body_is_read_whole() -> None:
+    assert first_part(ARTICLE) is ARTICLE
+    assert not [f for f in LocalEngine().analyse_sync(ARTICLE).flags if f.kind == FlagKind.PARTIAL_TEXT]
 
 
 # Hostile bodies, each about 100 KB. Before the splitter and the rules were made linear, the run-on

@@ -461,3 +461,27 @@ async def test_a_step_past_its_deadline_gets_the_one_line_took_too_long_answer(t
         assert result.message == "That page took too long to read, so I stopped. Try another link."
         figures = await service.command("stats", where(), MOD)
         assert "1 failures" in figures.text  # counted as a failure, not lost
+
+
+async def test_a_member_is_told_once_per_window_that_the_budget_is_spent(tmp_path, pages):
+    clock = Clock(EVENING)
+    async with ExplainService(settings_for(tmp_path), engine=CountingEngine(), clock=clock) as service:
+        await service.command("budget requests 1", where(), MOD)
+        await service.command("limits user 100 10", where(), MOD)
+        asker = Who(user_id="u1")
+        assert (await service.explain(pages.url("/news/a"), where(), asker)).ok
+        in_threads = [where(message=f"m{n}") for n in range(8)]
+        told = await service.explain(pages.url("/news/b"), in_threads[0], asker, in_thread=True)
+        assert told.status == Status.BUDGET_SPENT and told.message
+        quiet = [
+            await service.explain(pages.url(f"/news/q{n}"), in_threads[n + 1], asker, in_thread=True)
+            for n in range(5)
+        ]
+        assert {r.status for r in quiet} == {Status.QUIET} and all(r.message is None for r in quiet)
+        again = await service.explain(pages.url("/news/e"), where(), asker)  # commands are still told
+        assert again.status == Status.BUDGET_SPENT and again.message
+        other = await service.explain(pages.url("/news/c"), in_threads[7], Who(user_id="u2"), in_thread=True)
+        assert other.status == Status.BUDGET_SPENT and other.message
+        clock.now += 600  # a new window: told again
+        later = await service.explain(pages.url("/news/d"), where(message="m9"), asker, in_thread=True)
+        assert later.status == Status.BUDGET_SPENT and later.message

@@ -594,6 +594,22 @@ async def test_one_member_sending_thirty_links_gets_five_answers_and_one_private
     assert sum(pages.hits.values()) == 5
 
 
+async def test_a_spent_budget_is_told_once_and_only_to_the_member(bot, pages):
+    await bot.service.command("auto on", here(), MOD)
+    await bot.service.command("budget requests 1", here(), MOD)
+    await bot.service.command("limits user 100 10", here(), MOD)
+    events = [message(f"<{pages.url(f'/news/spent-{n}')}>", ts=f"1700000250.{n:06d}") for n in range(10)]
+    for n, event in enumerate(events):
+        await bot.event(event, event_id=f"Ev{n}")
+    await bot.settle(10)
+    answers = bot.api.calls_to("chat.postMessage")
+    (notice,) = bot.api.calls_to("chat.postEphemeral")
+    assert len(answers) == 1 and "blocks" in answers[0]
+    assert notice["user"] == MEMBER and notice["thread_ts"] == events[1]["ts"]
+    assert "budget" in json.dumps(notice).lower()
+    assert sum(pages.hits.values()) == 1
+
+
 async def test_a_failure_notice_is_never_followed_by_an_answer_when_slack_retries(tmp_path, pages):
     store = SqliteStore(tmp_path / "footnote.sqlite3", busy_timeout=0.3)
     async with serving(tmp_path, store=store) as bot:

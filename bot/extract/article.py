@@ -21,6 +21,7 @@ from bot.extract.body import (
     trafilatura_reading,
     whole_body,
 )
+from bot.extract.bounds import bound_page
 from bot.extract.error_page import is_error_page
 from bot.extract.jsonld import read_jsonld
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
@@ -56,6 +57,7 @@ def extract_article(html: str, url: str) -> Article:
     root = parse_html(html)
     if root is None or root.find("body") is None:
         raise errors.NoArticleText()
+    bound_page(root)
     jsonld = read_jsonld(root)
     dropped = drop_invisible(root)
     if dropped:

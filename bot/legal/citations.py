@@ -126,6 +126,9 @@ _MAYBE_CASE = re.compile(
     r"\b\d+\s+(?:[A-Z][A-Za-z0-9.]*|[A-Z]\.)\s?[\w.]*\s+(?:\(\d+ [A-Z][\w.]+\)\s+)?(?:\d+|_{2,}|at\b)"
 )
 _MAYBE_ID = re.compile(r"\b[Ii]d\.")
+# What every citation form above holds (a number, "Const.", "ch.", "§") or eyecite's "Id." needs: most
+# sentences hold none, and then no pattern needs to run.
+_MAYBE_ANY = re.compile(r"\d|Const\.|\sch\.|§|\b[Ii]d\.")
 _NAME_PREFIX = re.compile(r"(?:\b(?:Ex parte|In re|Ex rel\.)\s+)$", re.IGNORECASE)
 
 
@@ -304,6 +307,8 @@ def warm_up() -> None:
 def find_citations(text: str, named_acts: bool = False) -> list[Citation]:
     """Every citation in `text`, in order, without overlaps (`named_acts`: UK Acts named without a
     section count too)."""
+    if not _MAYBE_ANY.search(text):
+        return []
     found = _without_overlaps(_regex_citations(text, named_acts))
     if _MAYBE_CASE.search(text) or _MAYBE_ID.search(text) or "§" in text:
         # The patterns key what they match more precisely than eyecite ("§ 2000e-2", "604 U.S. ___").

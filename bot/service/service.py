@@ -303,7 +303,7 @@ class ExplainService:
         if cached is not None:
             await self._store.record_event(where.workspace, where.channel, "cache_hit", now)
             return self._answer(Status.CACHED, url, cached.analysis)
-        return await self._analyse_shared(url, key, where, policy, now)
+        return await self._analyse_shared(url, key, where, policy, now, who=who, quiet_repeats=quiet_repeats)
 
     async def _rate_limited(
         self,
@@ -322,13 +322,17 @@ class ExplainService:
         if not quiet_repeats:  # a reply only the asker sees (a command's answer) amplifies nothing
             return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
         window = policy.user_limit if by_user else policy.channel_limit
-        told = RateCheck(
-            key=f"notice:{where.platform}:{where.workspace}:{who.user_id}",
-            limit=RateLimit(count=1, minutes=window.minutes),
-        )
-        if await self._store.take_rate_slots([told], now) is not None:
+        if await self._told_already("notice", where, who, window.minutes, now):
             return ExplainResult(status=Status.QUIET, link=url)
         return ExplainResult(status=Status.RATE_LIMITED, link=url, message=text)
+
+    async def _told_already(self, kind: str, where: Where, who: Who, minutes: int, now: float) -> bool:
+        """Whether the member got this kind of notice within `minutes`; if not, they are getting it now."""
+        told = RateCheck(
+            key=f"{kind}:{where.platform}:{where.workspace}:{who.user_id}",
+            limit=RateLimit(count=1, minutes=minutes),
+        )
+        return await self._store.take_rate_slots([told], now) is not None
 
     # Claims and turns
 
@@ -416,9 +420,19 @@ class ExplainService:
         return ExplainResult(status=status, link=url, analysis=analysis, message=message, spent=spent)
 
     async def _analyse_shared(
-        self, url: str, key: str, where: Where, policy: Policy, now: float
+        self,
+        url: str,
+        key: str,
+        where: Where,
+        policy: Policy,
+        now: float,
+        who: Who | None = None,
+        quiet_repeats: bool = False,
     ) -> ExplainResult:
-        """Join the analysis of this URL already under way, or reserve budget and start it."""
+        """Join the analysis of this URL already under way, or reserve budget and start it.
+
+        A spent budget is told in threads once per member and user rate window, like a rate limit.
+        """
         flight = self._flights.get(key)
         leader = False
         if flight is None:
@@ -432,6 +446,13 @@ class ExplainService:
             )
             if ticket is None:
                 await self._refused(where, "budget_spent", now)
+                minutes = policy.user_limit.minutes
+                if (
+                    quiet_repeats
+                    and who is not None
+                    and await self._told_already("budget-notice", where, who, minutes, now)
+                ):
+                    return ExplainResult(status=Status.QUIET, link=url)
                 return ExplainResult(
                     status=Status.BUDGET_SPENT,
                     link=url,

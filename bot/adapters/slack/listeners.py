@@ -383,12 +383,12 @@ class SlackPlace:
             log.debug("couldn't remove %s on %s (%s)", mark, self.ts, api_error(exc))
 
     async def post(self, result: ExplainResult, who: Who) -> str:
-        """Send one result in the thread (a rate-limit notice only to the asker); the sent ts."""
+        """Send one result in the thread (a rate-limit or budget notice only to the asker); the sent ts."""
         reply = (
             render_notice(result) if result.analysis is None else render_answer(result.analysis, result.link)
         )
         try:
-            if result.status is Status.RATE_LIMITED:
+            if result.status in (Status.RATE_LIMITED, Status.BUDGET_SPENT):
                 sent = await self.client.chat_postEphemeral(
                     channel=self.channel, user=who.user_id, thread_ts=self.thread, **reply.payload()
                 )

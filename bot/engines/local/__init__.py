@@ -6,17 +6,20 @@ import asyncio
 from functools import cache
 
 from bot.engines.digest import files_digest
-from bot.engines.local.classify import classify_all
+from bot.engines.local.classify import classify_all, in_opinion_voice
 from bot.engines.local.flags import detect_flags, is_opinion_piece
 from bot.engines.local.language import reads_as_english
 from bot.engines.local.segment import is_heading, split_sentences
 from bot.engines.local.summarise import clip, summarise
 from bot.legal.knowledge import load_topics
 from bot.legal.matcher import match_legal
-from bot.models import Analysis, Article, LegalNote, Usage
+from bot.models import Analysis, Article, Flag, FlagKind, LegalNote, Usage
 
 # What the reply quotes of an article the English rules cannot read.
 OPENING_WORDS = 60
+# The rules read this much of a body (about 5,000 words, past the longest news story; the OpenAI engine's
+# default budget is of the same order), so that a huge page cannot hold a worker for long.
+MAX_READ_CHARS = 30_000
 
 
 @cache
@@ -46,22 +49,28 @@ class LocalEngine:
 
     def analyse_sync(self, article: Article) -> Analysis:
         """Explain one article on the calling thread (pure CPU work)."""
+        whole, article = article, first_part(article)
         sentences = body_sentences(article)
         declared_english = article.language_declared and article.language.lower().startswith("en")
         if not declared_english and not reads_as_english(article.text):
-            return _opening_only(article, sentences)
+            return _opening_only(whole, sentences)
         statements = classify_all(sentences)
         opinion_piece = is_opinion_piece(article, statements)
         if opinion_piece:
-            statements = classify_all(sentences, opinion_voice=True)
+            statements = in_opinion_voice(statements)
         legal, legal_unavailable = match_legal(article, statements)
+        flags = detect_flags(article, statements, opinion_piece)
+        if article is not whole and not any(f.kind == FlagKind.PARTIAL_TEXT for f in flags):
+            words = len(article.text.split())
+            detail = f"The article is very long: these notes cover its first {words:,} words."
+            flags.append(Flag(kind=FlagKind.PARTIAL_TEXT, detail=detail))
         return Analysis(
-            article=article.meta(),
+            article=whole.meta(),
             summary=summarise(article, statements, opinion_piece, _legal_terms(legal)),
             statements=statements,
             legal=legal,
             legal_unavailable=legal_unavailable,
-            flags=detect_flags(article, statements, opinion_piece),
+            flags=flags,
             engine="local",
             usage=Usage(),
         )
@@ -72,6 +81,18 @@ class LocalEngine:
 
     async def aclose(self) -> None:
         """Nothing to release: the local engine holds no connections."""
+
+
+def first_part(article: Article) -> Article:
+    """The article itself, or for a very long body its first `MAX_READ_CHARS`, cut where a paragraph
+    (else a word) ends."""
+    if len(article.text) <= MAX_READ_CHARS:
+        return article
+    text = article.text
+    cut = text.rfind("\n\n", 0, MAX_READ_CHARS)
+    if cut <= 0:
+        cut = max(text.rfind(" ", 0, MAX_READ_CHARS), 0) or MAX_READ_CHARS
+    return article.model_copy(update={"text": text[:cut]})
 
 
 def _legal_terms(legal: list[LegalNote]) -> list[str]:

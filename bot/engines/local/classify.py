@@ -13,53 +13,54 @@ from dataclasses import dataclass
 from bot.engines.local import cues
 from bot.engines.local.cues import word_set
 from bot.engines.local.lexicon import is_evaluative
+from bot.engines.local.patterns import Cue
 from bot.models import Kind, Statement
 
 _PRONOUNS = word_set("he she they it we i his her their its")
-_LEADING_JUNK = re.compile(
+_LEADING_JUNK = Cue(
     r"^(?:and|but|so|while|though|although|yet|or|as|because|since|when|whereas|meanwhile|however|then)\s+",
     re.I,
 )
-_TRAILING_JUNK = re.compile(
+_TRAILING_JUNK = Cue(
     r"\s+(?:also|later|earlier|previously|repeatedly|publicly|privately|separately|again|has|have|had|once"
     r"|still|already|further|then|now|who|had\s+previously|have\s+long|has\s+long|long|both|all)$",
     re.I,
 )
-_LEADING_PHRASE = re.compile(
+_LEADING_PHRASE = Cue(
     r"^(?:in|on|at|after|before|during|for|with|by|from|under|writing|speaking|asked|meanwhile|however|still"
     r"|also|separately|later|earlier|so|but|and|since|as|when|while|though|although|in\s+a)\b",
     re.I,
 )
-_APPOSITIVE_START = re.compile(r"^(?:a|an|including|such\s+as|like)\b", re.I)
-_QUOTE_CLOSE = re.compile(r"^.*[”\"],?\s*", re.S)
+_APPOSITIVE_START = Cue(r"^(?:a|an|including|such\s+as|like)\b", re.I)
+_QUOTE_CLOSE = Cue(r"^.*[”\"],?\s*", re.S)
 # '…," said Dana Whitfield.' or '…, said the company's spokeswoman.'
 _SPEAKER_ROLE = (
     r"(?:spokes(?:person|man|woman)|officials?|agency|department|company|police|prosecutors?|lawyers?"
     r"|attorneys?|ministry|office|union|council|mayor|governor|minister|president|executive|chief|director"
     r"|manager|sources?|statement|report|campaign|committee|board|authorities)"
 )
-_AFTER_VERB_NAME = re.compile(
+_AFTER_VERB_NAME = Cue(
     r"\s+((?:[A-Z][\w.’'-]*\s*){1,6}?|(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?" + _SPEAKER_ROLE + r")"
     r"(?:[,.;]|\s+(?:in|on|at|of|who)\b|$)"
 )
-_FIRST_CLAUSE = re.compile(r",\s*but\b|;|—|–|\bbut\s+", re.I)
-_SUBJECT_BREAK = re.compile(r"[,;:“”\"]|\s{3,}")
-_CLAIM_DOCS = re.compile(
-    r"\b(complaint|lawsuit|suit|indictment|petition|filing|motion|affidavit|claim)\W*$", re.I
-)
-_RULING_SUBJECT_FOUND = re.compile(
+_FIRST_CLAUSE = Cue(r",\s*but\b|;|—|–|\bbut\s+", re.I)
+_SUBJECT_BREAK = Cue(r"[,;:“”\"]|\s{3,}")
+_CLAIM_DOCS = Cue(r"\b(complaint|lawsuit|suit|indictment|petition|filing|motion|affidavit|claim)\W*$", re.I)
+_RULING_SUBJECT_FOUND = Cue(
     r"\b(?:court|judge|jury|justices?|panel|majority|decision|ruling)\b[^.;]{0,40}?"
     r"\b(?:found|finding|concluded|concluding)\s+that\b",
     re.I,
 )
-_FILING_SUBJECT = re.compile(
+_FILING_SUBJECT = Cue(
     r"\b(?:suit|lawsuit|complaint|indictment|petition|filing|charges?|motion|subpoena)\b", re.I
 )
-_RULED_OUT = re.compile(r"\bruled\s+out\b", re.I)
+_RULED_OUT = Cue(r"\bruled\s+out\b", re.I)
 # An absence inside a relative clause ("a drug that has yet to finish testing") qualifies a noun.
-_RELATIVE_BEFORE = re.compile(r"\b(?:that|which|who)\s+(?:\w+\s+){0,2}$", re.I)
+_RELATIVE_BEFORE = Cue(r"\b(?:that|which|who)\s+(?:\w+\s+){0,2}$", re.I)
 
 
+# The reason given for a fact nothing marks as anything else: in an opinion column, the writer's view.
+_REPORTERS_VOICE = "reporter's voice"
 # The reason given for a fact that states a court's holding or a law's terms.
 RULING_WHY = "court ruling or legal rule"
 
@@ -73,7 +74,7 @@ class _Cue:
     end: int
 
 
-def _blank(text: str, pattern: re.Pattern[str]) -> str:
+def _blank(text: str, pattern: Cue) -> str:
     """`text` with every match of `pattern` replaced by spaces (offsets are preserved)."""
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -486,7 +487,7 @@ def _classify(sentence: str, previous: Statement | None, opinion_voice: bool) ->
         return Statement(text=sentence, kind=Kind.FACT, why=RULING_WHY)
     if opinion_voice and not cues.STRONG_FACT.search(unquoted):
         return Statement(text=sentence, kind=Kind.OPINION, why="opinion column: writer's voice")
-    return Statement(text=sentence, kind=Kind.FACT, why="reporter's voice")
+    return Statement(text=sentence, kind=Kind.FACT, why=_REPORTERS_VOICE)
 
 
 def _quotation(sentence: str, previous: Statement | None) -> Statement:
@@ -501,7 +502,26 @@ def _quotation(sentence: str, previous: Statement | None) -> Statement:
 def classify_all(sentences: list[str], opinion_voice: bool = False) -> list[Statement]:
     """Classify sentences in order, each with its predecessor as context for pronoun speakers."""
     statements: list[Statement] = []
+    # A sentence's kind depends only on it and the previous speaker: a page repeating sentences
+    # (a cheap way to make a huge page) costs one classification per distinct pair.
+    seen: dict[tuple[str, str | None], Statement] = {}
     for sentence in sentences:
         previous = statements[-1] if statements else None
-        statements.append(classify(sentence, previous, opinion_voice))
+        key = (sentence, previous.source if previous else None)
+        known = seen.get(key)
+        # a copy: later stages tell statements apart by identity
+        statements.append(
+            known.model_copy() if known else seen.setdefault(key, classify(sentence, previous, opinion_voice))
+        )
     return statements
+
+
+def in_opinion_voice(statements: list[Statement]) -> list[Statement]:
+    """`classify_all(..., opinion_voice=True)` from the plain classification: the voice decides only
+    sentences left to the reporter's voice, and never changes a speaker."""
+    return [
+        classify(s.text, statements[n - 1] if n else None, opinion_voice=True)
+        if s.why == _REPORTERS_VOICE
+        else s
+        for n, s in enumerate(statements)
+    ]

@@ -7,51 +7,50 @@ from urllib.parse import urlsplit
 
 from bot.engines.local import cues
 from bot.engines.local.cues import word_set
+from bot.engines.local.patterns import Cue
 from bot.engines.local.summarise import compress
 from bot.models import Article, Flag, FlagKind, Kind, Statement
 
-_OPINION_LABEL = re.compile(
+_OPINION_LABEL = Cue(
     r"^\s*(opinion|op-?ed|column|editorial|commentary|perspective|letters?(?:\s+to\s+the\s+editor)?|viewpoint)\s*[|:·—–-]",
     re.I,
 )
-_OPINION_PATH = re.compile(
+_OPINION_PATH = Cue(
     r"/(opinions?|op-?eds?|editorials?|columns?|columnists?|commentary|letters|viewpoints?)/", re.I
 )
-_OPINION_NOTE = re.compile(
+_OPINION_NOTE = Cue(
     r"\b(views\s+expressed\s+(?:in|here|are)|(?:is|are)\s+an?\s+(?:regular\s+|guest\s+|contributing\s+)?"
     r"(?:columnist|opinion\s+(?:writer|contributor))|guest\s+columns?|letters?\s+to\s+the\s+editor)\b",
     re.I,
 )
-_SENSATIONAL = re.compile(
+_SENSATIONAL = Cue(
     r"\b(breaking|exclusive|bombshell|slams?|blasts?|destroys?|eviscerates?|shock(?:ing|s)?|stunning|explosive"
     r"|outrage|meltdown|humiliat\w+|epic|insane|you\s+won[’']t\s+believe)\b|!",
     re.I,
 )
-_SHOUTING = re.compile(r"\b[A-Z]{5,}\b")
-_CERTAINTY = re.compile(
+_SHOUTING = Cue(r"\b[A-Z]{5,}\b")
+_CERTAINTY = Cue(
     r"\b(will|won[’']t|proves?|proven|confirms?|confirmed|reveals?|exposes?|(?:is|are)\s+breaking\s+up"
     r"|breaks\s+up|guarantees?|(?:is|are)\s+(?:doomed|over|finished|guilty)|caught|admits?)\b",
     re.I,
 )
-_DOCUMENT = re.compile(
+_DOCUMENT = Cue(
     r"\b(complaint|lawsuit|suit|filing|indictment|study|report|memo|email|letter|ruling|audit|survey|contract"
     r"|documents?|records?)\b",
     re.I,
 )
 # A headline that signals its own uncertainty or source ("may", "aides say", "reportedly", a question).
-_HEADLINE_HEDGE = re.compile(
+_HEADLINE_HEDGE = Cue(
     r"\b(?:may|might|could|would|will|likely|reportedly|allegedly|reports?|says?|said|sources?|claims?"
     r"|accus\w*|alleg\w*|expected|plans?|weighs?|considers?|mulls?|eyes|seeks?|talks|poised|nears?|close\s+to"
     r"|official(?:s|ly)?|aides?|insiders?)\b|[?“\"‘:]",
     re.I,
 )
 # Social-media chatter is not a speaker a reader could look up.
-_CHATTER = re.compile(
-    r"\b(?:posts?|tweets?|rumou?rs?|screenshots?|social\s+media|users|fans|commenters)\b", re.I
-)
+_CHATTER = Cue(r"\b(?:posts?|tweets?|rumou?rs?|screenshots?|social\s+media|users|fans|commenters)\b", re.I)
 # A fact that reports a non-event ("did not respond", "does not comment") confirms nothing.
-_NON_EVENT = re.compile(r"\b(?:not|no|never|declined)\b|n[’']t\b", re.I)
-_SLUG_EXT = re.compile(r"\.(?:html?|php|aspx?)$", re.I)
+_NON_EVENT = Cue(r"\b(?:not|no|never|declined)\b|n[’']t\b", re.I)
+_SLUG_EXT = Cue(r"\.(?:html?|php|aspx?)$", re.I)
 _GENERIC_SPEAKERS = word_set(
     """officials experts sources critics analysts supporters opponents residents observers prosecutors lawyers
     advocates insiders people authorities police investigators researchers economists scholars"""

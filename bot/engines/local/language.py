@@ -10,10 +10,10 @@ a language-identification model would be a heavy dependency for one yes-or-no qu
 
 from __future__ import annotations
 
-import re
+from bot.engines.local.patterns import Cue
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff]")
+_WORD = Cue(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_UNSPACED_SCRIPT = Cue(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff]")
 _ENGLISH_FUNCTION_WORDS = frozenset(
     (
         "the", "of", "and", "to", "in", "is", "was", "that", "for", "on", "with", "as", "by", "at", "from",

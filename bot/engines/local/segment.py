@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.engines.local.cues import word_set
+from bot.engines.local.patterns import Cue
 
 # Titles and fixed abbreviations that are practically never the last word of a sentence.
 _NEVER_FINAL = word_set("""
@@ -34,12 +35,12 @@ _OPENERS = word_set("""
     """)
 
 # A terminal mark with its trailing closers, then whitespace.
-_BOUNDARY = re.compile(r"(?:\.{3}|…|[.!?])[\"'”’)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"(?<![A-Za-z.])([A-Za-z][A-Za-z.]*)\.$")
-_NEXT_WORD = re.compile(r"\s+([\"“‘'(\[]*)([^\s]+)")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_LINE = re.compile(r"\n")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
+_BOUNDARY = Cue(r"(?:\.{3}|…|[.!?])[\"'”’)\]]*(?=\s)")
+_WORD_BEFORE = Cue(r"(?<![A-Za-z.])([A-Za-z][A-Za-z.]*)\.$")
+_NEXT_WORD = Cue(r"\s+([\"“‘'(\[]*)([^\s]+)")
+_PARAGRAPH = Cue(r"\n[ \t]*\n\s*")
+_LINE = Cue(r"\n")
+_HAS_LETTER = Cue(r"[^\W\d_]")
 _OPEN_QUOTE = "“"
 _CLOSE_QUOTE = "”"
 
@@ -149,7 +150,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _spans_between(text: str, separator: re.Pattern[str], lo: int, hi: int) -> list[tuple[int, int]]:
+def _spans_between(text: str, separator: Cue, lo: int, hi: int) -> list[tuple[int, int]]:
     """The spans of `text[lo:hi]` between matches of `separator`."""
     spans = []
     start = lo
@@ -175,7 +176,7 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-_TERMINAL = re.compile(r"[.!?…:。！？][\"'”’)\]」』）]*$")
+_TERMINAL = Cue(r"[.!?…:。！？][\"'”’)\]」』）]*$")
 
 
 def is_heading(sentence: str) -> bool:

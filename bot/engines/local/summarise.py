@@ -14,28 +14,29 @@ import re
 
 from bot.engines.local import cues
 from bot.engines.local.cues import COURT_SUBJECT, word_set
+from bot.engines.local.patterns import Cue
 from bot.models import Article, Kind, Statement
 
 MAX_WORDS = 80
 
 # The accused side's answer: outright denials first, then softer responses.
-_DENIAL = re.compile(
+_DENIAL = Cue(
     r"\b(den(?:y|ies|ied|ial)|baseless|without\s+merit|untrue|innocent|not\s+guilty"
     r"|(?:disput|reject)(?:s|ed)\s+(?:the|that|this|these|those|any|all|his|her|its|their)"
     r")\b",
     re.I,
 )
-_RESPONSE = re.compile(
+_RESPONSE = Cue(
     r"\b(never|false|defend\w*|vindicat\w+|legitimate|disappointed|(?:would|will|plans?\s+to|intends?\s+to)\s+appeal|declined\s+to\s+comment|did\s+not\s+respond)\b",
     re.I,
 )
-_ACCUSATION = re.compile(
+_ACCUSATION = Cue(
     r"\b(su(?:ed|es|ing)|suit|lawsuit|charg\w+|arrest\w*|accus\w+|alleg\w+|indict\w*|complaint|investigat\w+"
     r"|probe|retaliat\w+|fired|fine[sd]?|penalt\w+|violat\w+|breach\w*)\b",
     re.I,
 )
 # A court's decision in the lead: the losing side's answer (an appeal) belongs in the summary.
-_RULING_LEAD = re.compile(
+_RULING_LEAD = Cue(
     r"\b(ruled|rules|blocked|blocks|struck\s+down|strikes\s+down|upheld|upholds|overturned|reversed|sentenced"
     r"|dismissed|enjoined|halted|acquitted|convicted|found\s+guilty)\b",
     re.I,
@@ -43,7 +44,7 @@ _RULING_LEAD = re.compile(
 # How many sentences from the lead on may name the accused party.
 _OPENING = 3
 # Whom an accusation is aimed at: the words after the verb or "against" (names are read from them).
-_ACCUSED_NAME = re.compile(
+_ACCUSED_NAME = Cue(
     r"\b(?:sued|sues|suing|against|charged|charges|accused|accuses|accusing|indicted|fined|fines|arrested"
     r"|investigating|probe\s+(?:of|into))\s+((?:[\w’'.,&-]+\s+){1,8})",
     re.I,
@@ -53,16 +54,16 @@ _NOT_A_NAME = word_set(
     February March April May June July August September October November December"""
 )
 # A recall's remedy: what owners should do is part of the news.
-_RECALL = re.compile(r"\brecall(?:s|ed|ing)?\b", re.I)
-_REMEDY = re.compile(
+_RECALL = Cue(r"\brecall(?:s|ed|ing)?\b", re.I)
+_REMEDY = Cue(
     r"\b(stop\s+using|refunds?|replacements?|free\s+repair|repair\s+kit|do\s+not\s+use|return\s+(?:it|them|the)"
     r"|dispose\s+of|discard)\b",
     re.I,
 )
 # The losing side's reaction to a ruling.
-_LOSER = re.compile(r"\b(appeal\w*|disappoint\w*|disagree\w*)\b", re.I)
+_LOSER = Cue(r"\b(appeal\w*|disappoint\w*|disagree\w*)\b", re.I)
 # A sentence that leans on the one before it: "He was charged ...", "Those ballots ...".
-_BACK_REFERENCE = re.compile(r"^(?:he|she|they|his|her|their|those|these|this|that)\b", re.I)
+_BACK_REFERENCE = Cue(r"^(?:he|she|they|his|her|their|those|these|this|that)\b", re.I)
 # Headline words that name no event: function words, attribution, time.
 _HEADLINE_STOP = word_set(
     """the and for but are was were has had its who how why not all one two out off say now new how
@@ -87,34 +88,30 @@ _POOL = 20
 # MMR: relevance against redundancy with what is already chosen.
 _MMR_LAMBDA = 0.7
 # An outcome that decides the story, often by something not happening ("declined to file charges").
-_DECISIVE = re.compile(
+_DECISIVE = Cue(
     r"\b(declin(?:ed|es)\s+to\s+(?!comment)\w+|refused\s+to|dismiss(?:ed|es)|acquitt\w+|dropp(?:ed|s)\s+(?:the\s+)?charges"
     r"|no\s+charges|not\s+guilty|without\s+(?:a\s+deal|an\s+agreement|agreeing|agreement)|overturned|reversed|struck\s+down"
     r"|postponed|delayed|rejected)\b",
     re.I,
 )
 # A claim may be quoted only with its attribution in the same sentence.
-_ATTRIBUTED = re.compile(
-    r"\b(said|says|according\s+to|told|reported|alleg\w+|claim\w*|argu\w+|testified)\b", re.I
-)
+_ATTRIBUTED = Cue(r"\b(said|says|according\s+to|told|reported|alleg\w+|claim\w*|argu\w+|testified)\b", re.I)
 # Trailing clauses that may be dropped: they add detail or another voice, not the main claim.
-_TRAILING = re.compile(r"(?:,\s*(?:but|while|particularly|including|especially)\b|\s*[—–]).*$", re.I | re.S)
+_TRAILING = Cue(r"(?:,\s*(?:but|while|particularly|including|especially)\b|\s*[—–]).*$", re.I | re.S)
 # A tail with these qualifies the main clause (a negation, a condition, a source), so it stays.
 # A tail that only speculates may go: dropping a speculation never turns anything into a fact.
-_KEEP_IN_TAIL = re.compile(
+_KEEP_IN_TAIL = Cue(
     r"\b(if|unless|not|no|never|n[’']t|nor|without|said|says|according|reportedly|allegedly|alleg\w+"
     r"|claim\w*|only|except|yet|partly|partially|denied|denies)\b",
     re.I,
 )
-_RELATIVE_TAIL = re.compile(r"\s+(?:that|which|who)\s+(?:had|has|have)\s+(?:been\s+)?\w+ed\b[^,;:—–]*$", re.I)
-_REPORTING_BEFORE = re.compile(
+_RELATIVE_TAIL = Cue(r"\s+(?:that|which|who)\s+(?:had|has|have)\s+(?:been\s+)?\w+ed\b[^,;:—–]*$", re.I)
+_REPORTING_BEFORE = Cue(
     r"\b(?:said|says|ruled|found|held|argued|claimed|alleged|warned|believes?|shows?|showed|noted)\s*$", re.I
 )
 # "KESSLING, Mich. — " or "RENO, Nev. (AP) — ": where the story was filed, not what happened.
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’ -]+(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s+\([\w ]+\))?\s*[—–-]+\s*"
-)
-_WORD = re.compile(r"\S+")
+_DATELINE = Cue(r"^[A-Z][A-Z.'’ -]+(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:\s+\([\w ]+\))?\s*[—–-]+\s*")
+_WORD = Cue(r"\S+")
 _QUOTES = "“”\"'‘’"
 
 

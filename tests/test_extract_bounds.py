@@ -1,0 +1,54 @@
+"""Extraction's caps on hostile pages: a run of text and a page's text are cut, real pages are not."""
+
+from __future__ import annotations
+
+import lxml.html
+from support.page_server import article_html
+
+from bot.extract import extract_article
+from bot.extract.bounds import MAX_PAGE_TEXT, MAX_RUN, bound_page
+
+
+def test_an_ordinary_page_is_left_whole():
+    root = lxml.html.document_fromstring(article_html("parks"))
+    before = lxml.html.tostring(root)
+    assert not bound_page(root)
+    assert lxml.html.tostring(root) == before
+
+
+def test_an_endless_paragraph_is_cut_at_a_space_and_what_follows_is_kept():
+    root = lxml.html.document_fromstring(f"<p>{'word ' * 10_000}</p><p>After it.</p>")
+    assert bound_page(root)
+    first, second = root.findall(".//p")
+    assert MAX_RUN // 2 <= len(first.text) <= MAX_RUN and first.text.endswith("word")
+    assert second.text == "After it."
+
+
+def test_text_past_the_page_cap_is_dropped_but_json_ld_stays():
+    paragraphs = "".join(f"<p>Paragraph {n} of a page that never ends.</p>" for n in range(10_000))
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    root = lxml.html.document_fromstring(f"<html><body><div>{paragraphs}</div>{ld}<p>Last</p></body></html>")
+    assert bound_page(root)
+    kept = root.findall(".//p")
+    assert 0 < len(kept) < 10_000 and kept[0].text.startswith("Paragraph 0 ")
+    assert sum(len(p.text or "") for p in kept) <= MAX_PAGE_TEXT
+    assert "Last" not in [p.text for p in kept]
+    assert root.find(".//script").text == '{"@type": "NewsArticle"}'
+
+
+def test_small_caps_cut_in_document_order():
+    root = lxml.html.document_fromstring("<div><p>aaaa <b>bbbb</b> cccc</p></div>tail<p>dddd</p>")
+    assert bound_page(root, run=100, page=6)
+    # whitespace is not counted: four letters of the first run, two of the second
+    assert lxml.html.tostring(root.find("body")) == b"<body><div><p>aaaa <b>bb</b></p></div></body>"
+
+
+def test_a_huge_page_still_gives_its_story():
+    story = "".join(
+        f"<p>The council met on day {n} and approved part {n} of the plan after a long debate.</p>"
+        for n in range(40)
+    )
+    junk = "".join(f"<p>Comment {n}: me too, great stuff, first, lol.</p>" for n in range(6_000))
+    article = extract_article(f"<html><body><article><h1>Plan</h1>{story}</article>{junk}</body></html>", "")
+    assert "The council met on day 0 " in article.text and "on day 39 " in article.text
+    assert "Comment 5999:" not in article.text  # past the page cap
