@@ -73,7 +73,7 @@ slack needs SLACK_BOT_TOKEN, plus SLACK_APP_TOKEN for Socket Mode (the default),
 Set them in the environment or in .env; README.md walks through the Discord and Slack setup."""
 
 
-def _print_error(exc: errors.FootnoteError, as_json: bool) -> None:
+def print_error(exc: errors.FootnoteError, as_json: bool) -> None:
     if as_json:
         from bot.models import ErrorInfo, ErrorReport
 
@@ -107,7 +107,7 @@ def cmd_explain(args: argparse.Namespace, settings: Settings) -> int:
         engine = make_engine(settings, args.engine)
         analysis = asyncio.run(explain_source(args.source, settings, engine, args.language or "en"))
     except errors.FootnoteError as exc:
-        _print_error(exc, as_json)
+        print_error(exc, as_json)
         return 1
     if as_json:
         print(
@@ -138,12 +138,12 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
             article = _extract_one(source, settings)
         except errors.FootnoteError as exc:
             status = 1
-            _print_error(exc, args.json)
+            print_error(exc, args.json)
             continue
         except Exception:  # a batch scores every input: one crash must not hide the others' lines
             log.exception("extraction crashed on %s", source)
             status = 1
-            _print_error(errors.FootnoteError(), args.json)
+            print_error(errors.FootnoteError(), args.json)
             continue
         if args.json:
             record = article.meta().model_dump()

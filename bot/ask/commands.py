@@ -45,15 +45,15 @@ async def _answer(source: str, question: str, settings: Settings, engine_choice:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer one question; exit 1 with one line when the article cannot be read."""
     from bot.ask.render import render_plain
-    from bot.cli import _print_error
+    from bot.cli import print_error
 
     if not args.question.strip():
-        _print_error(errors.FootnoteError("Ask a question after the link, in quotes."), args.json)
+        print_error(errors.FootnoteError("Ask a question after the link, in quotes."), args.json)
         return 2
     try:
         answer = asyncio.run(_answer(args.source, args.question, settings, args.engine))
     except errors.FootnoteError as exc:
-        _print_error(exc, args.json)
+        print_error(exc, args.json)
         return 1
     print(answer.model_dump_json() if args.json else render_plain(answer))
     return 0

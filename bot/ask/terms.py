@@ -8,7 +8,7 @@ from functools import cache
 from typing import Literal
 
 from bot.engines.local.cues import word_set
-from bot.legal.matcher import _stem as stem
+from bot.legal.matcher import stem_word as stem
 
 Wants = Literal["number", "time", "source", "any"]
 

@@ -51,7 +51,7 @@ _ABBREVIATION_END = re.compile(
 )
 
 
-def _stem(word: str) -> str:
+def stem_word(word: str) -> str:
     """A crude English stem: 'charged', 'charges', 'charging' → 'charg'."""
     word = word.removesuffix("'s")
     if len(word) > 4 and word.endswith("ies"):
@@ -84,7 +84,7 @@ def _normalise(text: str) -> str:
 
 
 def _stems(text: str) -> list[str]:
-    return [_stem(t) for t in _TOKEN.findall(_normalise(text))]
+    return [stem_word(t) for t in _TOKEN.findall(_normalise(text))]
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Scored:
 def _trigger(phrase: str) -> _Trigger:
     normal = _normalise(phrase).strip()
     tokens = _TOKEN.findall(normal)
-    stems = [_stem(t) for t in tokens]  # once each: the knowledge base has ~1,800 triggers to read at start
+    stems = [stem_word(t) for t in tokens]  # once each: ~1,800 triggers are read at start
     words = tuple(s for t, s in zip(tokens, stems, strict=True) if t not in _ARTICLES)
     content = frozenset(s for t, s in zip(tokens, stems, strict=True) if t not in _STOP) or frozenset(words)
     # A one-word trigger ("union", "charged with") is weak evidence; a four-word phrase is strong.

@@ -27,7 +27,7 @@ from bot.engines.local import body_sentences
 from bot.engines.local.classify import classify_all
 
 # The analysis engine's own call (retries, timeouts, metering) and failures, reused for one more kind of call.
-from bot.engines.openai.engine import OpenAIEngine, _Fallback, _InvalidAnswer, _Meter, _Unsupported
+from bot.engines.openai.engine import Fallback, InvalidAnswer, Meter, OpenAIEngine, Unsupported
 from bot.engines.openai.failures import Failure
 from bot.engines.openai.prompt import (
     NUMBER_TOKENS,
@@ -37,7 +37,7 @@ from bot.engines.openai.prompt import (
     numbered_sentences,
     topic_lines,
 )
-from bot.engines.openai.schema import _compact, _Strict
+from bot.engines.openai.schema import Strict, compact_schema
 from bot.engines.openai.tokens import condense, encoding_for
 from bot.legal.knowledge import Topic
 from bot.legal.matcher import candidate_topics
@@ -50,7 +50,7 @@ MAX_SENTENCES = 3
 ANSWER_WORDS = 40
 
 
-class AskOut(_Strict):
+class AskOut(Strict):
     """The model's answer to one question: sentence numbers, topic ids and a few plain words."""
 
     answered: bool
@@ -80,7 +80,7 @@ def load_ask_prompts(directory: Path = PROMPTS_DIR) -> AskPrompts:
 
 def ask_format() -> dict[str, Any]:
     """The `response_format` of an ask request (Structured Outputs, strict)."""
-    schema = _compact(AskOut.model_json_schema())
+    schema = compact_schema(AskOut.model_json_schema())
     return {"type": "json_schema", "json_schema": {"name": "footnote_ask", "strict": True, "schema": schema}}
 
 
@@ -135,11 +135,11 @@ async def ask_openai(engine: OpenAIEngine, article: Article, question: str, lang
     """One structured call answering `question` from `article`; the offline answer if the call fails."""
     question = " ".join(question.split())[:MAX_QUESTION_CHARS]
     request = await asyncio.to_thread(_prepare, engine, article, question, language)
-    meter = _Meter()
+    meter = Meter()
     try:
         async with asyncio.timeout(2 * request.bound):
             out = await _structured_or_json(engine, request, meter)
-    except _Fallback as exc:
+    except Fallback as exc:
         return await _fall_back(engine, article, question, meter, exc.failure)
     except TimeoutError:
         return await _fall_back(engine, article, question, meter, Failure.TIMEOUT)
@@ -149,10 +149,10 @@ async def ask_openai(engine: OpenAIEngine, article: Article, question: str, lang
     return guarded(_checked(out, request, article, question, engine, meter))
 
 
-_INVALID = (ValidationError, ValueError, _InvalidAnswer, _Unsupported)
+_INVALID = (ValidationError, ValueError, InvalidAnswer, Unsupported)
 
 
-async def _structured_or_json(engine: OpenAIEngine, request: _AskRequest, meter: _Meter) -> AskOut:
+async def _structured_or_json(engine: OpenAIEngine, request: _AskRequest, meter: Meter) -> AskOut:
     """A Structured Outputs answer; from a server that ignores or refuses the schema, one retry in JSON
     mode with the schema in the prompt, as the analysis does."""
     try:
@@ -177,7 +177,7 @@ def _json_object(content: str) -> str:
 
 
 def _checked(
-    out: AskOut, request: _AskRequest, article: Article, question: str, engine: OpenAIEngine, meter: _Meter
+    out: AskOut, request: _AskRequest, article: Article, question: str, engine: OpenAIEngine, meter: Meter
 ) -> Answer:
     """The model's numbers and topics kept only where they were offered; its words only where borne out."""
     numbers = [n for n in out.sentences if n in request.sent][:MAX_SENTENCES]
@@ -207,7 +207,7 @@ def _checked(
 
 
 async def _fall_back(
-    engine: OpenAIEngine, article: Article, question: str, meter: _Meter, failure: Failure
+    engine: OpenAIEngine, article: Article, question: str, meter: Meter, failure: Failure
 ) -> Answer:
     answer = await asyncio.to_thread(answer_locally, article, question)
     usage = engine._usage(meter, fallback=failure)

@@ -43,7 +43,7 @@ DEADLINE_ATTEMPTS = 2
 KEYLESS_PLACEHOLDER = "not-needed"
 
 
-class _Fallback(Exception):
+class Fallback(Exception):
     """The remote answer is unusable; the local engine answers instead."""
 
     def __init__(self, failure: Failure) -> None:
@@ -51,16 +51,16 @@ class _Fallback(Exception):
         self.failure = failure
 
 
-class _InvalidAnswer(Exception):
+class InvalidAnswer(Exception):
     """The content is not JSON matching the schema."""
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """The server refused the request itself (HTTP 400), e.g. it has no Structured Outputs."""
 
 
 @dataclass
-class _Meter:
+class Meter:
     """Requests and tokens spent on one article, across retries."""
 
     requests: int = 0
@@ -90,11 +90,11 @@ def parse_answer(content: str | None) -> ModelAnswer:
     text = (content or "").strip()
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
-        raise _InvalidAnswer("no JSON object in the answer")
+        raise InvalidAnswer("no JSON object in the answer")
     try:
         return ModelAnswer.model_validate_json(text[start : end + 1])
     except ValidationError as exc:
-        raise _InvalidAnswer(f"{exc.error_count()} schema errors") from exc
+        raise InvalidAnswer(f"{exc.error_count()} schema errors") from exc
 
 
 def prepare_request(
@@ -167,13 +167,13 @@ class OpenAIEngine:
     async def analyse(self, article: Article, language: str = "en") -> Analysis:
         """Explain one article, writing in `language`; falls back to the local engine rather than fail."""
         request = await asyncio.to_thread(self._prepare, article, language)
-        meter = _Meter()
+        meter = Meter()
         try:
             # Retries and the JSON-mode retry together get twice one attempt's time, then the
             # member gets the offline answer rather than a wait of minutes.
             async with asyncio.timeout(DEADLINE_ATTEMPTS * request.bound):
                 answer = await self._ask(request, meter)
-        except _Fallback as exc:
+        except Fallback as exc:
             return await self._fall_back(article, exc.failure, meter)
         except TimeoutError:
             log.warning("no usable answer from %s in time; answering with the local engine", self.name)
@@ -187,24 +187,24 @@ class OpenAIEngine:
         # CPU and file work (tokenising, priming tiktoken's cache), run off the event loop.
         return prepare_request(article, language, self._settings, self._prompts, self._cache_dir)
 
-    async def _ask(self, request: _Request, meter: _Meter) -> ModelAnswer:
+    async def _ask(self, request: _Request, meter: Meter) -> ModelAnswer:
         messages = build_messages(self._prompts, request.user)
         try:
             return parse_answer(await self._complete(messages, response_format(), meter, request.bound))
-        except (_InvalidAnswer, _Unsupported) as exc:
+        except (InvalidAnswer, Unsupported) as exc:
             if not self._settings.openai_json_mode_retry:
                 log.warning("invalid answer from %s (%s); answering with the local engine", self.name, exc)
-                raise _Fallback(Failure.INVALID_RESPONSE) from exc
+                raise Fallback(Failure.INVALID_RESPONSE) from exc
             log.warning("invalid answer from %s (%s); retrying once in JSON mode", self.name, exc)
         messages = build_messages(self._prompts, request.user, json_mode_schema=schema_text())
         try:
             return parse_answer(await self._complete(messages, {"type": "json_object"}, meter, request.bound))
-        except (_InvalidAnswer, _Unsupported) as exc:
+        except (InvalidAnswer, Unsupported) as exc:
             log.warning("invalid answer in JSON mode too (%s); answering with the local engine", exc)
-            raise _Fallback(Failure.INVALID_RESPONSE) from exc
+            raise Fallback(Failure.INVALID_RESPONSE) from exc
 
     async def _complete(
-        self, messages: list[dict[str, str]], fmt: dict[str, Any], meter: _Meter, bound: float
+        self, messages: list[dict[str, str]], fmt: dict[str, Any], meter: Meter, bound: float
     ) -> str:
         """One completion's content, retrying rate limits, 5xx, timeouts and connection errors;
         each attempt ends after `bound` seconds."""
@@ -223,7 +223,7 @@ class OpenAIEngine:
             except (openai.APIError, TimeoutError) as exc:
                 diagnosis = diagnose(exc)
                 if diagnosis.unsupported_request:
-                    raise _Unsupported(f"HTTP 400 from {self.name}") from exc
+                    raise Unsupported(f"HTTP 400 from {self.name}") from exc
                 if diagnosis.retryable and attempt < retries:
                     delay = backoff_delay(attempt, retry_after(exc))
                     log.info(
@@ -232,11 +232,11 @@ class OpenAIEngine:
                     await asyncio.sleep(delay)
                     continue
                 self._log_failure(diagnosis, attempt + 1)
-                raise _Fallback(diagnosis.failure) from exc
+                raise Fallback(diagnosis.failure) from exc
             return self._content(completion, messages, meter)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _content(self, completion: Any, messages: list[dict[str, str]], meter: _Meter) -> str:
+    def _content(self, completion: Any, messages: list[dict[str, str]], meter: Meter) -> str:
         choice = completion.choices[0] if completion.choices else None
         content = choice.message.content if choice else None
         if completion.usage is not None:
@@ -248,15 +248,15 @@ class OpenAIEngine:
             meter.input_tokens += sum(count_tokens(m["content"], encoding) for m in messages)
             meter.output_tokens += count_tokens(content or "", encoding)
         if choice is None:
-            raise _InvalidAnswer("no choices in the completion")
+            raise InvalidAnswer("no choices in the completion")
         if getattr(choice.message, "refusal", None) or choice.finish_reason == "content_filter":
             log.warning("%s refused to analyse the article; answering with the local engine", self.name)
-            raise _Fallback(Failure.REFUSED)
+            raise Fallback(Failure.REFUSED)
         if choice.finish_reason == "length":
             log.warning(
                 "answer from %s was cut at the output limit; answering with the local engine", self.name
             )
-            raise _Fallback(Failure.INVALID_RESPONSE)
+            raise Fallback(Failure.INVALID_RESPONSE)
         return content or ""
 
     def _log_failure(self, diagnosis: Diagnosis, attempts: int) -> None:
@@ -282,7 +282,7 @@ class OpenAIEngine:
                 "%s after %d attempts to %s; answering with the local engine", failure, attempts, self.name
             )
 
-    def _usage(self, meter: _Meter, *, condensed: bool = False, fallback: Failure | None = None) -> Usage:
+    def _usage(self, meter: Meter, *, condensed: bool = False, fallback: Failure | None = None) -> Usage:
         cost = estimate_cost(self._settings.model, meter.input_tokens, meter.output_tokens, self._prices)
         return Usage(
             requests=meter.requests,
@@ -293,7 +293,7 @@ class OpenAIEngine:
             fallback=fallback.value if fallback else None,
         )
 
-    async def _fall_back(self, article: Article, failure: Failure, meter: _Meter) -> Analysis:
+    async def _fall_back(self, article: Article, failure: Failure, meter: Meter) -> Analysis:
         analysis = await asyncio.to_thread(self._local.analyse_sync, article)  # CPU work: off the loop
         # What the failed attempts cost is still reported, so budgets and stats stay honest.
         return analysis.model_copy(

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict
 from bot.models import FlagKind
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     # Structured Outputs' strict mode needs additionalProperties: false on every object.
     model_config = ConfigDict(extra="forbid")
 
 
-class SentenceLabel(_Strict):
+class SentenceLabel(Strict):
     """The kind of one numbered sentence; the text is never returned, only its number."""
 
     n: int
@@ -24,21 +24,21 @@ class SentenceLabel(_Strict):
     why: str
 
 
-class FlagOut(_Strict):
+class FlagOut(Strict):
     """A source-quality warning."""
 
     kind: FlagKind
     detail: str
 
 
-class LegalPick(_Strict):
+class LegalPick(Strict):
     """A knowledge-base topic chosen by id, with one sentence tying it to this story."""
 
     topic: str
     relevance: str
 
 
-class ModelAnswer(_Strict):
+class ModelAnswer(Strict):
     """Everything the model says about one article."""
 
     summary: str
@@ -50,18 +50,18 @@ class ModelAnswer(_Strict):
 _NOISE = frozenset({"title", "description"})
 
 
-def _compact(node: Any) -> Any:
+def compact_schema(node: Any) -> Any:
     # Titles and docstrings cost prompt tokens on every request; the system prompt explains the fields.
     if isinstance(node, dict):
-        return {k: _compact(v) for k, v in node.items() if k not in _NOISE or not isinstance(v, str)}
+        return {k: compact_schema(v) for k, v in node.items() if k not in _NOISE or not isinstance(v, str)}
     if isinstance(node, list):
-        return [_compact(v) for v in node]
+        return [compact_schema(v) for v in node]
     return node
 
 
 def answer_schema() -> dict[str, Any]:
     """The JSON Schema of `ModelAnswer`: every property required, no extra properties, no prose."""
-    return _compact(ModelAnswer.model_json_schema())
+    return compact_schema(ModelAnswer.model_json_schema())
 
 
 def response_format() -> dict[str, Any]:
