@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 from support.page_server import article_html
 
 from bot.extract import extract_article
-from bot.extract.bounds import MAX_PAGE_TEXT, MAX_RUN, bound_page
+from bot.extract.bounds import MAX_PAGE_TEXT, MAX_RUN, bound_page, cut_page, within_bounds
 
 
 def test_an_ordinary_page_is_left_whole():
@@ -52,3 +53,37 @@ def test_a_huge_page_still_gives_its_story():
     article = extract_article(f"<html><body><article><h1>Plan</h1>{story}</article>{junk}</body></html>", "")
     assert "The council met on day 0 " in article.text and "on day 39 " in article.text
     assert "Comment 5999:" not in article.text  # past the page cap
+
+
+_PAGES = {
+    "article": article_html("parks"),
+    "long run": f"<p>{'word ' * 3_000}</p><p>After it.</p>",
+    "many paragraphs": "".join(f"<p>Paragraph {n} of a long page.</p>" for n in range(400)),
+    "text in unread elements": '<script type="application/ld+json">{"a": "'
+    + "x" * 5_000
+    + '"}</script><p>Short.</p>',
+    "text in the head and tails": "<html><head><title>"
+    + "t" * 900
+    + "</title></head><body>a<b>b</b>"
+    + "c" * 900,
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PAGES))
+@pytest.mark.parametrize(
+    ("run", "page"), [(MAX_RUN, MAX_PAGE_TEXT), (1_000, 100_000), (50_000, 2_000), (100, 300)]
+)
+def test_the_quick_test_passes_a_page_only_when_the_walk_would_cut_nothing(name, run, page):
+    root = lxml.html.document_fromstring(_PAGES[name])
+    before = lxml.html.tostring(root)
+    if within_bounds(root, run, page):
+        assert not cut_page(root, run, page)
+        assert lxml.html.tostring(root) == before
+    elif name != "text in unread elements":  # unread text only sends the page to the walk
+        assert cut_page(root, run, page)
+
+
+def test_ordinary_pages_pass_the_quick_test_and_hostile_ones_do_not():
+    assert within_bounds(lxml.html.document_fromstring(_PAGES["article"]))
+    assert not within_bounds(lxml.html.document_fromstring(f"<p>{'word ' * 10_000}</p>"))
+    assert not within_bounds(lxml.html.document_fromstring("<p>Short page.</p>" * 20_000))

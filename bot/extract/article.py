@@ -16,6 +16,7 @@ from bot.extract.body import (
     infer_meta,
     jsonld_body,
     readability_body,
+    reading_alone,
     reads_as_language,
     trafilatura_body,
     trafilatura_reading,
@@ -95,7 +96,7 @@ def extract_article(html: str, url: str) -> Article:
                 body = _teaser_from_description(meta)
         else:
             # What trafilatura alone reads: its comment pruning sometimes takes a short page's text.
-            alone = trafilatura_reading(root, url, prune_comments=False)
+            alone = reading_alone(root, url, reading)
             body = _text_without_prose(whole_body(alone, headlines), headlines)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
