@@ -12,22 +12,7 @@ from bot.legal.guard import guard_analysis
 from bot.legal.guard import warm_up as warm_up_guard
 from bot.models import Analysis, Article
 from bot.web.links import canonical_url
-
-
-def is_url(source: str) -> bool:
-    """True for http(s) links; anything else is treated as a file path."""
-    return source.lower().startswith(("http://", "https://"))
-
-
-def read_local_page(path: Path) -> str:
-    """A saved page from disk, decoded like a fetched one."""
-    from bot.web.decode import decode_body
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise errors.FileNotReadable(f"I couldn't read {path.name}: {exc.strerror or exc}.") from exc
-    return decode_body(data, None)
+from bot.web.source import is_url, read_local_page
 
 
 async def load_article(source: str, settings: Settings) -> Article:

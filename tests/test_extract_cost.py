@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 from lxml import etree
 from support.page_server import article_html
 
@@ -44,3 +48,18 @@ def test_comment_ids_and_classes_in_any_case_count_as_comment_markup():
         root = parse_html(_page(markup))
         pruned = trafilatura_reading(root, "")
         assert reading_alone(root, "", pruned) is not pruned, markup
+
+
+def test_footnote_extract_on_saved_pages_loads_no_event_loop_network_or_engine(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(_page(), encoding="utf-8")
+    script = (
+        "import sys; from bot.cli import main; status = main(['extract', '--json', sys.argv[1]]);"
+        "heavy = ('asyncio', 'bot.pipeline', 'bot.engines', 'httpx');"
+        "print(sorted(m for m in heavy if m in sys.modules), status)"
+    )
+    command = [sys.executable, "-c", script, str(page)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    record, loaded = done.stdout.splitlines()
+    assert json.loads(record)["text"].count("\n\n") >= 2
+    assert loaded == "[] 0"

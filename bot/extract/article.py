@@ -15,6 +15,7 @@ from bot.extract.body import (
     Body,
     infer_meta,
     jsonld_body,
+    may_hold_prose,
     readability_body,
     reading_alone,
     reads_as_language,
@@ -86,7 +87,10 @@ def extract_article(html: str, url: str) -> Article:
         candidates.append(jsonld_body(jsonld.body, headlines))
     gated = signals.gate_phrase or signals.locked_part_missing
     # trafilatura already consulted readability and justext; ours reads what all of them missed.
-    if first.prose_words < MIN_PROSE_WORDS:
+    # It only re-reads the page's text: on a page where no sentence ends, its reading has no prose,
+    # and a candidate without prose never decides the body (it cannot beat one with 8 prose words,
+    # and below that the body comes from the description or trafilatura's whole reading).
+    if first.prose_words < MIN_PROSE_WORDS and may_hold_prose(root):
         candidates.append(readability_body(root, headlines))
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:

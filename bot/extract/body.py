@@ -182,7 +182,9 @@ def _trafilatura(
 ) -> trafilatura.settings.Document | None:
     return trafilatura.bare_extraction(
         root,
-        url=url or None,
+        # The address only makes links absolute; a link's target is read only for mailto: and tel:,
+        # which absolute addresses never start with (and which stay as they are).
+        url=None,
         # Metadata comes from the page's own declarations first (`infer_meta` fills the gaps).
         with_metadata=False,
         # Comments are read apart (and never used) or pruned with anything resembling them.
@@ -203,6 +205,12 @@ def _trafilatura(
 def jsonld_body(article_body: str, headlines: list[str]) -> Body:
     """The JSON-LD articleBody, cut at its line breaks when it has any."""
     return Body("jsonld", tidy([line for line in article_body.splitlines() if line.strip()], headlines))
+
+
+def may_hold_prose(root: lxml.html.HtmlElement) -> bool:
+    """False when no text of the page (scripts and head too) ends a sentence: no reading of it has prose."""
+    text = etree.tostring(root, method="text", encoding="unicode")
+    return any(mark in text for mark in SENTENCE_MARKS)
 
 
 def readability_body(root: lxml.html.HtmlElement, headlines: list[str]) -> Body:

@@ -32,12 +32,12 @@ from typing import Any, Protocol, TypeVar
 from bot import errors
 from bot.config import Settings
 from bot.pipeline import warm_up
+from bot.service.deadline import JOB_DEADLINE
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-JOB_DEADLINE = 30.0  # seconds; linear-time steps take well under one on the largest page we fetch
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 START_DEADLINE = 120.0  # a fresh worker's imports and warm-up, on a busy machine
 WATCHDOG_PERIOD = 1.0
