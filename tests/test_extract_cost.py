@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 from lxml import etree
 from support.page_server import article_html
 
-from bot.extract.body import reading_alone, trafilatura_reading
+from bot.extract.body import Body, reading_alone, trafilatura_reading
+from bot.extract.paywall import _FOLD, _GATE_PHRASES, cut_gate_prompt
 from bot.extract.tree import parse_html
 
 _COMMENTS = """<div id="comments"><h3>3 comments</h3>
@@ -63,3 +65,22 @@ def test_footnote_extract_on_saved_pages_loads_no_event_loop_network_or_engine(t
     record, loaded = done.stdout.splitlines()
     assert json.loads(record)["text"].count("\n\n") >= 2
     assert loaded == "[] 0"
+
+
+def test_the_folded_gate_search_finds_what_the_case_blind_one_finds_at_the_same_places():
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    folded = every_character.translate(_FOLD).lower()
+    assert len(folded) == len(every_character)
+    letters = {c for c in re.sub(r"\\.", "", _GATE_PHRASES.pattern) if c.isalpha()}
+    assert letters == {c.lower() for c in letters}  # the lower-case pattern is the same pattern
+    for letter in letters:
+        case_blind = {m.start() for m in re.finditer(letter, every_character, re.IGNORECASE)}
+        assert case_blind == {m.start() for m in re.finditer(letter, folded)}, letter
+    for cls in (r"\w", r"\s", r"\d", r"\b"):
+        assert [m.start() for m in re.finditer(cls, every_character)] == [
+            m.start() for m in re.finditer(cls, folded)
+        ], cls
+    prompt = "Our reporters ſtay on it. SUBSCRİBE TO CONTINUE READİNG. Already a subscriber?"
+    first = "A first paragraph of the story."
+    cut = cut_gate_prompt(Body("trafilatura", (first, prompt)))
+    assert cut.paragraphs == (first, "Our reporters ſtay on it.")

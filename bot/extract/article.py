@@ -34,6 +34,7 @@ from bot.extract.tree import (
     drop_captions_and_controls,
     drop_invisible,
     drop_standfirsts,
+    element_lines,
     parse_html,
 )
 from bot.models import Article, Coverage
@@ -77,7 +78,8 @@ def extract_article(html: str, url: str) -> Article:
         log.debug("dropped %d image credits and control panels", dropped)
     headlines = list(meta.titles)
     reading = trafilatura_reading(root, url)
-    first = trafilatura_body(reading, headlines)
+    lines = element_lines(reading) if reading is not None else None
+    first = trafilatura_body(reading, headlines, lines)
     if not (meta.headline and meta.published):
         inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
         meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
@@ -101,7 +103,8 @@ def extract_article(html: str, url: str) -> Article:
         else:
             # What trafilatura alone reads: its comment pruning sometimes takes a short page's text.
             alone = reading_alone(root, url, reading)
-            body = _text_without_prose(whole_body(alone, headlines), headlines)
+            whole = whole_body(alone, headlines, lines if alone is reading else None)
+            body = _text_without_prose(whole, headlines)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)

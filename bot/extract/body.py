@@ -21,8 +21,10 @@ from bot.extract.tree import (
     cjk_share,
     clean_space,
     count_words,
+    element_lines,
     element_paragraphs,
     ends_sentence,
+    lines_paragraphs,
     parse_html,
 )
 
@@ -139,21 +141,29 @@ def reading_alone(
     return trafilatura_reading(root, url, prune_comments=False)
 
 
-def trafilatura_body(reading: etree._Element | None, headlines: list[str]) -> Body:
-    """trafilatura's reading as clean paragraphs: link lines and furniture at its edges go."""
+def trafilatura_body(
+    reading: etree._Element | None, headlines: list[str], lines: list[str] | None = None
+) -> Body:
+    """trafilatura's reading as clean paragraphs: link lines and furniture at its edges go.
+
+    `lines` are the reading's `element_lines` when the caller has them already.
+    """
     if reading is None:
         return Body("trafilatura", ())
-    return Body("trafilatura", tidy(element_paragraphs(reading, drop_link_lines=True), headlines))
+    lines = element_lines(reading) if lines is None else lines
+    return Body("trafilatura", tidy(lines_paragraphs(lines, drop_link_lines=True), headlines))
 
 
-def whole_body(reading: etree._Element | None, headlines: list[str]) -> Body:
+def whole_body(reading: etree._Element | None, headlines: list[str], lines: list[str] | None = None) -> Body:
     """trafilatura's reading with only repeats and headline copies removed, for pages without prose.
 
-    Lyrics, tables, lists and pages in scripts without sentence marks are text too.
+    Lyrics, tables, lists and pages in scripts without sentence marks are text too. `lines` as for
+    `trafilatura_body`.
     """
     if reading is None:
         return Body("trafilatura-whole", ())
-    return Body("trafilatura-whole", tidy(element_paragraphs(reading), headlines, edges=False))
+    lines = element_lines(reading) if lines is None else lines
+    return Body("trafilatura-whole", tidy(lines_paragraphs(lines), headlines, edges=False))
 
 
 def infer_meta(root: lxml.html.HtmlElement, url: str, title: bool, published: bool) -> Inferred:

@@ -24,10 +24,13 @@ _ERROR_LEAD = re.compile(
 )
 # The lines of a reading that can carry its apology: below them sit the lists of links an error page offers.
 LEAD_LINES = 3
+# The apology opens its line; searching a runaway line (a page of text and <br>) whole costs seconds per MB.
+LEAD_CHARS = 2_000
 
 
 def is_error_page(titles: list[str], lines: tuple[str, ...]) -> bool:
     """True when the page's titles (headline, `<title>`, og:title) or first lines call it an error page."""
+    leads = [line[:LEAD_CHARS] for line in lines[:LEAD_LINES]]
     return any(_ERROR_TITLE.search(title) for title in titles if title) or any(
-        _ERROR_TITLE.search(line) or _ERROR_LEAD.search(line) for line in lines[:LEAD_LINES]
+        _ERROR_TITLE.search(line) or _ERROR_LEAD.search(line) for line in leads
     )

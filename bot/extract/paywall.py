@@ -42,6 +42,9 @@ _GATE_PHRASES = re.compile(
 )
 # The same, case-sensitive for lower-cased text: several times faster on a whole page than IGNORECASE.
 _GATE_PHRASES_LOWER = re.compile(_GATE_PHRASES.pattern)
+# What IGNORECASE also takes for the pattern's letters (dotted and dotless i, long s): with these mapped
+# first, `lower()` keeps every character in place, so matches on the folded text are the same matches.
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 # What a subscription offer says ("unlimited access for $1 a week", "Already a subscriber? Log in").
 _OFFER = re.compile(
     r"\bsubscri(?:be|ption)\b|\bsign\s+in\b|\blog\s*in\b|\bunlimited\s+access\b|\bfree\s+trial\b"
@@ -159,7 +162,7 @@ def cut_gate_prompt(body: Body) -> Body:
     tail_words = 0
     for index in range(len(paragraphs) - 1, -1, -1):
         paragraph = paragraphs[index]
-        match = _GATE_PHRASES.search(paragraph)
+        match = _GATE_PHRASES_LOWER.search(paragraph.translate(_FOLD).lower())
         if match:
             start = max(m.end() for m in _SENTENCE_START.finditer(paragraph[: match.start() + 1]))
             # A prompt opens its own sentence; one quoted inside a sentence is the story's text.

@@ -338,10 +338,20 @@ def element_paragraphs(element: etree._Element, drop_link_lines: bool = False) -
     With `drop_link_lines`, a short line that is mostly link text goes: it points at another
     page ("Read also: …", a share row, a trending bar), it is not the story.
     """
+    return lines_paragraphs(element_lines(element), drop_link_lines)
+
+
+def element_lines(element: etree._Element) -> list[str]:
+    """The element's text cut at block elements and line breaks, link text marked (for `lines_paragraphs`)."""
     pieces: list[str] = []
     _walk(element, pieces)
+    return "".join(pieces).split(_BREAK)
+
+
+def lines_paragraphs(lines: list[str], drop_link_lines: bool = False) -> list[str]:
+    """`element_paragraphs` of lines already walked (one walk serves both ways of reading them)."""
     segments = []
-    for raw in "".join(pieces).split(_BREAK):
+    for raw in lines:
         text = clean_space(raw.replace(_LINK_START, "").replace(_LINK_END, ""))
         if text and not (drop_link_lines and _is_link_line(raw, text)):
             segments.append(text)
@@ -377,13 +387,13 @@ def join_broken_lines(segments: list[str]) -> list[str]:
 
 def _walk(root: etree._Element, pieces: list[str]) -> None:
     # Iterative, so that absurdly deep markup cannot exhaust the recursion limit.
-    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    stack: list[tuple[etree._Element, bool, bool]] = [(root, False, False)]  # node, closing, a marked link
     while stack:
-        node, closing = stack.pop()
+        node, closing, marked = stack.pop()
         # Comments and processing instructions have a non-string tag; only their tail is text.
         name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
         if closing:
-            if name in _LINK_TAGS and _points_elsewhere(node):
+            if marked:
                 pieces.append(_LINK_END)
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
@@ -392,13 +402,15 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
             pieces.append(_BREAK)
         elif name and name not in _SKIPPED_INLINE_TAGS:
+            marked = False
             if name in _BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_START)
+                marked = True
             pieces.append(node.text or "")
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node))
+            stack.append((node, True, marked))
+            stack.extend((child, False, False) for child in reversed(node))
             continue
         if node is not root:
             pieces.append(node.tail or "")
