@@ -269,8 +269,10 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
         if tail and count_words(tail) <= MAX_CAPTION_WORDS and not ends_sentence(tail):
             image.tail = None
             dropped += 1
-    panels = {_block_around(button) for button in body.iter("button")}
-    for panel in panels - {None, body}:
+    # In document order: a set of elements iterates by memory address, and nested panels then
+    # dropped in a different order from run to run (a parent counted before or after its child went).
+    panels = dict.fromkeys(_block_around(button) for button in body.iter("button"))
+    for panel in [p for p in panels if p is not None and p is not body]:
         if panel.getparent() is not None and count_words(panel.text_content()) <= MAX_CONTROL_PANEL_WORDS:
             panel.drop_tree()
             dropped += 1
