@@ -84,3 +84,18 @@ def test_the_folded_gate_search_finds_what_the_case_blind_one_finds_at_the_same_
     first = "A first paragraph of the story."
     cut = cut_gate_prompt(Body("trafilatura", (first, prompt)))
     assert cut.paragraphs == (first, "Our reporters ſtay on it.")
+
+
+def test_nested_control_panels_are_judged_in_document_order():
+    from bot.extract.tree import drop_captions_and_controls
+
+    words = " ".join(f"word{n}" for n in range(35))
+    html = (
+        f"<html><body><div id='outer'><button>Menu</button> {words} "
+        "<div id='inner'><button>Accept</button> cookie consent settings here</div></div></body></html>"
+    )
+    for _ in range(20):  # a set of elements would judge them in a different order on some runs
+        root = parse_html(html)
+        drop_captions_and_controls(root)
+        assert root.find(".//div[@id='outer']") is not None
+        assert root.find(".//div[@id='inner']") is None
