@@ -35,7 +35,7 @@ from bot.config import Settings
 from bot.engines import Engine, make_engine
 from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
-from bot.models import Analysis, Answer, Article, FlagKind
+from bot.models import Analysis, Answer, Article, Coverage, FlagKind
 from bot.pipeline import offline_analysis
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
@@ -416,7 +416,11 @@ class ExplainService:
     @staticmethod
     def _answer(status: Status, url: str, analysis: Analysis, spent: bool = False) -> ExplainResult:
         partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
-        message = messages.partial_text() if partial else None
+        message = None
+        if partial:
+            meta = analysis.article
+            only_long = meta.read_words and meta.coverage in (Coverage.FULL, None)  # cut for length alone
+            message = messages.long_text() if only_long else messages.partial_text()
         return ExplainResult(status=status, link=url, analysis=analysis, message=message, spent=spent)
 
     async def _analyse_shared(
