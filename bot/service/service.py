@@ -757,11 +757,17 @@ class ExplainService:
             standing = [answer for answer in standing if answer.url not in kept]
         taken = []
         for answer in standing:
-            record = await self._store.take_answer(
-                where.platform, where.workspace, where.channel, where.message_id, answer.url
-            )
-            if record is not None:
-                taken.append(record)
+            key = (where.platform, where.workspace, where.channel, where.message_id, answer.url)
+            record = await self._store.take_answer(*key)
+            if record is None:
+                continue
+            taken.append(record)
+            if text is not None:
+                # The link was edited out and its answer goes: a member who puts it back expects it
+                # explained again, so its claim goes too (a deleted message keeps its claims, so that
+                # a late redelivery of it is never answered).
+                self._answered.pop(key, None)
+                await self._store.forget_claim(*key)
         return taken
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:
