@@ -99,3 +99,43 @@ def test_nested_control_panels_are_judged_in_document_order():
         drop_captions_and_controls(root)
         assert root.find(".//div[@id='outer']") is not None
         assert root.find(".//div[@id='inner']") is None
+
+
+def _readability_calls(monkeypatch) -> list[int]:
+    """Count readability's readings while extraction runs (the real one still answers)."""
+    import bot.extract.article as article
+
+    calls: list[int] = []
+    real = article.readability_body
+
+    def counted(root, headlines):
+        calls.append(1)
+        return real(root, headlines)
+
+    monkeypatch.setattr(article, "readability_body", counted)
+    return calls
+
+
+def test_readability_is_not_asked_when_trafilatura_read_plenty_of_text_without_prose(monkeypatch):
+    from bot import errors
+    from bot.extract import extract_article
+
+    calls = _readability_calls(monkeypatch)
+    line = "<p>The council said on Tuesday that the mayor would sign the budget next week.</p>"
+    try:
+        extract_article(f"<html><body><div>{line * 400}</div></body></html>", "")
+    except errors.NoArticleText:
+        pass
+    assert calls == []
+
+
+def test_readability_is_asked_when_trafilatura_read_nearly_nothing(monkeypatch):
+    from bot import errors
+    from bot.extract import extract_article
+
+    calls = _readability_calls(monkeypatch)
+    try:
+        extract_article("<html><body><p>Short note. Nothing else here.</p></body></html>", "")
+    except errors.NoArticleText:
+        pass
+    assert calls == [1]

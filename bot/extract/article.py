@@ -49,6 +49,9 @@ MIN_TEASER_WORDS = 8
 MIN_TEXT_CHARS = 200
 # ... in more than a handful of different words.
 MIN_DISTINCT_WORDS = 10
+# A reading with fewer words than this (a short article has more) is nearly empty: readability may
+# find what it missed.
+NEARLY_EMPTY_WORDS = 150
 # Another candidate replaces an earlier-preferred one only when clearly longer.
 CLEARLY_LONGER = 1.25
 # Engines read a budgeted slice anyway; past this the body is runaway markup, not a story.
@@ -91,8 +94,11 @@ def extract_article(html: str, url: str) -> Article:
     # trafilatura already consulted readability and justext; ours reads what all of them missed.
     # It only re-reads the page's text: on a page where no sentence ends, its reading has no prose,
     # and a candidate without prose never decides the body (it cannot beat one with 8 prose words,
-    # and below that the body comes from the description or trafilatura's whole reading).
-    if first.prose_words < MIN_PROSE_WORDS and may_hold_prose(root):
+    # and below that the body comes from the description or trafilatura's whole reading). When
+    # trafilatura read a short article's worth of words and the cleaning found no prose in them, the
+    # page's text is what lacks prose (repeats, link lists, furniture), not trafilatura's reading.
+    missed = lines is None or count_words(" ".join(lines)) < NEARLY_EMPTY_WORDS
+    if first.prose_words < MIN_PROSE_WORDS and missed and may_hold_prose(root):
         candidates.append(readability_body(root, headlines))
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:
