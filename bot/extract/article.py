@@ -24,6 +24,7 @@ from bot.extract.body import (
 from bot.extract.bounds import bound_page
 from bot.extract.error_page import is_error_page
 from bot.extract.jsonld import read_jsonld
+from bot.extract.lead import with_lead
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
 from bot.extract.tree import (
@@ -97,6 +98,8 @@ def extract_article(html: str, url: str) -> Article:
             # What trafilatura alone reads: its comment pruning sometimes takes a short page's text.
             alone = trafilatura_reading(root, url, prune_comments=False)
             body = _text_without_prose(whole_body(alone, headlines), headlines)
+    else:
+        body = with_lead(body, meta.description, headlines, root)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     text = _capped(body.text)

@@ -52,7 +52,7 @@ STORY_PARAGRAPH_WORDS = 25
 _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 # Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {
         "address",
         "article",
@@ -279,7 +279,7 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
 
 def _block_around(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for ancestor in element.iterancestors():
-        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in _CELL_TAGS or ancestor.tag in {"form", "body"}:
+        if ancestor.tag in BLOCK_TAGS or ancestor.tag in _CELL_TAGS or ancestor.tag in {"form", "body"}:
             return ancestor
     return None
 
@@ -385,14 +385,14 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         if closing:
             if name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_END)
-            if name in _BLOCK_TAGS:
+            if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _CELL_TAGS:
                 pieces.append(" ")
         elif name in _BREAK_TAGS or name in _SKIPPED_BLOCK_TAGS:
             pieces.append(_BREAK)
         elif name and name not in _SKIPPED_INLINE_TAGS:
-            if name in _BLOCK_TAGS:
+            if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_START)

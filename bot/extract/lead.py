@@ -1,0 +1,68 @@
+"""The story's lead paragraph when the reading left it out: the block of the page its description quotes.
+
+News pages often set the lead (the intro under the headline) apart from the body's container, where
+readers see it as the story's first paragraph and extractors miss it. The page's description repeats
+that lead's opening words; the visible block that starts with them is taken back when it reads as
+prose, is a paragraph rather than a container, and stands above the story.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from bot.extract.body import Body, prose_part
+from bot.extract.tree import BLOCK_TAGS, clean_space, count_words
+
+# Enough of the description's start to find it in the page: one text node nearly always holds it.
+PROBE_CHARS = 40
+# Enough of a lead's start to tell it is already in the body.
+PRESENT_CHARS = 80
+# A lead is one paragraph or two; a bigger block holding the description is a container.
+MAX_LEAD_WORDS = 150
+_TEXT_CONTAINING = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]")
+_PRECEDING = etree.XPath("count(preceding::*)")
+_NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "head", "textarea"})
+
+
+def with_lead(body: Body, description: str | None, headlines: list[str], root: etree._Element) -> Body:
+    """The body with the page's lead paragraph first, when the body lacks it and the page shows it above."""
+    probe = clean_space(description or "")[:PROBE_CHARS]
+    if not body.paragraphs or len(probe) < PROBE_CHARS:
+        return body
+    present = _key(body.text)
+    if _key(probe) in present:
+        return body
+    block = _block_showing(root, probe)
+    if block is None:
+        return body
+    lead = clean_space(" ".join(block.itertext()))
+    titles = {_key(h) for h in headlines}
+    if count_words(lead) > MAX_LEAD_WORDS or not prose_part(lead) or _key(lead) in titles:
+        return body
+    if _key(lead)[:PRESENT_CHARS] in present:
+        return body
+    story = _block_showing(root, body.paragraphs[-1][:PROBE_CHARS])
+    if story is not None and _PRECEDING(story) < _PRECEDING(block):
+        return body
+    return Body(body.source, (lead, *body.paragraphs))
+
+
+def _block_showing(root: etree._Element, probe: str) -> etree._Element | None:
+    """The first visible block-level element whose text holds `probe` (in one text node), or None."""
+    for node in _TEXT_CONTAINING(root, probe=clean_space(probe)):
+        parent = node.getparent()
+        if parent is None:
+            continue
+        holder = parent if node.is_text else parent.getparent()
+        if holder is None:
+            continue
+        chain = (holder, *holder.iterancestors())
+        if any(element.tag in _NOT_SHOWN for element in chain):
+            continue
+        return next((element for element in chain if element.tag in BLOCK_TAGS), None)
+    return None
+
+
+def _key(text: str) -> str:
+    # Case and spacing only: a regular expression over every body costs more than the rest of this pass.
+    return " ".join(text.casefold().split())

@@ -1,0 +1,69 @@
+"""The story's lead paragraph, set apart from the body's container, comes back through the description."""
+
+from __future__ import annotations
+
+from bot.extract import extract_article
+from bot.extract.body import trafilatura_body, trafilatura_reading
+from bot.extract.tree import parse_html
+
+LEAD = (
+    "The harbour board voted on Tuesday to raise mooring fees by six percent from June, ending a year of "
+    "debate about who should pay for repairs to the old sea wall."
+)
+STORY = [
+    f"Board member {name} said the increase would cover about a third of the repair bill, with the rest "
+    f"coming from a state grant that the board applied for in {month}."
+    for name, month in (("Ana Ruiz", "March"), ("Tom Berg", "April"), ("Lee Chan", "May"), ("Ida Ek", "June"))
+]
+SITE_BLURB = "Harbour News reports on the harbour, the fleet and the town around them, every day of the year."
+
+
+def _page(description: str, header: str = "", footer: str = "") -> str:
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        '<html lang="en"><head><title>Mooring fees rise</title>'
+        f'<meta name="description" content="{description}"></head>'
+        f"<body><header><h1>Mooring fees rise</h1>{header}</header>"
+        f'<article><div class="story-body">{story}</div></article><footer>{footer}</footer></body></html>'
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return text.split("\n\n")
+
+
+def test_the_lead_set_apart_above_the_story_comes_first() -> None:
+    html = _page(LEAD, header=f'<div class="intro"><p>{LEAD}</p></div>')
+    # The reading alone misses it: it sits in the page header, not in the story's container.
+    assert LEAD not in trafilatura_body(trafilatura_reading(parse_html(html), ""), []).text
+
+    assert _paragraphs(extract_article(html, "").text) == [LEAD, *STORY]
+
+
+def test_the_visible_lead_is_taken_whole_when_the_description_only_opens_it() -> None:
+    html = _page(LEAD[:90] + "…", header=f'<div class="intro"><p>{LEAD}</p></div>')
+
+    assert _paragraphs(extract_article(html, "").text) == [LEAD, *STORY]
+
+
+def test_a_description_no_reader_sees_is_not_added() -> None:
+    assert _paragraphs(extract_article(_page(LEAD), "").text) == STORY
+
+
+def test_a_site_blurb_shown_below_the_story_is_not_its_lead() -> None:
+    html = _page(SITE_BLURB, footer=f"<p>{SITE_BLURB}</p>")
+
+    assert _paragraphs(extract_article(html, "").text) == STORY
+
+
+def test_a_standfirst_quoted_by_the_description_stays_out() -> None:
+    dek = "Boat owners will pay more from June, and many of them say they are not happy about it at all."
+    html = _page(dek, header=f'<p class="story__dek">{dek}</p>')
+
+    assert _paragraphs(extract_article(html, "").text) == STORY
+
+
+def test_a_lead_already_in_the_body_is_not_repeated() -> None:
+    html = _page(STORY[0])
+
+    assert _paragraphs(extract_article(html, "").text) == STORY
