@@ -77,6 +77,20 @@ def test_explain_gives_the_offline_non_english_note(
     assert "couldn't find any article text" not in out
 
 
+def test_a_letter_written_as_base_and_mark_reads_as_the_composed_letter() -> None:
+    # Accented letters as base letter plus combining mark, as some pages send them.
+    story = (
+        "Le cafe\u0301 du village ouvre de nouveau a\u0300 sept heures, a annonce\u0301 la mairie "
+        "mardi apre\u0300s trois mois de travaux dans la salle et la cuisine."
+    )
+    html = _page(f"<article><p>{story}</p><p>{story.replace('mardi', 'lundi')}</p></article>")
+
+    text = extract_article(html, "").text
+
+    assert "café" in text and "à sept" in text
+    assert "cafe\u0301" not in text
+
+
 def test_a_page_of_thai_counts_characters_as_words() -> None:
     assert count_words("รัฐบาลประกาศมาตรการใหม่") >= 8
 

@@ -9,6 +9,7 @@ asked again only when every reading is nearly empty.
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from bot import errors
 from bot.extract.body import (
@@ -102,7 +103,8 @@ def extract_article(html: str, url: str) -> Article:
         body = with_lead(body, meta.description, headlines, root)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
-    text = _capped(body.text)
+    # One spelling of each character (trafilatura's own output is NFC): "য়" composed or not is one letter.
+    text = unicodedata.normalize("NFC", _capped(body.text))
     words = count_words(text)
     shown = signals.outside(text)
     partial = is_partial(shown, words)
