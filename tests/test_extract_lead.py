@@ -56,6 +56,13 @@ def test_a_site_blurb_shown_below_the_story_is_not_its_lead() -> None:
     assert _paragraphs(extract_article(html, "").text) == STORY
 
 
+def test_a_gallery_caption_quoted_by_the_description_is_not_the_lead() -> None:
+    caption = "A driver lost control of his car on the bridge on Friday and hit the railing, police said."
+    slide = f'<ul class="slides"><li><img src="crash.jpg"><p>1/5 {caption} (Photo: Police)</p></li></ul>'
+
+    assert _paragraphs(extract_article(_page(caption, header=slide), "").text) == STORY
+
+
 def test_a_standfirst_quoted_by_the_description_stays_out() -> None:
     dek = "Boat owners will pay more from June, and many of them say they are not happy about it at all."
     html = _page(dek, header=f'<p class="story__dek">{dek}</p>')

@@ -2,8 +2,9 @@
 
 News pages often set the lead (the intro under the headline) apart from the body's container, where
 readers see it as the story's first paragraph and extractors miss it. The page's description repeats
-that lead's opening words; the visible block that starts with them is taken back when it reads as
-prose, is a paragraph rather than a container, and stands above the story.
+that lead's opening words; the visible block that holds them is taken back when it reads as prose,
+is a paragraph rather than a container or a picture's caption, and is shown before the story ends
+(a site's blurb in the footer is not a lead).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ PRESENT_CHARS = 80
 MAX_LEAD_WORDS = 150
 _TEXT_CONTAINING = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]")
 _PRECEDING = etree.XPath("count(preceding::*)")
+_FIGURE_TAGS = frozenset({"figure", "figcaption"})
+_MEDIA_TAGS = ("img", "picture", "video", "svg")
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "head", "textarea"})
 
 
@@ -36,8 +39,9 @@ def with_lead(body: Body, description: str | None, headlines: list[str], root: e
     if block is None:
         return body
     lead = clean_space(" ".join(block.itertext()))
-    titles = {_key(h) for h in headlines}
-    if count_words(lead) > MAX_LEAD_WORDS or not prose_part(lead) or _key(lead) in titles:
+    if count_words(lead) > MAX_LEAD_WORDS or not prose_part(lead) or _is_caption(block):
+        return body
+    if _key(lead) in {_key(h) for h in headlines}:
         return body
     if _key(lead)[:PRESENT_CHARS] in present:
         return body
@@ -61,6 +65,17 @@ def _block_showing(root: etree._Element, probe: str) -> etree._Element | None:
             continue
         return next((element for element in chain if element.tag in BLOCK_TAGS), None)
     return None
+
+
+def _is_caption(block: etree._Element) -> bool:
+    """A block in a figure, or alone with an image (a gallery slide): the picture's caption, not the lead."""
+    if any(element.tag in _FIGURE_TAGS for element in (block, *block.iterancestors())):
+        return True
+    parent = block.getparent()
+    others = [] if parent is None else [e for e in parent if e is not block and isinstance(e.tag, str)]
+    pictured = any(e.tag in _MEDIA_TAGS or next(e.iter(*_MEDIA_TAGS), None) is not None for e in others)
+    worded = any(e.tag not in _MEDIA_TAGS and clean_space(" ".join(e.itertext())) for e in others)
+    return pictured and not worded
 
 
 def _key(text: str) -> str:
