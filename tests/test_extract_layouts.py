@@ -175,6 +175,23 @@ def test_a_heading_at_the_start_stays_while_a_dateline_goes() -> None:
     assert tidy(raw, []) == ("What the council decided", STORY)
 
 
+def test_a_heading_with_a_number_stays_while_dates_times_and_numbered_labels_go() -> None:
+    raw = [
+        "January 13, 2020 at 08:45 AM | categories:",
+        "5 min read",
+        "Updated 19.02.2020",
+        "The Garden · Derek Jarman (1990)",
+        "Price per person: US $ 100,00 / week (7 days)",
+        STORY,
+    ]
+
+    assert tidy(raw, []) == (
+        "The Garden · Derek Jarman (1990)",
+        "Price per person: US $ 100,00 / week (7 days)",
+        STORY,
+    )
+
+
 def test_a_section_heading_with_a_standfirst_class_below_the_story_stays() -> None:
     first, second = " ".join([STORY] * 2), STORY.replace("Tuesday", "Monday") * 2
     html = _page(
