@@ -169,6 +169,21 @@ def test_a_button_panel_goes_and_a_story_holding_a_button_stays() -> None:
     assert STORY in root.body.text_content()
 
 
+def test_panels_inside_panels_are_judged_on_the_page_as_it_came_every_time() -> None:
+    # The outer block holds a button and the story; the inner one is a small sign-up box with its own.
+    # Together they pass the control panel's size; the outer one alone would not.
+    story = f"{STORY} The bridge has been closed to lorries since the spring flood in May."
+    html = _page(
+        f"<div><p>{story}</p><button>Listen</button>"
+        "<div>Get our morning briefing by email every day. <button>Sign up</button></div></div>"
+    )
+
+    for _ in range(20):  # panels were once kept in a set: which went first changed from run to run
+        root = parse_html(html)
+        drop_captions_and_controls(root)
+        assert element_paragraphs(root.body) == [story]
+
+
 def test_a_heading_at_the_start_stays_while_a_dateline_goes() -> None:
     raw = ["October 7, 2026", "What the council decided", STORY, "View comments"]
 

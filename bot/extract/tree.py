@@ -269,9 +269,13 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
         if tail and count_words(tail) <= MAX_CAPTION_WORDS and not ends_sentence(tail):
             image.tail = None
             dropped += 1
-    panels = {_block_around(button) for button in body.iter("button")}
-    for panel in panels - {None, body}:
-        if panel.getparent() is not None and count_words(panel.text_content()) <= MAX_CONTROL_PANEL_WORDS:
+    # Every panel is judged on the page as it came, in document order: dropping one panel first must not
+    # shrink the panel around it under the limit (a set's order made the same page read two ways).
+    around = dict.fromkeys(_block_around(button) for button in body.iter("button"))
+    small = MAX_CONTROL_PANEL_WORDS
+    panels = [p for p in around if p is not None and p is not body and count_words(p.text_content()) <= small]
+    for panel in panels:
+        if panel.getparent() is not None:
             panel.drop_tree()
             dropped += 1
     return dropped
