@@ -63,6 +63,15 @@ def test_a_gallery_caption_quoted_by_the_description_is_not_the_lead() -> None:
     assert _paragraphs(extract_article(_page(caption, header=slide), "").text) == STORY
 
 
+def test_a_header_or_a_list_of_links_quoted_by_the_description_is_not_the_lead() -> None:
+    title = "Harbour board raises mooring fees by six percent from June after a year of debate."
+    header = f'<div class="meta"><h2>{title}</h2> By Ana Ruiz | June 3, 2026</div>'
+    tags = "".join(f'<a href="/tag/{n}">{title if n == 2 else f"Tag {n}"}</a>, ' for n in range(5))
+
+    assert _paragraphs(extract_article(_page(title, header=header), "").text) == STORY
+    assert _paragraphs(extract_article(_page(title, header=f"<div>Tags: {tags}</div>"), "").text) == STORY
+
+
 def test_a_standfirst_quoted_by_the_description_stays_out() -> None:
     dek = "Boat owners will pay more from June, and many of them say they are not happy about it at all."
     html = _page(dek, header=f'<p class="story__dek">{dek}</p>')

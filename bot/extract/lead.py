@@ -3,8 +3,8 @@
 News pages often set the lead (the intro under the headline) apart from the body's container, where
 readers see it as the story's first paragraph and extractors miss it. The page's description repeats
 that lead's opening words; the visible block that holds them is taken back when it reads as prose,
-is a paragraph rather than a container or a picture's caption, and is shown before the story ends
-(a site's blurb in the footer is not a lead).
+is a paragraph (not a container, a header, a list of links or a picture's caption) and is shown
+before the story ends (a site's blurb in the footer is not a lead).
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ PROBE_CHARS = 40
 PRESENT_CHARS = 80
 # A lead is one paragraph or two; a bigger block holding the description is a container.
 MAX_LEAD_WORDS = 150
+# A block this much link text is a list of links (tags, navigation), not a paragraph.
+LINKED_SHARE = 0.5
 _TEXT_CONTAINING = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]")
 _PRECEDING = etree.XPath("count(preceding::*)")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FIGURE_TAGS = frozenset({"figure", "figcaption"})
 _MEDIA_TAGS = ("img", "picture", "video", "svg")
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "head", "textarea"})
@@ -29,8 +32,10 @@ _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "hea
 
 def with_lead(body: Body, description: str | None, headlines: list[str], root: etree._Element) -> Body:
     """The body with the page's lead paragraph first, when the body lacks it and the page shows it above."""
-    probe = clean_space(description or "")[:PROBE_CHARS]
-    if not body.paragraphs or len(probe) < PROBE_CHARS:
+    description = clean_space(description or "")
+    probe = description[:PROBE_CHARS]
+    # A description that is a title or a list of keywords quotes no lead.
+    if not body.paragraphs or len(probe) < PROBE_CHARS or not prose_part(description):
         return body
     present = _key(body.text)
     if _key(probe) in present:
@@ -39,7 +44,7 @@ def with_lead(body: Body, description: str | None, headlines: list[str], root: e
     if block is None:
         return body
     lead = clean_space(" ".join(block.itertext()))
-    if count_words(lead) > MAX_LEAD_WORDS or not prose_part(lead) or _is_caption(block):
+    if count_words(lead) > MAX_LEAD_WORDS or not prose_part(lead) or not _plain_paragraph(block, lead):
         return body
     if _key(lead) in {_key(h) for h in headlines}:
         return body
@@ -65,6 +70,14 @@ def _block_showing(root: etree._Element, probe: str) -> etree._Element | None:
             continue
         return next((element for element in chain if element.tag in BLOCK_TAGS), None)
     return None
+
+
+def _plain_paragraph(block: etree._Element, text: str) -> bool:
+    """Not a header (it holds a heading), a list of links (tags, navigation) or a picture's caption."""
+    if next(block.iter(*_HEADING_TAGS), None) is not None:
+        return False
+    linked = sum(len(clean_space(" ".join(link.itertext()))) for link in block.iter("a"))
+    return linked < LINKED_SHARE * len(text) and not _is_caption(block)
 
 
 def _is_caption(block: etree._Element) -> bool:
