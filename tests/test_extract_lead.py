@@ -46,6 +46,13 @@ def test_the_visible_lead_is_taken_whole_when_the_description_only_opens_it() ->
     assert _paragraphs(extract_article(html, "").text) == [LEAD, *STORY]
 
 
+def test_a_lead_with_no_break_spaces_is_found_from_a_description_escaped_twice() -> None:
+    shown = LEAD.replace("six percent", "six\u00a0percent").replace("The harbour", "The\u00a0harbour")
+    escaped = LEAD.replace("six percent", "six&amp;nbsp;percent")
+
+    assert _paragraphs(extract_article(_page(escaped, header=f"<p>{shown}</p>"), "").text) == [LEAD, *STORY]
+
+
 def test_a_description_no_reader_sees_is_not_added() -> None:
     assert _paragraphs(extract_article(_page(LEAD), "").text) == STORY
 

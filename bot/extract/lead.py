@@ -9,6 +9,8 @@ before the story ends (a site's blurb in the footer is not a lead).
 
 from __future__ import annotations
 
+import html
+
 from lxml import etree
 
 from bot.extract.body import Body, prose_part
@@ -22,7 +24,10 @@ PRESENT_CHARS = 80
 MAX_LEAD_WORDS = 150
 # A block this much link text is a list of links (tags, navigation), not a paragraph.
 LINKED_SHARE = 0.5
-_TEXT_CONTAINING = etree.XPath("//body//text()[contains(normalize-space(.), $probe)]")
+# normalize-space() leaves no-break spaces (French and German typography) alone: they are made spaces first.
+_TEXT_CONTAINING = etree.XPath(
+    "//body//text()[contains(normalize-space(translate(., '\u00a0', ' ')), $probe)]"
+)
 _PRECEDING = etree.XPath("count(preceding::*)")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _FIGURE_TAGS = frozenset({"figure", "figcaption"})
@@ -32,7 +37,8 @@ _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "hea
 
 def with_lead(body: Body, description: str | None, headlines: list[str], root: etree._Element) -> Body:
     """The body with the page's lead paragraph first, when the body lacks it and the page shows it above."""
-    description = clean_space(description or "")
+    # Some pages escape their description twice ("Aydan&nbsp;Özoğuz"): the page shows it once unescaped.
+    description = clean_space(html.unescape(description or ""))
     probe = description[:PROBE_CHARS]
     # A description that is a title or a list of keywords quotes no lead.
     if not body.paragraphs or len(probe) < PROBE_CHARS or not prose_part(description):
