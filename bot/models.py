@@ -67,6 +67,9 @@ class ArticleMeta(BaseModel):
     coverage: Coverage | None = None
     paragraphs: int = 0  # paragraphs read
     paywalled: bool = False  # the page showed a paywall (a subscribe prompt, a gate, a locked part)
+    # Words read when a size cap cut a very long body short (extraction keeps 200,000 characters, the
+    # offline engine reads 30,000); 0 when nothing was cut for length.
+    read_words: int = 0
 
 
 class Article(ArticleMeta):

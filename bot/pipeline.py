@@ -7,7 +7,6 @@ from pathlib import Path
 from bot import errors
 from bot.config import Settings
 from bot.engines import Engine
-from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
 from bot.legal.guard import warm_up as warm_up_guard
 from bot.models import Analysis, Article
@@ -32,6 +31,7 @@ def read_local_page(path: Path) -> str:
 
 async def load_article(source: str, settings: Settings) -> Article:
     """Fetch (or read) and extract one source, within the job deadline, on a thread Ctrl-C never waits for."""
+    from bot.extract import extract_article  # trafilatura: a running bot imports it after connecting
     from bot.service.workers import ThreadWorkers  # imports this module for `warm_up`
 
     if is_url(source):
@@ -74,6 +74,7 @@ def offline_analysis(engine: Engine, article: Article) -> Analysis:
 def warm_up() -> None:
     """Run one small page through extraction, the offline engine and the citation guard."""
     from bot.engines.local import LocalEngine
+    from bot.extract import extract_article
 
     article = extract_article(_WARM_UP_PAGE, "https://warm-up.invalid/")
     guard_analysis(LocalEngine().analyse_sync(article))

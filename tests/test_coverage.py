@@ -5,18 +5,24 @@ import json
 from pathlib import Path
 
 import pytest
+from support.page_server import PageServer
 
 from bot.adapters.discord.embeds import render_answer as discord_answer
 from bot.adapters.slack.blocks import render_answer as slack_answer
 from bot.cli import main
-from bot.engines.local import LocalEngine
+from bot.config import Settings
+from bot.engines.local import MAX_READ_CHARS, LocalEngine, first_part
 from bot.extract import extract_article
+from bot.extract.article import MAX_TEXT_CHARS
 from bot.models import Analysis, ArticleMeta, Coverage, Flag, FlagKind
 from bot.render.coverage import coverage_line
 from bot.render.markdown import render_markdown
 from bot.render.plan import WORD_BUDGET, build_plan
 from bot.render.terminal import render_terminal
+from bot.service import messages
+from bot.service.service import ExplainService
 from bot.service.sqlite_store import SqliteStore
+from bot.service.types import Where, Who
 
 HERE = Path(__file__).parent
 EXAMPLE = HERE.parent / "examples" / "ice-agents-state-prosecution.html"
@@ -129,3 +135,70 @@ def test_a_flag_alone_never_adds_a_second_partial_warning():
     plan = build_plan(analysis)
     assert plan.care is None
     assert plan.coverage == "Read the first 3 paragraphs (90 words); the rest is behind a paywall."
+
+
+def long_page(paragraphs: int) -> str:
+    """A plain news page whose story has `paragraphs` distinct paragraphs (about 290 characters each)."""
+    body = "\n".join(
+        f"<p>The council met again on day {n} to debate the harbour budget, and members said the port "
+        f"authority had still not published the figures it promised in session {n}. A spokesperson "
+        f"said the report would follow within weeks, while residents asked why item {n} was delayed.</p>"
+        for n in range(paragraphs)
+    )
+    return (
+        '<!doctype html><html lang="en"><head><title>The longest budget debate</title></head><body>'
+        f"<article><h1>The longest budget debate</h1><p class='byline'>By Pat Long</p>{body}</article>"
+        "</body></html>"
+    )
+
+
+def shown_everywhere(analysis: Analysis) -> dict[str, str]:
+    return {
+        "terminal": render_terminal(analysis),
+        "markdown": render_markdown(analysis),
+        "discord": discord_answer(analysis).embeds[0].description or "",
+        "slack": json.dumps(slack_answer(analysis).blocks, ensure_ascii=False),
+        "json": analysis.model_dump_json(),
+    }
+
+
+@pytest.mark.parametrize("paragraphs", [160, 800])  # past the engine's reading cap; past extraction's cap too
+def test_a_very_long_article_says_it_read_only_its_opening(paragraphs):
+    article = extract_article(long_page(paragraphs), "https://ledger.example/budget")
+    cut_by_extraction = len(article.text) < paragraphs * 250
+    assert cut_by_extraction == (paragraphs == 800)
+    assert len(article.text) <= MAX_TEXT_CHARS
+    assert article.coverage is Coverage.FULL and not article.paywalled
+    assert article.read_words == (article.words if cut_by_extraction else 0)
+    analysis = LocalEngine().analyse_sync(article)
+    read = first_part(article).text
+    assert len(read) <= MAX_READ_CHARS and analysis.article.read_words == len(read.split())
+    assert analysis.article.words == article.words  # how long the text extraction kept is still told
+    line = f"Read the first {len(read.split()):,} words of a very long article."
+    assert coverage_line(analysis) == line
+    for platform, text in shown_everywhere(analysis).items():
+        assert line in text, platform
+    assert "full article" not in render_terminal(analysis)
+
+
+def test_a_short_article_is_still_read_in_full():
+    analysis = LocalEngine().analyse_sync(extract_article(long_page(20), "https://ledger.example/budget"))
+    assert analysis.article.read_words == 0
+    assert coverage_line(analysis) == f"Read the full article, {analysis.article.words:,} words."
+
+
+async def test_the_notice_for_a_long_article_mentions_no_paywall(tmp_path):
+    async with PageServer() as pages:
+        pages.pages["long"], pages.pages["teaser"] = long_page(160), TEASER_PAGE.read_text(encoding="utf-8")
+        settings = Settings(
+            FOOTNOTE_DB=f"sqlite:///{tmp_path / 'footnote.sqlite3'}",
+            FOOTNOTE_ALLOW_PRIVATE_NETWORKS=True,
+            FOOTNOTE_ENGINE="local",
+        )
+        async with ExplainService(settings) as service:
+            here = Where(platform="cli", workspace="w", channel="c")
+            long = await service.explain(pages.url("/page/long"), here, Who(user_id="u"))
+            teaser = await service.explain(pages.url("/page/teaser"), here, Who(user_id="u"))
+    assert long.analysis is not None and long.message == messages.long_text()
+    assert "paywall" not in long.message
+    assert teaser.analysis is not None and teaser.message == messages.partial_text()

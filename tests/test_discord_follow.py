@@ -257,6 +257,21 @@ async def test_a_new_link_edited_in_is_explained_once_however_often_the_edit_com
     assert len(message.reactions) == marks + 3  # ⏳ on, ⏳ off, ✅ once: the repeats did nothing at all
 
 
+async def test_a_link_edited_away_and_back_is_explained_again(client, world, pages):
+    message = await answered(client, world, "/news/parks", "/news/roads", pages=pages)
+    thread = message.thread
+    parks, roads = thread.answers_left()
+    only_roads = f"only {pages.url('/news/roads')}"
+    await client.on_raw_message_edit(edit(message, only_roads))
+    assert thread.removed == [parks]
+    both = f"{pages.url('/news/parks')} and {pages.url('/news/roads')}"
+    await client.on_raw_message_edit(edit(message, both))  # cache cold: every link looks new
+    await client.on_raw_message_edit(edit(message, both))  # the same edit again
+    (again,) = [a for a in thread.answers_left() if a != roads]
+    assert again != parks and thread.answers_left() == [roads, again]
+    assert pages.hits == {"/news/parks": 1, "/news/roads": 1}  # answered from the cache
+
+
 async def test_edits_are_ignored_when_their_text_cannot_be_read_or_are_the_bots_own(client, world, pages):
     message = await answered(client, world, "/news/parks", pages=pages)
     await client.on_raw_message_edit(edit(message, "", author=BOT))  # our own message

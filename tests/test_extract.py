@@ -508,7 +508,7 @@ def test_extract_command_prints_one_json_line_per_input_and_fails_at_the_end(
     assert len(lines) == 3
     assert lines[0]["title"].startswith("ICE Officials") and lines[0]["partial_text"] is False
     contract_keys = {"url", "title", "site", "byline", "published", "language", "words"}
-    contract_keys |= {"coverage", "paragraphs", "paywalled"}
+    contract_keys |= {"coverage", "paragraphs", "paywalled", "read_words"}
     assert set(lines[0]) == contract_keys | {"partial_text", "text"}
     assert lines[1]["error"]["kind"] == "file_not_readable"
     assert lines[2]["error"]["kind"] == "no_text"

@@ -1,6 +1,8 @@
 """A running bot is online at once: its workers warm up while it connects, and the first analysis waits."""
 
 import asyncio
+import subprocess
+import sys
 from typing import Any
 
 from support.page_server import PageServer
@@ -51,3 +53,35 @@ async def test_the_service_starts_before_its_workers_are_warm_and_analyses_wait_
         finally:
             workers.warmed.set()
             await service.close()
+
+
+# What a bot needs before it connects; extraction (trafilatura) and fetching (httpx) are not among them.
+STARTUP_IMPORTS = (
+    "import sys, bot.cli, bot.service.service, bot.adapters.slack.runner, bot.adapters.slack.listeners, "
+    "bot.adapters.discord.runner; print(' '.join(sorted(sys.modules)))"
+)
+
+
+def test_a_bot_imports_extraction_and_fetching_after_it_starts_not_before():
+    modules = subprocess.run(
+        [sys.executable, "-c", STARTUP_IMPORTS], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "bot.service.service" in modules
+    assert not {"bot.extract", "trafilatura", "bot.web.fetch", "httpx"} & set(modules)
+
+
+async def test_the_warm_up_imports_what_an_analysis_needs(tmp_path):
+    code = (
+        "import asyncio, sys\n"
+        "from bot.config import Settings\n"
+        "from bot.service.service import ExplainService\n"
+        "async def main():\n"
+        f"    settings = Settings(FOOTNOTE_DB={str(tmp_path / 'f.sqlite3')!r}, FOOTNOTE_ENGINE='local')\n"
+        "    async with ExplainService(settings) as service:\n"
+        "        await service._warmed()\n"
+        "        print(all(m in sys.modules for m in ('bot.extract', 'trafilatura', 'httpx')))\n"
+        "asyncio.run(main())\n"
+    )
+    command = [sys.executable, "-c", code]
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr[-2000:]

@@ -130,6 +130,22 @@ async def test_a_new_link_edited_in_is_explained_once_however_often_the_edit_com
     assert bot.api.calls_to("chat.delete") == [] and bot.api.calls_to("chat.update") == []
 
 
+async def test_a_link_edited_away_and_back_is_explained_again(bot, pages):
+    post = await answered(bot, f"<{pages.url('/news/parks')}>")
+    (first,) = bot_replies(bot.api)
+    away = edited(post, "never mind")
+    await bot.event(away, event_id="Ev-away")
+    await bot.settle(2)
+    assert [c["ts"] for c in bot.api.calls_to("chat.delete")] == [first["ts"]]
+    await bot.event(edited(away["message"], post["text"]), event_id="Ev-back")
+    await bot.event(edited(away["message"], post["text"]), event_id="Ev-back", retry=1)  # and again
+    await bot.settle(4)
+    posts = bot.api.calls_to("chat.postMessage")
+    assert len(posts) == 2 and posts[1].get("blocks"), "a fresh answer, once, not a pointer to a deleted one"
+    (second,) = bot_replies(bot.api)
+    assert second["thread_ts"] == PARENT
+
+
 async def test_after_its_answer_is_taken_down_a_link_is_answered_afresh_not_pointed_at(bot, pages):
     await answered(bot, f"<{pages.url('/news/parks')}>")
     bot.api.history[CHANNEL] = [m for m in bot.api.history[CHANNEL] if m["ts"] != PARENT]

@@ -141,6 +141,16 @@ async def test_a_released_claim_is_granted_at_once_but_an_answered_one_is_not_re
     assert not await store.claim(*CLAIM, NOW + 3, LEASE)
 
 
+async def test_a_forgotten_claim_is_granted_again_whatever_its_state(store):
+    assert await store.claim(*CLAIM, NOW, LEASE)
+    await store.finish_claim(*CLAIM, NOW + 1)
+    await store.forget_claim(*CLAIM)
+    assert await store.claim(*CLAIM, NOW + 2, LEASE)
+    await store.forget_claim(*CLAIM)  # a working one too
+    assert await store.claim(*CLAIM, NOW + 3, LEASE)
+    assert not await store.claim(*CLAIM, NOW + 4, LEASE)
+
+
 async def test_an_analysis_lease_goes_to_one_process_until_it_ends_or_runs_out(backend):
     first, second = await backend.open(), await backend.open()
     key = "local|https://news.example/a"

@@ -58,7 +58,10 @@ async def test_a_job_past_its_deadline_kills_its_worker_and_the_other_workers_ca
             await slow
         took = time.monotonic() - began
         assert quick == 6 and 3.0 <= took < 30  # killed at its deadline, long before its 60 s were up
-        await asyncio.sleep(0.5)
+        for _ in range(600):  # the killed worker is reaped soon; a busy machine may take seconds
+            if any(map(_gone, pids)):
+                break
+            await asyncio.sleep(0.05)
         killed = [pid for pid in pids if _gone(pid)]
         assert len(killed) == 1  # the slow job's worker, and only it
         after: set[int] = set()
@@ -107,7 +110,7 @@ def test_workers_die_with_a_bot_killed_by_sigkill():
         assert len(pids) == 2 and not any(_gone(pid) for pid in pids)
         bot.kill()  # SIGKILL: the bot cannot clean anything up itself
         bot.wait(10)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30  # they go at once; the ceiling is for a busy machine
         while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert all(_gone(pid) for pid in pids)

@@ -59,7 +59,7 @@ def extract_article(html: str, url: str) -> Article:
     root = parse_html(html)
     if root is None or root.find("body") is None:
         raise errors.NoArticleText()
-    bound_page(root)
+    bounded = bound_page(root)
     jsonld = read_jsonld(root)
     dropped = drop_invisible(root)
     if dropped:
@@ -129,6 +129,7 @@ def extract_article(html: str, url: str) -> Article:
         paragraphs=len([p for p in text.split("\n\n") if p.strip()]),
         paywalled=coverage is not Coverage.FULL and bool(any_gate),
         partial_text=partial,
+        read_words=words if bounded or len(text) < len(body.text) else 0,  # cut for length: told in replies
         text=text,
     )
 

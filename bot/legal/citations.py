@@ -72,8 +72,10 @@ _UK_CASE_NAME = re.compile(
     r"(?:(?:Re|In re)\s+)?(?:[A-Z][\w'&.()-]*\s+(?:(?:of|and|the|for|de|&)\s+)*){1,6}v\.?\s+"
     r"(?:(?:[A-Z][\w'&.()-]*|of|and|the|for|&)\s+){0,8}$"
 )
+# A bracketed part of an Act's name ("(Northern Ireland)") is capitalised words one space apart: with
+# the space optional, a long run of capitals could be cut into words in every way (minutes to reject).
 _UK_ACT = re.compile(
-    r"\b(?P<act>[A-Z][A-Za-z'-]*(?:\s+(?:[A-Z][A-Za-z'-]*|\((?:[A-Z][A-Za-z]*\s?)+\)|of|and|the|for|to|on|in))*"
+    r"\b(?P<act>[A-Z][A-Za-z'-]*(?:\s+(?:[A-Z][A-Za-z'-]*|\([A-Z][A-Za-z]*(?:\s[A-Z][A-Za-z]*)*\s?\)|of|and|the|for|to|on|in))*"
     r"\s+Act\s+(?P<year>\d{4})),?\s+(?P<unit>ss?|Sch|sch|section|sections|schedule)\.?\s*"
     r"(?P<sec>\d+[A-Z]*(?:\(\d+[a-z]?\))*(?:\s*[-–]\s*\d+[A-Z]*)?)"
     r"(?:\s*\((?:ECHR\s+)?arts?\s+[\d\s,and]+\))?"
@@ -81,7 +83,7 @@ _UK_ACT = re.compile(
 # A UK Act named without a section ("the Online Safety Act 2023"): a citation only in legal notes,
 # where it would present a law as context; in an article's own words it is just a name.
 _UK_ACT_NAMED = re.compile(
-    r"\b(?P<act>[A-Z][A-Za-z'-]*(?:\s+(?:[A-Z][A-Za-z'-]*|\((?:[A-Z][A-Za-z]*\s?)+\)|of|and|the|for|to|on|in))*"
+    r"\b(?P<act>[A-Z][A-Za-z'-]*(?:\s+(?:[A-Z][A-Za-z'-]*|\([A-Z][A-Za-z]*(?:\s[A-Z][A-Za-z]*)*\s?\)|of|and|the|for|to|on|in))*"
     r"\s+Act\s+\d{4})\b"
 )
 # Sentence words the Act pattern can sweep up before the Act's own name ("Under the Human Rights Act").

@@ -6,7 +6,8 @@ from bot.models import Analysis, ArticleMeta, Coverage, FlagKind
 
 
 def coverage_line(source: Analysis | ArticleMeta) -> str:
-    """One plain sentence: the full article and its length, the opening of a gated one, or its description."""
+    """One plain sentence: the full article and its length, the opening of a gated or very long one, or
+    its description."""
     article = source.article if isinstance(source, Analysis) else source
     words = _count(article.words, "word")
     coverage = article.coverage
@@ -16,6 +17,8 @@ def coverage_line(source: Analysis | ArticleMeta) -> str:
     if coverage is Coverage.DESCRIPTION:
         return "Read the page's description only; the article is behind a paywall."
     if coverage is Coverage.FULL:
+        if article.read_words:  # cut for length: its opening is all anything read
+            return f"Read the first {_count(article.read_words, 'word')} of a very long article."
         return f"Read the full article, {words}." if article.words else "Read the full article."
     rest = "the rest is behind a paywall" if article.paywalled else "the rest could not be read"
     if article.paragraphs > 1:

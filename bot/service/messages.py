@@ -69,6 +69,11 @@ def partial_text() -> str:
     )
 
 
+def long_text() -> str:
+    """A very long article was read only up to a size cap: nothing hid the rest."""
+    return "This article is very long, so these notes cover only its opening."
+
+
 def failure(exc: errors.FootnoteError) -> str:
     """Why a link could not be read: the typed error already carries its one line."""
     return exc.message

@@ -144,6 +144,16 @@ class PostgresStore:
             platform, workspace, channel, message_id, url,
         )
 
+    async def forget_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> None:
+        """Drop a claim whatever its state: its link was edited out and its answer taken down."""
+        await self._pool.execute(
+            "DELETE FROM claims WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4"
+            " AND url = $5",
+            platform, workspace, channel, message_id, url,
+        )
+
     # Cross-process single-flight: one analysis lease per cache key
 
     async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:

@@ -33,9 +33,8 @@ from typing import Literal
 from bot import errors
 from bot.config import Settings
 from bot.engines import Engine, make_engine
-from bot.extract import extract_article
 from bot.legal.guard import guard_analysis
-from bot.models import Analysis, Answer, Article, FlagKind
+from bot.models import Analysis, Answer, Article, Coverage, FlagKind
 from bot.pipeline import offline_analysis
 from bot.service import messages
 from bot.service.commands import CommandContext, run_command
@@ -62,7 +61,6 @@ from bot.service.types import (
     Who,
 )
 from bot.service.workers import ThreadWorkers, Workers
-from bot.web.fetch import fetch_page, warm_up_fetch
 from bot.web.links import canonical_url, find_links, host_of
 
 log = logging.getLogger(__name__)
@@ -80,6 +78,12 @@ ClaimKey = tuple[str, str, str, str, str]  # platform, workspace, channel, messa
 TurnKey = tuple[str, str, str, str]  # platform, workspace, channel, url
 FLIGHT_LEASE = 30.0  # an analysis lease (at most the claim lease), renewed every third of it while held
 FLIGHT_POLL = 0.1  # how often a process waiting on another's analysis looks in the cache
+
+
+def _import_analysis_steps() -> None:
+    """Import the modules an analysis needs that nothing imports at start-up."""
+    import bot.extract  # noqa: F401
+    import bot.web.fetch  # noqa: F401
 
 
 class ExplainService:
@@ -127,8 +131,14 @@ class ExplainService:
 
     async def _warm_up(self) -> None:
         try:
+            # Extraction (trafilatura) and fetching (httpx) are imported here, after the bot connects,
+            # on a thread so that the event loop keeps serving meanwhile: about half a second of CPU
+            # that start-up would otherwise spend before the bot is online.
+            await asyncio.to_thread(_import_analysis_steps)
             await self._workers.start()
             if self._workers.warm:
+                from bot.web.fetch import warm_up_fetch
+
                 await warm_up_fetch(self._settings)
         except Exception:
             log.exception("warming up the workers failed; analyses will fail until the bot is restarted")
@@ -416,7 +426,11 @@ class ExplainService:
     @staticmethod
     def _answer(status: Status, url: str, analysis: Analysis, spent: bool = False) -> ExplainResult:
         partial = any(flag.kind == FlagKind.PARTIAL_TEXT for flag in analysis.flags)
-        message = messages.partial_text() if partial else None
+        message = None
+        if partial:
+            meta = analysis.article
+            only_long = meta.read_words and meta.coverage in (Coverage.FULL, None)  # cut for length alone
+            message = messages.long_text() if only_long else messages.partial_text()
         return ExplainResult(status=status, link=url, analysis=analysis, message=message, spent=spent)
 
     async def _analyse_shared(
@@ -526,6 +540,9 @@ class ExplainService:
         try:
             async with self._slots:
                 await self._warmed()
+                from bot.extract import extract_article  # imported by the warm-up: cheap here
+                from bot.web.fetch import fetch_page
+
                 page = await fetch_page(url, self._settings)
                 article = await self._workers.run(extract_article, page.html, page.final_url)
                 analysis = await self._run_engine(article, language)
@@ -740,11 +757,17 @@ class ExplainService:
             standing = [answer for answer in standing if answer.url not in kept]
         taken = []
         for answer in standing:
-            record = await self._store.take_answer(
-                where.platform, where.workspace, where.channel, where.message_id, answer.url
-            )
-            if record is not None:
-                taken.append(record)
+            key = (where.platform, where.workspace, where.channel, where.message_id, answer.url)
+            record = await self._store.take_answer(*key)
+            if record is None:
+                continue
+            taken.append(record)
+            if text is not None:
+                # The link was edited out and its answer goes: a member who puts it back expects it
+                # explained again, so its claim goes too (a deleted message keeps its claims, so that
+                # a late redelivery of it is never answered).
+                self._answered.pop(key, None)
+                await self._store.forget_claim(*key)
         return taken
 
     async def feedback(self, where: Where, who: Who, link: str, vote: Literal[1, -1]) -> str:

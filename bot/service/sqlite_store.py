@@ -181,6 +181,19 @@ class SqliteStore:
             row,
         )
 
+    async def forget_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> None:
+        """Drop a claim whatever its state: its link was edited out and its answer taken down."""
+        await self._call(self._forget_claim, (platform, workspace, channel, message_id, url))
+
+    def _forget_claim(self, row: tuple[Any, ...]) -> None:
+        self._db.execute(
+            "DELETE FROM claims WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
+            " AND url = ?",
+            row,
+        )
+
     # Cross-process single-flight: one analysis lease per cache key
 
     async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:

@@ -243,6 +243,13 @@ class Store(Protocol):
         """Drop a claim that is still working (nothing was posted), so a redelivery is answered."""
         ...
 
+    async def forget_claim(
+        self, platform: str, workspace: str, channel: str, message_id: str, url: str
+    ) -> None:
+        """Drop a claim whatever its state: the link was edited out of its message and its answer taken
+        down, so an edit that puts it back is a new request."""
+        ...
+
     async def take_flight(self, key: str, owner: str, now: float, lease: float) -> bool:
         """True when `owner` now holds the lease to analyse `key` (nobody does, or their lease ran out)."""
         ...

@@ -60,12 +60,15 @@ class LocalEngine:
             statements = in_opinion_voice(statements)
         legal, legal_unavailable = match_legal(article, statements)
         flags = detect_flags(article, statements, opinion_piece)
-        if article is not whole and not any(f.kind == FlagKind.PARTIAL_TEXT for f in flags):
+        meta = whole.meta()
+        if article is not whole:
             words = len(article.text.split())
-            detail = f"The article is very long: these notes cover its first {words:,} words."
-            flags.append(Flag(kind=FlagKind.PARTIAL_TEXT, detail=detail))
+            meta.read_words = words  # the coverage line says how much was read
+            if not any(f.kind == FlagKind.PARTIAL_TEXT for f in flags):
+                detail = f"The article is very long: these notes cover its first {words:,} words."
+                flags.append(Flag(kind=FlagKind.PARTIAL_TEXT, detail=detail))
         return Analysis(
-            article=whole.meta(),
+            article=meta,
             summary=summarise(article, statements, opinion_piece, _legal_terms(legal)),
             statements=statements,
             legal=legal,

@@ -40,7 +40,11 @@ _SPEAKER_ROLE = (
     r"|manager|sources?|statement|report|campaign|committee|board|authorities)"
 )
 _AFTER_VERB_NAME = Cue(
-    r"\s+((?:[A-Z][\w.’'-]*\s*){1,6}?|(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?" + _SPEAKER_ROLE + r")"
+    # Up to six capitalised words, a space or more between them (were the spaces optional, a run of
+    # capitals could be cut into "words" in every possible way, and a long one took minutes to reject).
+    r"\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,5}?\s*|(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?"
+    + _SPEAKER_ROLE
+    + r")"
     r"(?:[,.;]|\s+(?:in|on|at|of|who)\b|$)"
 )
 _FIRST_CLAUSE = Cue(r",\s*but\b|;|—|–|\bbut\s+", re.I)
