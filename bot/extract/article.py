@@ -104,7 +104,8 @@ def extract_article(html: str, url: str) -> Article:
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
     # One spelling of each character (trafilatura's own output is NFC): "য়" composed or not is one letter.
-    text = unicodedata.normalize("NFC", _capped(body.text))
+    capped = _capped(body.text)
+    text = unicodedata.normalize("NFC", capped)
     words = count_words(text)
     shown = signals.outside(text)
     partial = is_partial(shown, words)
@@ -129,7 +130,7 @@ def extract_article(html: str, url: str) -> Article:
         paragraphs=len([p for p in text.split("\n\n") if p.strip()]),
         paywalled=coverage is not Coverage.FULL and bool(any_gate),
         partial_text=partial,
-        read_words=words if bounded or len(text) < len(body.text) else 0,  # cut for length: told in replies
+        read_words=words if bounded or len(capped) < len(body.text) else 0,  # cut for length: told in replies
         text=text,
     )
 
