@@ -77,6 +77,21 @@ def test_explain_gives_the_offline_non_english_note(
     assert "couldn't find any article text" not in out
 
 
+def test_a_letter_written_as_base_and_mark_reads_as_the_composed_letter() -> None:
+    # Accented letters as base letter plus combining mark, as some pages send them.
+    story = (
+        "Le cafe\u0301 du village ouvre de nouveau a\u0300 sept heures, a annonce\u0301 la mairie "
+        "mardi apre\u0300s trois mois de travaux dans la salle et la cuisine."
+    )
+    html = _page(f"<article><p>{story}</p><p>{story.replace('mardi', 'lundi')}</p></article>")
+
+    article = extract_article(html, "")
+
+    assert "café" in article.text and "à sept" in article.text
+    assert "cafe\u0301" not in article.text
+    assert article.read_words == 0  # composing letters shortens the text but cuts nothing
+
+
 def test_a_page_of_thai_counts_characters_as_words() -> None:
     assert count_words("รัฐบาลประกาศมาตรการใหม่") >= 8
 
@@ -155,10 +170,42 @@ def test_a_button_panel_goes_and_a_story_holding_a_button_stays() -> None:
     assert STORY in root.body.text_content()
 
 
+def test_panels_inside_panels_are_judged_on_the_page_as_it_came_every_time() -> None:
+    # The outer block holds a button and the story; the inner one is a small sign-up box with its own.
+    # Together they pass the control panel's size; the outer one alone would not.
+    story = f"{STORY} The bridge has been closed to lorries since the spring flood in May."
+    html = _page(
+        f"<div><p>{story}</p><button>Listen</button>"
+        "<div>Get our morning briefing by email every day. <button>Sign up</button></div></div>"
+    )
+
+    for _ in range(20):  # panels were once kept in a set: which went first changed from run to run
+        root = parse_html(html)
+        drop_captions_and_controls(root)
+        assert element_paragraphs(root.body) == [story]
+
+
 def test_a_heading_at_the_start_stays_while_a_dateline_goes() -> None:
     raw = ["October 7, 2026", "What the council decided", STORY, "View comments"]
 
     assert tidy(raw, []) == ("What the council decided", STORY)
+
+
+def test_a_heading_with_a_number_stays_while_dates_times_and_numbered_labels_go() -> None:
+    raw = [
+        "January 13, 2020 at 08:45 AM | categories:",
+        "5 min read",
+        "Updated 19.02.2020",
+        "The Garden · Derek Jarman (1990)",
+        "Price per person: US $ 100,00 / week (7 days)",
+        STORY,
+    ]
+
+    assert tidy(raw, []) == (
+        "The Garden · Derek Jarman (1990)",
+        "Price per person: US $ 100,00 / week (7 days)",
+        STORY,
+    )
 
 
 def test_a_section_heading_with_a_standfirst_class_below_the_story_stays() -> None:

@@ -9,6 +9,7 @@ asked again only when every reading is nearly empty.
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from bot import errors
 from bot.extract.body import (
@@ -26,6 +27,7 @@ from bot.extract.body import (
 from bot.extract.bounds import bound_page
 from bot.extract.error_page import is_error_page
 from bot.extract.jsonld import read_jsonld
+from bot.extract.lead import with_lead
 from bot.extract.meta import PageMeta, clean_title, complete_meta, read_meta
 from bot.extract.paywall import cut_gate_prompt, drop_gate_elements, is_partial, paywall_signals
 from bot.extract.tree import (
@@ -111,9 +113,13 @@ def extract_article(html: str, url: str) -> Article:
             alone = reading_alone(root, url, reading)
             whole = whole_body(alone, headlines, lines if alone is reading else None)
             body = _text_without_prose(whole, headlines)
+    else:
+        body = with_lead(body, meta.description, headlines, root)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
 
-    text = _capped(body.text)
+    # One spelling of each character (trafilatura's own output is NFC): "য়" composed or not is one letter.
+    capped = _capped(body.text)
+    text = unicodedata.normalize("NFC", capped)
     words = count_words(text)
     shown = signals.outside(text)
     partial = is_partial(shown, words)
@@ -138,7 +144,7 @@ def extract_article(html: str, url: str) -> Article:
         paragraphs=len([p for p in text.split("\n\n") if p.strip()]),
         paywalled=coverage is not Coverage.FULL and bool(any_gate),
         partial_text=partial,
-        read_words=words if bounded or len(text) < len(body.text) else 0,  # cut for length: told in replies
+        read_words=words if bounded or len(capped) < len(body.text) else 0,  # cut for length: told in replies
         text=text,
     )
 

@@ -55,7 +55,13 @@ PROMO_MAX_WORDS = 40
 PROSE_MIN_PARAGRAPH_WORDS = 6
 # "Updated June 10, 2026, 12:40 p.m." ends with a full stop but is still furniture.
 _TIMESTAMP = re.compile(r"^(?:posted|published|updated|last updated)\b.*\d", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
+# A date or a time of day in digits: 05.01.2020, 2021-10-16, 27/09/2020, 08:45.
+_DIGIT_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\b\d{1,2}:\d{2}\b")
+_NUMBER = re.compile(r"\d+")
+# A line this short with a number is a label ("5 min read", "Top-15", "Episode 13"), not a sentence.
+NUMBERED_LABEL_WORDS = 5
+# Where this share of the words carry digits, the line is a count or a date, not prose.
+NUMBERED_SHARE = 0.4
 _BY = re.compile(r"(?:by|posted by|written by)\s", re.IGNORECASE)
 # "By Pat Probe " at the start of what follows a glued-on headline: two or more name words, not a date.
 _BYLINE_START = re.compile(
@@ -303,8 +309,21 @@ def is_furniture(paragraph: str) -> bool:
 
 
 def is_dateline(line: str) -> bool:
-    """A date or byline line ("October 7, 2026", "Posted by admin on …", "By Pat Probe")."""
-    return bool(_DIGIT.search(line) or _BY.match(line))
+    """A date, byline or numbered label ("October 7, 2026", "Posted by admin on …", "By Pat", "5 min read").
+
+    A longer line whose numbers are not a date ("The Garden · Derek Jarman (1990)", a price) is text.
+    """
+    if _BY.match(line) or _DIGIT_DATE.search(line):
+        return True
+    numbers = _NUMBER.findall(line)
+    if not numbers:
+        return False
+    year = any(len(n) == 4 and n[:2] in ("19", "20") for n in numbers)
+    if year and any(len(n) <= 2 for n in numbers):  # "July 7, 2020", "19. November 2021"
+        return True
+    tokens = line.split()
+    numbered = sum(1 for token in tokens if _NUMBER.search(token))
+    return len(tokens) <= NUMBERED_LABEL_WORDS or numbered >= NUMBERED_SHARE * len(tokens)
 
 
 def prose_part(paragraph: str) -> str:

@@ -52,7 +52,7 @@ STORY_PARAGRAPH_WORDS = 25
 _NOT_TEXT_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 # Paragraph boundaries: browser block elements plus trafilatura's XML body tags.
-_BLOCK_TAGS = frozenset(
+BLOCK_TAGS = frozenset(
     {
         "address",
         "article",
@@ -269,11 +269,13 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
         if tail and count_words(tail) <= MAX_CAPTION_WORDS and not ends_sentence(tail):
             image.tail = None
             dropped += 1
-    # In document order: a set of elements iterates by memory address, and nested panels then
-    # dropped in a different order from run to run (a parent counted before or after its child went).
-    panels = dict.fromkeys(_block_around(button) for button in body.iter("button"))
-    for panel in [p for p in panels if p is not None and p is not body]:
-        if panel.getparent() is not None and count_words(panel.text_content()) <= MAX_CONTROL_PANEL_WORDS:
+    # Every panel is judged on the page as it came, in document order: dropping one panel first must not
+    # shrink the panel around it under the limit (a set's order made the same page read two ways).
+    around = dict.fromkeys(_block_around(button) for button in body.iter("button"))
+    small = MAX_CONTROL_PANEL_WORDS
+    panels = [p for p in around if p is not None and p is not body and count_words(p.text_content()) <= small]
+    for panel in panels:
+        if panel.getparent() is not None:
             panel.drop_tree()
             dropped += 1
     return dropped
@@ -281,7 +283,7 @@ def drop_captions_and_controls(root: lxml.html.HtmlElement) -> int:
 
 def _block_around(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for ancestor in element.iterancestors():
-        if ancestor.tag in _BLOCK_TAGS or ancestor.tag in _CELL_TAGS or ancestor.tag in {"form", "body"}:
+        if ancestor.tag in BLOCK_TAGS or ancestor.tag in _CELL_TAGS or ancestor.tag in {"form", "body"}:
             return ancestor
     return None
 
@@ -397,7 +399,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         if closing:
             if marked:
                 pieces.append(_LINK_END)
-            if name in _BLOCK_TAGS:
+            if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _CELL_TAGS:
                 pieces.append(" ")
@@ -405,7 +407,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
             pieces.append(_BREAK)
         elif name and name not in _SKIPPED_INLINE_TAGS:
             marked = False
-            if name in _BLOCK_TAGS:
+            if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _LINK_TAGS and _points_elsewhere(node):
                 pieces.append(_LINK_START)
