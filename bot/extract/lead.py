@@ -37,7 +37,7 @@ _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "hea
 
 def with_lead(body: Body, description: str | None, headlines: list[str], root: etree._Element) -> Body:
     """The body with the page's lead paragraph first, when the body lacks it and the page shows it above."""
-    # Some pages escape their description twice ("&amp;nbsp;" in the markup): the page shows it once unescaped.
+    # Some pages escape their description twice ("&amp;nbsp;" in the markup); the page shows it unescaped.
     description = clean_space(html.unescape(description or ""))
     probe = description[:PROBE_CHARS]
     # A description that is a title or a list of keywords quotes no lead.
