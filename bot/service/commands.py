@@ -39,12 +39,9 @@ from bot.service.policy import (
     normalise_domain,
     utc_day_start,
 )
-from bot.service.store import Actor, Figures, Store
+from bot.service.store import DAY, Actor, Figures, Store
 from bot.service.trial import ReportScope, stats_line, trial_report
 from bot.service.types import CommandReply, ExplainResult, Where, Who
-
-DAY = 86_400.0
-
 
 # Discord ids are digits; Slack's are letters and digits (C0123ABCD). Names have no digits to show.
 _CHANNEL_ID = re.compile(r"[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*")

@@ -20,8 +20,13 @@ from bot.service.policy import GLOBAL, retry_after
 from bot.service.postgres_migrations import MIGRATIONS, migrate, schema_version
 from bot.service.store import (
     ANSWER_COLUMNS,
+    ANSWERS_KEPT,
+    CLAIMS_KEPT,
+    RATE_EVENTS_KEPT,
     TRIAL_COLUMNS,
     TRIAL_COUNT_COLUMNS,
+    TRIALS_KEPT,
+    USAGE_KEPT,
     Actor,
     AuditEntry,
     CachedAnalysis,
@@ -38,12 +43,6 @@ from bot.service.store import (
 )
 from bot.service.types import AnswerRecord, PostedReply
 
-DAY = 86_400.0
-CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
-USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
-RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
-ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
-TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
 POOL_SIZE = 10  # per process; PostgreSQL's default allows 100 connections in all
 
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"

@@ -24,8 +24,13 @@ from bot.service.migrations import migrate
 from bot.service.policy import GLOBAL, retry_after
 from bot.service.store import (
     ANSWER_COLUMNS,
+    ANSWERS_KEPT,
+    CLAIMS_KEPT,
+    RATE_EVENTS_KEPT,
     TRIAL_COLUMNS,
     TRIAL_COUNT_COLUMNS,
+    TRIALS_KEPT,
+    USAGE_KEPT,
     Actor,
     AuditEntry,
     CachedAnalysis,
@@ -44,12 +49,8 @@ from bot.service.types import AnswerRecord, PostedReply
 
 T = TypeVar("T")
 
-DAY = 86_400.0
-CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
-USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
-RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
-ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
-TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
+# The columns that name one claim: a message's link.
+_CLAIM_KEY = "platform = ? AND workspace = ? AND channel = ? AND message_id = ? AND url = ?"
 
 
 class SqliteStore:
@@ -159,39 +160,30 @@ class SqliteStore:
         self, platform: str, workspace: str, channel: str, message_id: str, url: str, now: float
     ) -> None:
         """Mark a claim answered: no later delivery of this message and link is answered again."""
-        await self._call(self._finish_claim, (now, platform, workspace, channel, message_id, url))
-
-    def _finish_claim(self, row: tuple[Any, ...]) -> None:
-        self._db.execute(
-            "UPDATE claims SET state = 'answered', at = ?"
-            " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ? AND url = ?",
-            row,
+        await self._call(
+            self._db_execute,
+            f"UPDATE claims SET state = 'answered', at = ? WHERE {_CLAIM_KEY}",
+            (now, platform, workspace, channel, message_id, url),
         )
 
     async def release_claim(
         self, platform: str, workspace: str, channel: str, message_id: str, url: str
     ) -> None:
         """Drop a claim that is still working (nothing was posted), so a redelivery is answered."""
-        await self._call(self._release_claim, (platform, workspace, channel, message_id, url))
-
-    def _release_claim(self, row: tuple[Any, ...]) -> None:
-        self._db.execute(
-            "DELETE FROM claims WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
-            " AND url = ? AND state = 'working'",
-            row,
+        await self._call(
+            self._db_execute,
+            f"DELETE FROM claims WHERE {_CLAIM_KEY} AND state = 'working'",
+            (platform, workspace, channel, message_id, url),
         )
 
     async def forget_claim(
         self, platform: str, workspace: str, channel: str, message_id: str, url: str
     ) -> None:
         """Drop a claim whatever its state: its link was edited out and its answer taken down."""
-        await self._call(self._forget_claim, (platform, workspace, channel, message_id, url))
-
-    def _forget_claim(self, row: tuple[Any, ...]) -> None:
-        self._db.execute(
-            "DELETE FROM claims WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
-            " AND url = ?",
-            row,
+        await self._call(
+            self._db_execute,
+            f"DELETE FROM claims WHERE {_CLAIM_KEY}",
+            (platform, workspace, channel, message_id, url),
         )
 
     # Cross-process single-flight: one analysis lease per cache key

@@ -94,6 +94,14 @@ class Figures(BaseModel):
 
 
 # The answers table's columns that make an `AnswerRecord`, in `answer_from`'s order.
+# How long each kind of row is kept before `prune` drops it (seconds).
+DAY = 86_400.0
+CLAIMS_KEPT = 7 * DAY  # platforms retry events within minutes; a week is generous
+USAGE_KEPT = 31 * DAY  # `stats` looks back 30 days
+RATE_EVENTS_KEPT = DAY  # the longest window a moderator can set
+ANSWERS_KEPT = 30 * DAY  # a message deleted or edited later than this leaves its answer standing
+TRIALS_KEPT = 31 * DAY  # the trial report looks back at most 30 days
+
 ANSWER_COLUMNS = "url, reply_id, thread_id, created_thread, permalink, at"
 
 

@@ -20,10 +20,9 @@ from datetime import UTC, datetime
 from bot.config import Settings
 from bot.models import Article
 from bot.render.plan import build_plan
-from bot.service.store import Store, TrialCount, TrialRecord
+from bot.service.store import DAY, Store, TrialCount, TrialRecord
 from bot.service.types import ExplainResult, Status, Where
 
-DAY = 86_400.0
 # The OpenAI engine's answer labels each sentence sent with its kind, source and a few words why:
 # about 20 tokens a sentence (the engine times its calls on the same figure), plus the summary
 # (≤ 80 words), flags and legal picks.
