@@ -14,7 +14,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import MESSAGE_LIMIT, SECTION_LIMIT, SlackMessage, plain
+from bot.adapters.slack.blocks import MESSAGE_LIMIT, QUIET_POST, SECTION_LIMIT, SlackMessage, plain
 from bot.adapters.slack.bolt_app import api_error
 from bot.adapters.slack.mrkdwn import inert
 from bot.adapters.slack.permissions import where_of_message
@@ -144,10 +144,8 @@ async def _post(
         await client.chat_postMessage(
             channel=channel,
             thread_ts=thread,
-            unfurl_links=False,
-            unfurl_media=False,
-            link_names=False,
             metadata=metadata,
+            **QUIET_POST,
             **reply.payload(),
         )
     except SlackApiError as exc:

@@ -51,6 +51,10 @@ NOTICES = {
 }
 
 
+# How every message goes out: no link previews of the article, no @names turned into mentions.
+QUIET_POST: dict[str, Any] = {"unfurl_links": False, "unfurl_media": False, "link_names": False}
+
+
 @dataclass(frozen=True)
 class SlackMessage:
     """What `chat.postMessage` or `respond()` sends; `more` means "Show all" has something to add."""

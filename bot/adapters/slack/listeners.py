@@ -31,6 +31,7 @@ from bot.adapters.slack.blocks import (
     ACTION_DOWN,
     ACTION_READ,
     ACTION_UP,
+    QUIET_POST,
     SlackMessage,
     plain,
     render_all,
@@ -397,10 +398,8 @@ class SlackPlace:
             sent = await self.client.chat_postMessage(
                 channel=self.channel,
                 thread_ts=self.thread,
-                unfurl_links=False,
-                unfurl_media=False,
-                link_names=False,
                 metadata=self._metadata(result.link),
+                **QUIET_POST,
                 **reply.payload(),
             )
         except SlackApiError as exc:

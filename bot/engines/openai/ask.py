@@ -35,6 +35,7 @@ from bot.engines.openai.prompt import (
     as_data,
     load_prompts,
     numbered_sentences,
+    read_prompt,
     topic_lines,
 )
 from bot.engines.openai.schema import Strict, compact_schema
@@ -72,9 +73,9 @@ class AskPrompts:
 def load_ask_prompts(directory: Path = PROMPTS_DIR) -> AskPrompts:
     """Read the ask templates once."""
     return AskPrompts(
-        version=(directory / "ask_version.txt").read_text(encoding="utf-8").strip(),
-        system=Template((directory / "ask_system.txt").read_text(encoding="utf-8").strip()),
-        user=Template((directory / "ask_user.txt").read_text(encoding="utf-8").strip()),
+        version=read_prompt(directory, "ask_version.txt"),
+        system=Template(read_prompt(directory, "ask_system.txt")),
+        user=Template(read_prompt(directory, "ask_user.txt")),
     )
 
 

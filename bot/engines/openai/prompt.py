@@ -33,14 +33,19 @@ class Prompts:
     json_mode: Template
 
 
+def read_prompt(directory: Path, name: str) -> str:
+    """One template file's text, without its surrounding blank lines."""
+    return (directory / name).read_text(encoding="utf-8").strip()
+
+
 @cache
 def load_prompts(directory: Path = PROMPTS_DIR) -> Prompts:
     """Read the templates once."""
     return Prompts(
-        version=(directory / "VERSION").read_text(encoding="utf-8").strip(),
-        system=(directory / "system.txt").read_text(encoding="utf-8").strip(),
-        user=Template((directory / "user.txt").read_text(encoding="utf-8").strip()),
-        json_mode=Template((directory / "json_mode.txt").read_text(encoding="utf-8").strip()),
+        version=read_prompt(directory, "VERSION"),
+        system=read_prompt(directory, "system.txt"),
+        user=Template(read_prompt(directory, "user.txt")),
+        json_mode=Template(read_prompt(directory, "json_mode.txt")),
     )
 
 
