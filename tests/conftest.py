@@ -1,8 +1,9 @@
-"""Fixtures shared across test modules: one real PostgreSQL server per test session."""
+"""Fixtures shared across test modules: one real PostgreSQL server per test session, a local page server."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from support.page_server import PageServer
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +14,10 @@ def postgres_server() -> Iterator["PostgresServer"]:  # noqa: F821 (imported onl
     server = PostgresServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+async def pages() -> AsyncIterator[PageServer]:
+    """A local HTTP server for test pages (tests/support/page_server.py)."""
+    async with PageServer() as server:
+        yield server

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import discord
 import pytest
-from support.page_server import PageServer
 from test_discord_handlers import BOT, CHANNEL, GUILD, MOD, Message, Place, Sent, assert_no_mentions, here
 
 from bot.adapters.discord.client import FootnoteClient
@@ -118,12 +117,6 @@ def no_handler_failed(caplog):
     """The client logs and swallows a handler's exception: here any such log fails the test."""
     yield
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import discord
 import pytest
-from support.page_server import PageServer
 
 from bot.adapters.discord.app_commands import explain_command, explain_links_menu, footnote_command
 from bot.adapters.discord.client import FootnoteClient
@@ -162,12 +161,6 @@ def here(channel: int = CHANNEL) -> Where:
 
 
 MOD = Who(user_id="1", is_moderator=True)
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 @pytest.fixture

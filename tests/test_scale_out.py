@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 from pydantic import ValidationError
-from support.page_server import PageServer
 from test_discord_handlers import BOT, Message, Place
 from test_service_explain import CountingEngine
 
@@ -37,12 +36,6 @@ def settings_on(db_url: str, **extra) -> Settings:
         FOOTNOTE_ENGINE="local",
         **extra,
     )
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 async def test_one_link_asked_in_two_processes_at_once_is_fetched_and_analysed_once(db_url, pages):

@@ -6,9 +6,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-import pytest
-from support.page_server import PageServer
-
 from bot.config import Settings
 from bot.engines.local import LocalEngine
 from bot.models import Analysis, Article, Usage
@@ -74,12 +71,6 @@ def settings_for(tmp_path, **extra) -> Settings:
 
 def where(channel: str = "c1", message: str | None = None, workspace: str = "g1") -> Where:
     return Where(platform="discord", workspace=workspace, channel=channel, message_id=message)
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 async def test_a_link_is_fetched_analysed_stored_and_then_served_from_cache(tmp_path, pages):

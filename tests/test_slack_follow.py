@@ -3,19 +3,12 @@ real Bolt app in HTTP mode, the real service on SQLite, and the fake Web API cou
 
 import pytest
 from support.fake_slack_api import BOT_ID, FakeSlackApi
-from support.page_server import PageServer
 from test_slack_http import CHANNEL, MEMBER, MOD, here, message, serving
 
 from bot.service import messages
 
 PARENT = "1700000000.000100"
 OTHER_MEMBER = "U0OTHER"
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from aiohttp import web
 from support.fake_slack_api import TEAM, FakeSlackApi, limit_problems
-from support.page_server import PageServer, article_html
+from support.page_server import article_html
 
 from bot.adapters.slack import runner
 from bot.adapters.slack.bolt_app import build_app, start_http
@@ -140,12 +140,6 @@ class Bot:
         await asyncio.wait_for(
             self.listeners.activity.wait_until(lambda: self.listeners.activity.finished >= runs), 10
         )
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ import time
 import pytest
 from support.fake_openai import FakeOpenAI
 from support.fake_slack_api import limit_problems
-from support.page_server import PageServer, article_html
+from support.page_server import article_html
 
 from bot.adapters.discord.embeds import render_reply_pages
 from bot.adapters.slack.blocks import MESSAGE_LIMIT, render_reply
@@ -33,12 +33,6 @@ NOW = 1_770_000_000.0
 
 def here(channel: str = "C1", message_id: str | None = None, workspace: str = "T1") -> Where:
     return Where(platform="slack", workspace=workspace, channel=channel, message_id=message_id)
-
-
-@pytest.fixture
-async def pages():
-    async with PageServer() as server:
-        yield server
 
 
 @pytest.fixture
