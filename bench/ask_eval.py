@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot.ask.local import answer_locally  # noqa: E402
 from bot.extract import extract_article  # noqa: E402
 from bot.models import Answer  # noqa: E402
-from bot.pipeline import read_local_page  # noqa: E402
+from bot.web.source import read_local_page  # noqa: E402
 
 QUESTIONS = {"shared": ROOT / "eval/questions/shared.yaml", "holdout": ROOT / "eval/questions/holdout.yaml"}
 

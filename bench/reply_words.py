@@ -20,8 +20,9 @@ from bot import errors
 from bot.adapters.reply_text import PLATFORMS, compact_texts
 from bot.engines.local import LocalEngine
 from bot.extract import extract_article
-from bot.pipeline import offline_analysis, read_local_page
+from bot.pipeline import offline_analysis
 from bot.render.quotes import count_words
+from bot.web.source import read_local_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIRS = (ROOT / "tests" / "fixtures" / "pages", ROOT / "examples", ROOT / "eval" / "cases")

@@ -15,9 +15,10 @@ from bot.adapters.reply_text import PLATFORMS, compact_texts, everything_texts
 from bot.engines.local import LocalEngine
 from bot.extract import extract_article
 from bot.models import Analysis, Kind, Statement
-from bot.pipeline import offline_analysis, read_local_page
+from bot.pipeline import offline_analysis
 from bot.render.plan import build_plan
 from bot.render.quotes import SHINGLE, count_words, words_of
+from bot.web.source import read_local_page
 
 ROOT = Path(__file__).parent.parent
 PAGES = sorted(

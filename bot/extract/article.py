@@ -99,8 +99,7 @@ def extract_article(html: str, url: str) -> Article:
     # and below that the body comes from the description or trafilatura's whole reading). When
     # trafilatura read a short article's worth of words and the cleaning found no prose in them, the
     # page's text is what lacks prose (repeats, link lists, furniture), not trafilatura's reading.
-    missed = lines is None or count_words(" ".join(lines)) < NEARLY_EMPTY_WORDS
-    if first.prose_words < MIN_PROSE_WORDS and missed and may_hold_prose(root):
+    if first.prose_words < MIN_PROSE_WORDS and _nearly_empty(lines) and may_hold_prose(root):
         candidates.append(readability_body(root, headlines))
     body = cut_gate_prompt(choose_body(candidates))
     if body.prose_words < MIN_PROSE_WORDS:
@@ -147,6 +146,11 @@ def extract_article(html: str, url: str) -> Article:
         read_words=words if bounded or len(capped) < len(body.text) else 0,  # cut for length: told in replies
         text=text,
     )
+
+
+def _nearly_empty(lines: list[str] | None) -> bool:
+    """Whether trafilatura's reading (its lines, None when it read nothing) has under `NEARLY_EMPTY_WORDS`."""
+    return lines is None or count_words(" ".join(lines)) < NEARLY_EMPTY_WORDS
 
 
 def _text_without_prose(whole: Body, headlines: list[str]) -> Body:
