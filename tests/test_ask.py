@@ -34,9 +34,9 @@ def article():
 
 
 # Other modules' fixtures: tiktoken primed offline (autouse), the local OpenAI-compatible server, the page
-# server and the service on SQLite with the local engine.
+# server (conftest.py) and the service on SQLite with the local engine.
 tiktoken_cache, server = test_openai_engine.tiktoken_cache, test_openai_engine.server
-pages, service = test_discord_handlers.pages, test_discord_handlers.service
+service = test_discord_handlers.service
 
 
 def test_an_answerable_question_quotes_the_sentence_that_answers_it_verbatim(article):

@@ -12,7 +12,7 @@ from bot.adapters.discord.ask import NOT_A_THREAD
 from bot.adapters.discord.embeds import CONTENT_LIMIT
 
 # The handler tests' fixtures: the service on SQLite, the page server, auto mode, the handlers.
-pages, service, auto_on, handlers = base.pages, base.service, base.auto_on, base.handlers
+service, auto_on, handlers = base.service, base.auto_on, base.handlers
 THREAD = 4004
 LONG = (
     "The budget also sets aside money for @everyone and <@&123> **bold** [a link](https://evil.example) "

@@ -7,8 +7,8 @@ from test_slack_http import CHANNEL, MEMBER, MOD, here, message
 
 from bot.adapters.slack.ask import ANSWER_EVENT, COMMAND_USAGE
 
-# The HTTP-mode tests' fixtures: the served app over the real service, and the page server.
-bot, pages = base.bot, base.pages
+# The HTTP-mode tests' fixture: the served app over the real service (the page server is conftest.py's).
+bot = base.bot
 PARENT = "1700000000.000100"
 LONG = (
     "The budget also sets aside money for &lt;!channel&gt; and &lt;@U0ADMIN&gt; "
