@@ -11,7 +11,7 @@ from bot.adapters.discord.app_commands import explain_command
 from bot.adapters.discord.ask import NOT_A_THREAD
 from bot.adapters.discord.embeds import CONTENT_LIMIT
 
-# The handler tests' fixtures: the service on SQLite, the page server, auto mode, the handlers.
+# The handler tests' fixtures: the service on SQLite, auto mode, the handlers (page server: conftest.py).
 service, auto_on, handlers = base.service, base.auto_on, base.handlers
 THREAD = 4004
 LONG = (
