@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from support.page_server import article_html
 
+from bot.extract import extract_article
 from bot.extract.body import Body, reading_alone, trafilatura_reading
 from bot.extract.paywall import _FOLD, _GATE_PHRASES, cut_gate_prompt
 from bot.extract.tree import parse_html
@@ -51,6 +52,42 @@ def test_comment_ids_and_classes_in_any_case_count_as_comment_markup():
         root = parse_html(_page(markup))
         pruned = trafilatura_reading(root, "")
         assert reading_alone(root, "", pruned) is not pruned, markup
+
+
+_LINKED = (
+    '<p>Read also: <a href="/storm"><b>Storm warning</b> issued for the weekend</a></p>'
+    '<p>The parks director, <a href="/people/ann-lee">Ann Lee</a>, said the work starts in May.</p>'
+    '<p>Questions: <a href="MAILTO:desk@harbour.example">desk@harbour.example</a></p>'
+    "<p>The new playgrounds are due to open before the summer holidays begin.</p>"
+)
+
+
+def _linked_page() -> str:
+    return _page().replace("</article>", _LINKED + "</article>")
+
+
+def test_trafilatura_reads_with_links_marked_and_leaves_the_page_as_it_was():
+    root = parse_html(_linked_page())
+    before = etree.tostring(root)
+    reading = trafilatura_reading(root, "")
+    assert etree.tostring(root) == before
+    text = etree.tostring(reading, method="text", encoding="unicode")
+    assert "\ufdd0Storm warning issued for the weekend\ufdd1" in text  # around the link's elements too
+    assert "\ufdd0desk@harbour.example" not in text  # an address to write to is no link elsewhere
+
+
+def test_a_link_line_in_trafilatura_s_reading_goes_while_prose_and_contact_lines_stay():
+    text = extract_article(_linked_page(), "").text
+    assert "Storm warning" not in text
+    assert "The parks director, Ann Lee, said the work starts in May." in text
+    assert "Questions: desk@harbour.example" in text
+    assert "\ufdd0" not in text and "\ufdd1" not in text
+
+
+def test_the_link_markers_in_a_page_s_own_text_are_not_read_as_links():
+    story = "The council voted for the new parks plan on Monday evening."
+    text = extract_article(_page().replace("</article>", f"<p>\ufdd0{story}\ufdd1</p></article>"), "").text
+    assert story in text and "\ufdd0" not in text
 
 
 def test_footnote_extract_on_saved_pages_loads_no_event_loop_network_or_engine(tmp_path):

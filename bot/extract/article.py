@@ -85,9 +85,6 @@ def extract_article(html: str, url: str) -> Article:
     reading = trafilatura_reading(root, url)
     lines = element_lines(reading) if reading is not None else None
     first = trafilatura_body(reading, headlines, lines)
-    if not (meta.headline and meta.published):
-        inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
-        meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     candidates = [first]
     if jsonld and jsonld.body:
@@ -115,6 +112,10 @@ def extract_article(html: str, url: str) -> Article:
     else:
         body = with_lead(body, meta.description, headlines, root)
     log.debug("body from %s: %d words of %s", body.source, body.words, [c.source for c in candidates])
+    # Inferred only now: a page without a story (most hostile ones) never pays for the search.
+    if not (meta.headline and meta.published):
+        inferred = infer_meta(root, url, title=not meta.headline, published=not meta.published)
+        meta = complete_meta(meta, inferred.title, inferred.author, inferred.date)
 
     # One spelling of each character (trafilatura's own output is NFC): "য়" composed or not is one letter.
     capped = _capped(body.text)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import lxml.html
 from lxml import etree
@@ -24,7 +26,8 @@ MAX_MARKUP_CHARS = 1_000_000
 # reading it. Hidden prompt-injection blurbs are small.
 MAX_HIDDEN_WORDS_DROPPED = 200
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and the noncharacters U+FDD0–U+FDEF (never text; `LINK_START`/`LINK_END` are two).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef]")
 # Where inert markup starts: scripts, styles and inline SVG are often megabytes that no
 # extractor reads, and comments are never text. Each is cut by a forward scan (`_without_inert`)
 # so that any run of unclosed openers costs one pass over the page, never one per opener.
@@ -136,9 +139,16 @@ _SKIPPED_INLINE_TAGS = frozenset(
 )
 # U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
 _BREAK = "\x00"
-# Around link text (browser `a`, trafilatura `ref`); control characters are stripped on parse too.
-_LINK_START, _LINK_END = "\x01", "\x02"
+# Around link text: by `links_marked` in the page for trafilatura, by the walk for browser `a` and
+# trafilatura `ref`. Noncharacters are stripped on parse, and unlike control characters a tree holds them.
+LINK_START, LINK_END = "\ufdd0", "\ufdd1"
 _LINK_TAGS = frozenset({"a", "ref"})
+# Links with text that do not write to someone (`_points_elsewhere`, in C).
+_MARKED_LINKS = etree.XPath(
+    "//a[normalize-space()]"
+    "[not(starts-with(translate(normalize-space(@href), 'MAILTOE', 'mailtoe'), 'mailto:')"
+    " or starts-with(translate(normalize-space(@href), 'TEL', 'tel'), 'tel:'))]"
+)
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
 _CONTACT_SCHEMES = ("mailto:", "tel:")
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
@@ -356,7 +366,7 @@ def lines_paragraphs(lines: list[str], drop_link_lines: bool = False) -> list[st
     """`element_paragraphs` of lines already walked (one walk serves both ways of reading them)."""
     segments = []
     for raw in lines:
-        text = clean_space(raw.replace(_LINK_START, "").replace(_LINK_END, ""))
+        text = clean_space(raw.replace(LINK_START, "").replace(LINK_END, ""))
         if text and not (drop_link_lines and _is_link_line(raw, text)):
             segments.append(text)
     return join_broken_lines(segments)
@@ -367,10 +377,10 @@ def _is_link_line(raw: str, text: str) -> bool:
         return False
     # A sentence that runs from plain words into its link ("… replaced Ann Lee, [who ran marketing.]")
     # is prose that cites a page; a label before a link ("Read also: [...]") ends before it.
-    opening = clean_space(raw.split(_LINK_START, 1)[0])
+    opening = clean_space(raw.split(LINK_START, 1)[0])
     if count_words(opening) >= 2 and opening[-1] not in _LABEL_ENDS and ends_sentence(text):
         return False
-    linked = sum(len("".join(part.split(_LINK_END, 1)[0].split())) for part in raw.split(_LINK_START)[1:])
+    linked = sum(len("".join(part.split(LINK_END, 1)[0].split())) for part in raw.split(LINK_START)[1:])
     return linked >= LINK_LINE_SHARE * len("".join(text.split()))
 
 
@@ -398,7 +408,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
         name = node.tag.rsplit("}", 1)[-1].lower() if isinstance(node.tag, str) else ""
         if closing:
             if marked:
-                pieces.append(_LINK_END)
+                pieces.append(LINK_END)
             if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _CELL_TAGS:
@@ -410,7 +420,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
             if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
             elif name in _LINK_TAGS and _points_elsewhere(node):
-                pieces.append(_LINK_START)
+                pieces.append(LINK_START)
                 marked = True
             pieces.append(node.text or "")
             stack.append((node, True, marked))
@@ -418,6 +428,32 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
             continue
         if node is not root:
             pieces.append(node.tail or "")
+
+
+@contextmanager
+def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
+    """The text of every link that points elsewhere set between `LINK_START` and `LINK_END` meanwhile.
+
+    trafilatura then reads the page without its own link handling (which costs as much again on a page
+    of links) and its reading still tells link text apart. Links without text stay as they are: a
+    marker would be text where the page has none.
+    """
+    marked: list[tuple[etree._Element, str | None, etree._Element | None, str | None]] = []
+    for link in _MARKED_LINKS(root):
+        last = link[-1] if len(link) else None
+        marked.append((link, link.text, last, None if last is None else last.tail))
+        if last is None:
+            link.text = f"{LINK_START}{link.text}{LINK_END}"
+        else:
+            link.text = LINK_START + (link.text or "")
+            last.tail = (last.tail or "") + LINK_END
+    try:
+        yield
+    finally:
+        for link, text, last, tail in reversed(marked):
+            link.text = text
+            if last is not None:
+                last.tail = tail
 
 
 def _points_elsewhere(link: etree._Element) -> bool:
