@@ -25,8 +25,9 @@ MAX_LEAD_WORDS = 150
 # A block this much link text is a list of links (tags, navigation), not a paragraph.
 LINKED_SHARE = 0.5
 # normalize-space() leaves no-break spaces (French and German typography) alone: they are made spaces first.
+# A text node that holds the probe holds its longest word as it is: that cheap test runs first.
 _TEXT_CONTAINING = etree.XPath(
-    "//body//text()[contains(normalize-space(translate(., '\u00a0', ' ')), $probe)]"
+    "//body//text()[contains(., $word)][contains(normalize-space(translate(., '\u00a0', ' ')), $probe)]"
 )
 _PRECEDING = etree.XPath("count(preceding::*)")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -64,7 +65,8 @@ def with_lead(body: Body, description: str | None, headlines: list[str], root: e
 
 def _block_showing(root: etree._Element, probe: str) -> etree._Element | None:
     """The first visible block-level element whose text holds `probe` (in one text node), or None."""
-    for node in _TEXT_CONTAINING(root, probe=clean_space(probe)):
+    probe = clean_space(probe)
+    for node in _TEXT_CONTAINING(root, probe=probe, word=max(probe.split(), key=len, default="")):
         parent = node.getparent()
         if parent is None:
             continue

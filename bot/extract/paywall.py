@@ -59,6 +59,8 @@ _GATE_NAMES = re.compile(
     re.IGNORECASE,
 )
 _GATE_NAMES_LOWER = re.compile(_GATE_NAMES.pattern)
+# Every gate name holds one of these: the pattern runs only on a page that has one (a C-level `in` each).
+_GATE_NAME_WORDS = ("wall", "subscriber", "gate", "piano", "tp-modal", "locked")
 # Attribute values, not elements: most pages have thousands of named elements and a handful of gates.
 _NAMES_XPATH = etree.XPath("//body//@class | //body//@id")
 _NAME_VALUES_XPATH = etree.XPath("//body//@class | //body//@id", smart_strings=False)
@@ -117,8 +119,9 @@ def _visible_gate_phrases(root: lxml.html.HtmlElement) -> tuple[str, ...]:
 
 def _gate_elements(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Small elements named as paywall prompts (a big one is the story's own wrapper)."""
-    # Most pages have thousands of class names and no gate: one search over them all first.
-    if not _GATE_NAMES_LOWER.search("\n".join(_NAME_VALUES_XPATH(root)).lower()):
+    # Most pages have thousands of class names and no gate: one test over them all first.
+    names = "\n".join(_NAME_VALUES_XPATH(root)).lower()
+    if not any(word in names for word in _GATE_NAME_WORDS) or not _GATE_NAMES_LOWER.search(names):
         return []
     named = dict.fromkeys(value.getparent() for value in _NAMES_XPATH(root) if _GATE_NAMES.search(value))
     return [e for e in named if count_words(e.text_content()) <= GATE_MAX_WORDS]

@@ -26,8 +26,10 @@ MAX_MARKUP_CHARS = 1_000_000
 # reading it. Hidden prompt-injection blurbs are small.
 MAX_HIDDEN_WORDS_DROPPED = 200
 
-# Control characters, and the noncharacters U+FDD0–U+FDEF (never text; `LINK_START`/`LINK_END` are two).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef]")
+# Control characters, deleted from the encoded page (a C-level `bytes.translate`) ...
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# ... and the noncharacters U+FDD0–U+FDEF in UTF-8 (never text; `LINK_START`/`LINK_END` are two of them).
+_NONCHARACTERS = re.compile(rb"\xef\xb7[\x90-\xaf]")
 # Where inert markup starts: scripts, styles and inline SVG are often megabytes that no
 # extractor reads, and comments are never text. Each is cut by a forward scan (`_without_inert`)
 # so that any run of unclosed openers costs one pass over the page, never one per opener.
@@ -166,14 +168,16 @@ _LABEL_ENDS = frozenset(":»>|-–—/" + SENTENCE_MARKS)
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree, or None when the input holds no markup or text at all."""
-    html = _CONTROL_CHARS.sub("", without_inert(html))[:MAX_MARKUP_CHARS]
-    if not html.strip():
-        return None
     # Bytes with an explicit encoding: lxml refuses str input that carries an XML
     # encoding declaration, and the page is already decoded upstream.
+    markup = without_inert(html)[:MAX_MARKUP_CHARS].encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    if b"\xef\xb7" in markup:  # the lead bytes of the noncharacters (and of a few Arabic ligatures)
+        markup = _NONCHARACTERS.sub(b"", markup)
+    if not markup.strip():
+        return None
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         log.debug("unparseable page: %s", exc)
         return None
