@@ -145,12 +145,7 @@ _BREAK = "\x00"
 # trafilatura `ref`. Noncharacters are stripped on parse, and unlike control characters a tree holds them.
 LINK_START, LINK_END = "\ufdd0", "\ufdd1"
 _LINK_TAGS = frozenset({"a", "ref"})
-# Links with text that do not write to someone (`_points_elsewhere`, in C).
-_MARKED_LINKS = etree.XPath(
-    "//a[normalize-space()]"
-    "[not(starts-with(translate(normalize-space(@href), 'MAILTOE', 'mailtoe'), 'mailto:')"
-    " or starts-with(translate(normalize-space(@href), 'TEL', 'tel'), 'tel:'))]"
-)
+_LINKS_WITH_TEXT = etree.XPath("//a[normalize-space()]")
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
 _CONTACT_SCHEMES = ("mailto:", "tel:")
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
@@ -443,7 +438,9 @@ def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
     marker would be text where the page has none.
     """
     marked: list[tuple[etree._Element, str | None, etree._Element | None, str | None]] = []
-    for link in _MARKED_LINKS(root):
+    for link in _LINKS_WITH_TEXT(root):
+        if not _points_elsewhere(link):
+            continue
         last = link[-1] if len(link) else None
         marked.append((link, link.text, last, None if last is None else last.tail))
         if last is None:
