@@ -26,20 +26,29 @@ GATE_MAX_WORDS = 120
 # Fewer words than this in the declared subscriber-only part means it was not sent to us.
 LOCKED_PART_MIN_WORDS = 30
 
-_GATE_PHRASES = re.compile(
-    r"subscribe (?:now |today )?to (?:continue|keep) reading"
-    r"|(?:sign in|log in|register|create a (?:free )?account|subscribe) (?:now )?to (?:continue|keep) reading"
-    r"|to (?:continue|keep) reading,? (?:please )?(?:subscribe|sign in|log in|register)"
-    r"|this (?:article|story|content) is (?:only )?(?:for|available (?:only )?to|reserved for|exclusive to)"
-    r" (?:paid |paying |our )?(?:subscribers|members)"
-    r"|(?:subscribers?|members?)[- ]only (?:article|story|content)"
-    r"|(?:you(?:'|’)ve|you have) reached (?:your|the) (?:limit|maximum) of (?:\w+ )?free (?:articles|stories)"
-    r"|(?:you(?:'|’)ve|you have) reached your (?:monthly |free )*(?:article|story) limit"
-    r"|the rest of this (?:article|story) is (?:for|available to|only for) (?:subscribers|members)"
-    r"|to read (?:the|this) (?:full|whole|entire|rest of the) (?:article|story),?"
-    r" (?:please )?(?:subscribe|sign in)",
-    re.IGNORECASE,
+# Subscribe-to-read prompts. Each alternative opens with a letter, not a group: `re` then skips ahead to
+# the letters that can open one, several times faster on a whole page.
+_READ_ON = "to (?:continue|keep) reading"
+_FOR_SUBSCRIBERS = "(?:subscribers|members)"
+_LIMIT_OF_FREE = "reached (?:your|the) (?:limit|maximum) of (?:\\w+ )?free (?:articles|stories)"
+_ARTICLE_LIMIT = "reached your (?:monthly |free )*(?:article|story) limit"
+_GATE_PROMPTS = (
+    f"subscribe (?:now |today )?{_READ_ON}",
+    *(
+        f"{act} (?:now )?{_READ_ON}"
+        for act in ("sign in", "log in", "register", "create a (?:free )?account")
+    ),
+    f"{_READ_ON},? (?:please )?(?:subscribe|sign in|log in|register)",
+    "this (?:article|story|content) is (?:only )?(?:for|available (?:only )?to|reserved for|exclusive to)"
+    f" (?:paid |paying |our )?{_FOR_SUBSCRIBERS}",
+    *(f"{who}[- ]only (?:article|story|content)" for who in ("subscribers?", "members?")),
+    *(f"{you} {_LIMIT_OF_FREE}" for you in ("you(?:'|’)ve", "you have")),
+    *(f"{you} {_ARTICLE_LIMIT}" for you in ("you(?:'|’)ve", "you have")),
+    f"the rest of this (?:article|story) is (?:for|available to|only for) {_FOR_SUBSCRIBERS}",
+    "to read (?:the|this) (?:full|whole|entire|rest of the) (?:article|story),?"
+    " (?:please )?(?:subscribe|sign in)",
 )
+_GATE_PHRASES = re.compile("|".join(_GATE_PROMPTS), re.IGNORECASE)
 # The same, case-sensitive for lower-cased text: several times faster on a whole page than IGNORECASE.
 _GATE_PHRASES_LOWER = re.compile(_GATE_PHRASES.pattern)
 # What IGNORECASE also takes for the pattern's letters (dotted and dotless i, long s): with these mapped
