@@ -141,13 +141,14 @@ _SKIPPED_INLINE_TAGS = frozenset(
 )
 # U+0000 cannot reach here (stripped on parse), so it is a safe in-band marker.
 _BREAK = "\x00"
-# Around link text: by `links_marked` in the page for trafilatura, by the walk for browser `a` and
-# trafilatura `ref`. Noncharacters are stripped on parse, and unlike control characters a tree holds them.
+# Around link text: set by `links_marked` in the page for trafilatura, by the walk for `a` elsewhere.
+# Noncharacters are stripped on parse, and unlike control characters a tree holds them.
 LINK_START, LINK_END = "\ufdd0", "\ufdd1"
-_LINK_TAGS = frozenset({"a", "ref"})
+_LINK_TAGS = frozenset({"a"})
 _LINKS_WITH_TEXT = etree.XPath("//a[normalize-space()]")
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
 _CONTACT_SCHEMES = ("mailto:", "tel:")
+_CONTACT_INITIALS = frozenset("mMtT")  # only an address starting so can be one: most links skip the test
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
 LINK_LINE_SHARE = 0.6
 LINK_LINE_MAX_WORDS = 25
@@ -439,7 +440,8 @@ def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
     """
     marked: list[tuple[etree._Element, str | None, etree._Element | None, str | None]] = []
     for link in _LINKS_WITH_TEXT(root):
-        if not _points_elsewhere(link):
+        href = link.get("href")
+        if href and href.lstrip()[:1] in _CONTACT_INITIALS and not _points_elsewhere(link):
             continue
         last = link[-1] if len(link) else None
         marked.append((link, link.text, last, None if last is None else last.tail))
@@ -458,6 +460,4 @@ def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
 
 
 def _points_elsewhere(link: etree._Element) -> bool:
-    # trafilatura keeps a link's address as `target`, the browser's markup as `href`.
-    address = (link.get("href") or link.get("target") or "").strip().lower()
-    return not address.startswith(_CONTACT_SCHEMES)
+    return not (link.get("href") or "").strip().lower().startswith(_CONTACT_SCHEMES)
