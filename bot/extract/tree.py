@@ -144,11 +144,10 @@ _BREAK = "\x00"
 # Around link text: set by `links_marked` in the page for trafilatura, by the walk for `a` elsewhere.
 # Noncharacters are stripped on parse, and unlike control characters a tree holds them.
 LINK_START, LINK_END = "\ufdd0", "\ufdd1"
-_LINK_TAGS = frozenset({"a"})
 _LINKS_WITH_TEXT = etree.XPath("//a[normalize-space()]")
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
 _CONTACT_SCHEMES = ("mailto:", "tel:")
-_CONTACT_INITIALS = frozenset("mMtT")  # only an address starting so can be one: most links skip the test
+_CONTACT_INITIALS = frozenset("mMtT")  # only an address starting so can be one: most links skip the rest
 # A line this short that is mostly link text points elsewhere ("Read also: …", share rows).
 LINK_LINE_SHARE = 0.6
 LINK_LINE_MAX_WORDS = 25
@@ -419,7 +418,7 @@ def _walk(root: etree._Element, pieces: list[str]) -> None:
             marked = False
             if name in BLOCK_TAGS:
                 pieces.append(_BREAK)
-            elif name in _LINK_TAGS and _points_elsewhere(node):
+            elif name == "a" and _points_elsewhere(node):
                 pieces.append(LINK_START)
                 marked = True
             pieces.append(node.text or "")
@@ -440,8 +439,7 @@ def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
     """
     marked: list[tuple[etree._Element, str | None, etree._Element | None, str | None]] = []
     for link in _LINKS_WITH_TEXT(root):
-        href = link.get("href")
-        if href and href.lstrip()[:1] in _CONTACT_INITIALS and not _points_elsewhere(link):
+        if not _points_elsewhere(link):
             continue
         last = link[-1] if len(link) else None
         marked.append((link, link.text, last, None if last is None else last.tail))
@@ -460,4 +458,5 @@ def links_marked(root: lxml.html.HtmlElement) -> Iterator[None]:
 
 
 def _points_elsewhere(link: etree._Element) -> bool:
-    return not (link.get("href") or "").strip().lower().startswith(_CONTACT_SCHEMES)
+    address = (link.get("href") or "").lstrip()
+    return address[:1] not in _CONTACT_INITIALS or not address.lower().startswith(_CONTACT_SCHEMES)
