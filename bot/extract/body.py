@@ -70,6 +70,8 @@ _BYLINE_START = re.compile(
     r"|June|July|August|September|October|November|December|Then|Now|Late|Early|Noon)\b)"
     r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|de|van|von))+\s+(?=[A-Z\"“])"
 )
+# The sentence marks an ASCII paragraph can hold.
+_ASCII_SENTENCE_MARKS = "".join(mark for mark in SENTENCE_MARKS if mark.isascii())
 # Vowel signs and other combining marks are not word characters to `re`, yet half the letters of
 # Hindi, Bengali or Thai words: Indic blocks whole, and the marks of Latin, Hebrew, Arabic and Thai.
 _MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0900-\u0dff\u0e31-\u0e4e\u200c\u200d"
@@ -339,7 +341,8 @@ def last_sentence_end(paragraph: str) -> int:
     Scanned from the end by hand: the regular expression for it backtracks once per
     character on a long paragraph without a full stop.
     """
-    end = max(paragraph.rfind(mark) for mark in SENTENCE_MARKS) + 1
+    marks = _ASCII_SENTENCE_MARKS if paragraph.isascii() else SENTENCE_MARKS
+    end = max(paragraph.rfind(mark) for mark in marks) + 1
     if end == 0:
         return 0
     while end < len(paragraph) and paragraph[end] in CLOSING_QUOTES:
@@ -354,8 +357,14 @@ def reads_as_language(text: str) -> bool:
         visible = re.sub(r"\s", "", text)
         return len(_LETTER.findall(visible)) >= 0.6 * len(visible)
     tokens = text.split()
+    needed = 0.5 * len(tokens)
+    words = 0
     # A token of letters only is a word token: `isalpha` answers in C what the expression would.
-    return sum(1 for t in tokens if t.isalpha() or _WORD_TOKEN.fullmatch(t)) >= 0.5 * len(tokens)
+    for token in tokens:
+        if words >= needed:
+            break  # a paragraph of prose is decided halfway through
+        words += token.isalpha() or _WORD_TOKEN.fullmatch(token) is not None
+    return words >= needed
 
 
 def _opens_any(key: str, titles: list[str]) -> bool:

@@ -161,6 +161,14 @@ CLOSING_QUOTES = "\"'”’»)]」』）"
 _LABEL_ENDS = frozenset(":»>|-–—/" + SENTENCE_MARKS)
 
 
+_HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree, or None when the input holds no markup or text at all."""
     # Bytes with an explicit encoding: lxml refuses str input that carries an XML
@@ -171,6 +179,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     if not markup.strip():
         return None
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         root = lxml.html.document_fromstring(markup, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -319,13 +328,14 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
 
 def clean_space(text: str) -> str:
     """One space for every run of whitespace; invisible characters removed."""
-    # str.split() splits at exactly the characters `\s` matches, and in C.
-    return " ".join(_ZERO_WIDTH.sub("", text).split())
+    # str.split() splits at exactly the characters `\s` matches, and in C; ASCII text has no invisible ones.
+    return " ".join((text if text.isascii() else _ZERO_WIDTH.sub("", text)).split())
 
 
 def count_words(text: str) -> int:
     """Whitespace-separated words; Chinese, Japanese and Korean text counts about two characters a word."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
+    words = len(text.split())
+    return words if text.isascii() else words + len(_CJK.findall(text)) // 2  # isascii: no scan at all
 
 
 def cjk_characters(text: str) -> list[str]:
@@ -335,6 +345,8 @@ def cjk_characters(text: str) -> list[str]:
 
 def cjk_share(text: str) -> float:
     """The share of non-space characters that are Chinese, Japanese or Korean."""
+    if text.isascii():
+        return 0.0
     visible = len("".join(text.split()))
     return len(_CJK.findall(text)) / visible if visible else 0.0
 
