@@ -12,7 +12,7 @@ from bot.adapters.slack.blocks import render_answer as slack_answer
 from bot.cli import main
 from bot.config import Settings
 from bot.engines.local import MAX_READ_CHARS, LocalEngine, first_part
-from bot.extract import extract_article
+from bot.extract import extract_article, tree
 from bot.extract.article import MAX_TEXT_CHARS
 from bot.models import Analysis, ArticleMeta, Coverage, Flag, FlagKind
 from bot.render.coverage import coverage_line
@@ -185,6 +185,18 @@ def test_a_short_article_is_still_read_in_full():
     analysis = LocalEngine().analyse_sync(extract_article(long_page(20), "https://ledger.example/budget"))
     assert analysis.article.read_words == 0
     assert coverage_line(analysis) == f"Read the full article, {analysis.article.words:,} words."
+
+
+def test_a_page_past_the_markup_cap_says_it_read_only_its_opening(monkeypatch):
+    """The markup past the cap goes unread: the reply must not call what was read the full article."""
+    page = long_page(40)
+    whole = extract_article(page, "https://ledger.example/budget")
+    monkeypatch.setattr(tree, "MAX_MARKUP_CHARS", page.index("day 20 "))
+    opening = extract_article(page, "https://ledger.example/budget")
+    assert whole.read_words == 0 and "day 39 " in whole.text
+    assert "day 19 " in opening.text and "day 21 " not in opening.text
+    assert opening.read_words == opening.words and opening.coverage is Coverage.FULL
+    assert coverage_line(opening) == f"Read the first {opening.words:,} words of a very long article."
 
 
 async def test_the_notice_for_a_long_article_mentions_no_paywall(tmp_path):

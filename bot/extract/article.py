@@ -37,7 +37,7 @@ from bot.extract.tree import (
     drop_invisible,
     drop_standfirsts,
     element_lines,
-    parse_html,
+    parse_page,
 )
 from bot.models import Article, Coverage
 
@@ -62,10 +62,10 @@ MAX_TEXT_CHARS = 200_000
 
 def extract_article(html: str, url: str) -> Article:
     """Extract the article body and metadata from one page; `NoArticleText` when there is no story."""
-    root = parse_html(html)
+    root, cut = parse_page(html)
     if root is None or root.find("body") is None:
         raise errors.NoArticleText()
-    bounded = bound_page(root)
+    bounded = bound_page(root) or cut
     jsonld = read_jsonld(root)
     dropped = drop_invisible(root)
     if dropped:

@@ -171,9 +171,19 @@ _HTML_CLASSES = etree.ElementDefaultClassLookup(
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
     """A document tree, or None when the input holds no markup or text at all."""
+    return parse_page(html)[0]
+
+
+def parse_page(html: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """`parse_html`'s tree, and whether the page's markup ran past `MAX_MARKUP_CHARS` (its end unread)."""
+    readable = without_inert(html)
+    return _parsed(readable[:MAX_MARKUP_CHARS]), len(readable) > MAX_MARKUP_CHARS
+
+
+def _parsed(readable: str) -> lxml.html.HtmlElement | None:
     # Bytes with an explicit encoding: lxml refuses str input that carries an XML
     # encoding declaration, and the page is already decoded upstream.
-    markup = without_inert(html)[:MAX_MARKUP_CHARS].encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
+    markup = readable.encode("utf-8", "replace").translate(None, _CONTROL_BYTES)
     if b"\xef\xb7" in markup:  # the lead bytes of the noncharacters (and of a few Arabic ligatures)
         markup = _NONCHARACTERS.sub(b"", markup)
     if not markup.strip():
