@@ -161,6 +161,8 @@ CLOSING_QUOTES = "\"'”’»)]」』）"
 _LABEL_ENDS = frozenset(":»>|-–—/" + SENTENCE_MARKS)
 
 
+# lxml.html's own class lookup is a Python method, called for every element Python touches (about 5%
+# of extraction's time); this one answers in C with the same classes, less form fields' subclasses.
 _HTML_CLASSES = etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement,
     comment=lxml.html.HtmlComment,
