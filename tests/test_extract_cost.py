@@ -14,7 +14,7 @@ from support.page_server import article_html
 from bot.extract import extract_article
 from bot.extract.body import Body, reading_alone, trafilatura_reading
 from bot.extract.paywall import _FOLD, _GATE_PHRASES, cut_gate_prompt
-from bot.extract.tree import parse_html
+from bot.extract.tree import _BREAK, LINK_END, LINK_START, _text_runs_joined, _walk, element_lines, parse_html
 
 _COMMENTS = """<div id="comments"><h3>3 comments</h3>
 <div class="comment"><p>Reader one says the budget is far too high for a city this size.</p></div>
@@ -173,3 +173,23 @@ def test_readability_is_asked_when_trafilatura_read_nearly_nothing(monkeypatch):
     with pytest.raises(errors.NoArticleText):
         extract_article("<html><body><p>Short note. Nothing else here.</p></body></html>", "")
     assert calls == [1]
+
+
+def test_runs_of_adjacent_text_nodes_are_read_as_one_node_each():
+    """Unwrapped tags leave runs of text nodes, which lxml reads in quadratic time: each is read as one."""
+    links = "".join(f'<a href="/p{n}">{LINK_START}story {n}{LINK_END}</a> ' for n in range(500))
+    root = etree.fromstring(f"<doc><head>Top</head><p>Lead {links}<hi>x</hi>{links}</p><p>After.</p></doc>")
+    etree.strip_tags(root, "a")
+    runs = root.xpath("count(.//text())")
+    joined = _text_runs_joined(root)
+    assert runs > 2000 and joined.xpath("count(.//text())") == 5  # head, p, hi and its tail, the last p
+    assert etree.tostring(joined) == etree.tostring(root)
+    walked: list[str] = []
+    _walk(root, walked)
+    assert element_lines(root) == "".join(walked).split(_BREAK)
+    plain = etree.fromstring("<doc><p>One <hi>two</hi> three.</p></doc>")
+    assert _text_runs_joined(plain) is plain  # no run, no copy
+    page = parse_html(f'<html><body><p a:b="1">Lead {links}</p></body></html>')
+    etree.strip_tags(page, "a")
+    assert _text_runs_joined(page.body) is page.body  # HTML that XML cannot hold is read as it is
+    assert element_lines(page.body)[1].startswith("Lead story 0 story 1 ")
