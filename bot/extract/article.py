@@ -65,7 +65,7 @@ def extract_article(html: str, url: str) -> Article:
     root, cut = parse_page(html)
     if root is None or root.find("body") is None:
         raise errors.NoArticleText()
-    bounded = bound_page(root) or cut
+    bounded = bound_page(root) or cut  # bound_page first: it cuts the tree whatever the markup cap did
     jsonld = read_jsonld(root)
     dropped = drop_invisible(root)
     if dropped:

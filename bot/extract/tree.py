@@ -145,6 +145,9 @@ _BREAK = "\x00"
 # Noncharacters are stripped on parse, and unlike control characters a tree holds them.
 LINK_START, LINK_END = "\ufdd0", "\ufdd1"
 _LINKS_WITH_TEXT = etree.XPath("//a[normalize-space()]")
+# Counted to find runs of adjacent text nodes (`_text_runs_joined`).
+_TEXT_NODES = etree.XPath("count(.//text())")
+_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
 _CONTACT_SCHEMES = ("mailto:", "tel:")
 _CONTACT_INITIALS = frozenset("mMtT")  # only an address starting so can be one: most links skip the rest
@@ -383,10 +386,6 @@ def element_lines(element: etree._Element) -> list[str]:
     pieces: list[str] = []
     _walk(_text_runs_joined(element), pieces)
     return "".join(pieces).split(_BREAK)
-
-
-_TEXT_NODES = etree.XPath("count(.//text())")
-_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 
 
 def _text_runs_joined(element: etree._Element) -> etree._Element:
