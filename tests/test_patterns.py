@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import threading
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -104,3 +106,29 @@ def test_opinion_voice_from_the_plain_labels_equals_a_second_pass() -> None:
     plain = classify_all(SENTENCES)
     assert in_opinion_voice(plain) == classify_all(SENTENCES, opinion_voice=True)
     assert in_opinion_voice(plain) != plain  # the voice changed something, so the test means something
+
+
+def test_cues_tested_from_many_threads_at_once_keep_their_answers():
+    """Thread workers classify at once: the cue prefilter's cache of folded sentences is shared."""
+    cue = Cue(r"\bofficials said\b", re.IGNORECASE)
+    failures: list[BaseException] = []
+
+    def test_many(worker: int) -> None:
+        try:
+            for n in range(5000):
+                text = f"Officials said on day {n} in district {worker}."
+                assert cue.search(text) and not cue.search(f"Nobody spoke on day {n}.")
+        except BaseException as exc:  # reported by the test, not lost on the thread
+            failures.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show at once
+    try:
+        threads = [threading.Thread(target=test_many, args=(worker,)) for worker in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []

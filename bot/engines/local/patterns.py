@@ -8,6 +8,7 @@ holds one of them, so its answers are exactly the regex's own.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -130,15 +131,6 @@ class Cue:
         return self.regex.split(text, maxsplit) if self.may_match(text) else [text]
 
 
-# The last texts folded: one sentence is tested against every cue in turn.
-_recent: dict[str, str] = {}
-_RECENT = 8
-
-
-def _fold_cached(text: str) -> str:
-    folded = _recent.get(text)
-    if folded is None:
-        if len(_recent) >= _RECENT:
-            _recent.pop(next(iter(_recent)))
-        folded = _recent[text] = _folded(text)
-    return folded
+# The last texts folded: one sentence is tested against every cue in turn. `lru_cache` stays whole when
+# worker threads classify at once (a hand-made dict evicted one entry twice, a KeyError).
+_fold_cached = functools.lru_cache(maxsize=8)(_folded)
