@@ -85,3 +85,16 @@ async def test_the_warm_up_imports_what_an_analysis_needs(tmp_path):
     command = [sys.executable, "-c", code]
     done = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True)
     assert done.stdout.strip() == "True", done.stderr[-2000:]
+
+
+def test_the_warm_up_takes_extractions_fallbacks_too():
+    # A first short article should not pay for readability's imports or the stoplist trafilatura builds
+    # on first using justext (about 0.2 s, once per process).
+    code = (
+        "import sys, trafilatura.external\n"
+        "from bot.pipeline import warm_up\n"
+        "warm_up()\n"
+        "print('readability' in sys.modules, trafilatura.external.JT_STOPLIST is not None)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr[-2000:]
