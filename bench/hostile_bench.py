@@ -65,6 +65,9 @@ CRAFTED: dict[str, Callable[[int], str]] = {
     "a list of links": lambda n: _page(
         "<ul>" + _fill('<li><a href="https://a.example/x">word word</a></li>', n) + "</ul>"
     ),
+    "a page of <br>": lambda n: _page(_fill("<br>", n)),
+    "one-letter paragraphs": lambda n: _page(_fill("<p>x</p>", n)),
+    "one-word <div>s": lambda n: _page(_fill("<div>w</div>", n)),
     "quotes and brackets": lambda n: _page("<p>" + _fill('"(“[«', n) + "</p>"),
     "By By By headline glue": lambda n: _page("<h1>Title</h1><p>Title " + _fill("By Ab ", n) + "</p>"),
 }

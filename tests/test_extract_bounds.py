@@ -1,4 +1,4 @@
-"""Extraction's caps on hostile pages: a run of text and a page's text are cut, real pages are not."""
+"""Extraction's caps on hostile pages: runs of text, page text and elements are cut; real pages are not."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from support.page_server import article_html
 
 from bot.extract import extract_article
-from bot.extract.bounds import MAX_PAGE_TEXT, MAX_RUN, bound_page, cut_page, within_bounds
+from bot.extract.bounds import MAX_ELEMENTS, MAX_PAGE_TEXT, MAX_RUN, bound_page, cut_page, within_bounds
 
 
 def test_an_ordinary_page_is_left_whole():
@@ -44,6 +44,35 @@ def test_small_caps_cut_in_document_order():
     assert lxml.html.tostring(root.find("body")) == b"<body><div><p>aaaa <b>bb</b></p></div></body>"
 
 
+def test_elements_past_the_element_cap_are_dropped_in_document_order_but_json_ld_stays():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    breaks = "<br>" * 50
+    page = f"<head><title>T</title></head><body><div><p>Story.</p>{breaks}tail</div>{ld}<p>Last</p></body>"
+    root = lxml.html.document_fromstring(page)
+    assert bound_page(root, elements=10)
+    body = root.find("body")
+    assert [e.tag for e in body.iter()] == ["body", "div", "p"] + ["br"] * 8 + ["script"]
+    assert "tail" not in body.text_content() and "Last" not in body.text_content()
+    assert root.find(".//script").text == '{"@type": "NewsArticle"}'
+
+
+def test_elements_inside_noscript_count_and_the_story_before_them_stays():
+    hidden = "<b></b>" * 50
+    root = lxml.html.document_fromstring(f"<p>Story.</p><noscript>{hidden}</noscript><p>Next</p>")
+    assert bound_page(root, elements=20)
+    assert len(root.findall(".//b")) == 18 and root.find(".//p").text == "Story."
+    assert "Next" not in root.text_content()
+
+
+def test_a_page_of_endless_line_breaks_is_cut_and_says_so():
+    story = "".join(f"<p>The council met on day {n} and approved part {n} of it.</p>" for n in range(20))
+    breaks = "<br>" * (MAX_ELEMENTS + 5_000)
+    page = f"<html><body><article><h1>Plan</h1>{story}</article>{breaks}</body></html>"
+    article = extract_article(page, "")
+    assert "on day 0 " in article.text and "on day 19 " in article.text
+    assert article.read_words == article.words  # the reply tells the reader the page was read in part
+
+
 def test_a_huge_page_still_gives_its_story():
     story = "".join(
         f"<p>The council met on day {n} and approved part {n} of the plan after a long debate.</p>"
@@ -66,24 +95,28 @@ _PAGES = {
     + "t" * 900
     + "</title></head><body>a<b>b</b>"
     + "c" * 900,
+    "many elements": "<p>Story.</p>" + "<br>" * 500,
+    "metadata in the head": "<head>" + "<meta name='a' content='b'>" * 500 + "</head><body><p>Short.</p>",
 }
 
 
 @pytest.mark.parametrize("name", sorted(_PAGES))
 @pytest.mark.parametrize(
-    ("run", "page"), [(MAX_RUN, MAX_PAGE_TEXT), (1_000, 100_000), (50_000, 2_000), (100, 300)]
+    ("run", "page", "elements"),
+    [(MAX_RUN, MAX_PAGE_TEXT, MAX_ELEMENTS), (1_000, 100_000, 1_000), (50_000, 2_000, 100), (100, 300, 10)],
 )
-def test_the_quick_test_passes_a_page_only_when_the_walk_would_cut_nothing(name, run, page):
+def test_the_quick_test_passes_a_page_only_when_the_walk_would_cut_nothing(name, run, page, elements):
     root = lxml.html.document_fromstring(_PAGES[name])
     before = lxml.html.tostring(root)
-    if within_bounds(root, run, page):
-        assert not cut_page(root, run, page)
+    if within_bounds(root, run, page, elements):
+        assert not cut_page(root, run, page, elements)
         assert lxml.html.tostring(root) == before
     elif name != "text in unread elements":  # unread text only sends the page to the walk
-        assert cut_page(root, run, page)
+        assert cut_page(root, run, page, elements)
 
 
 def test_ordinary_pages_pass_the_quick_test_and_hostile_ones_do_not():
     assert within_bounds(lxml.html.document_fromstring(_PAGES["article"]))
     assert not within_bounds(lxml.html.document_fromstring(f"<p>{'word ' * 10_000}</p>"))
     assert not within_bounds(lxml.html.document_fromstring("<p>Short page.</p>" * 20_000))
+    assert not within_bounds(lxml.html.document_fromstring("<br>" * (MAX_ELEMENTS + 1)))

@@ -1,10 +1,13 @@
-"""Bounds on what extraction reads of a hostile or runaway page: paragraph and page text caps.
+"""Bounds on what extraction reads of a hostile or runaway page: paragraph, page text and element caps.
 
 Extraction's passes (trafilatura, readability, paywall and furniture checks) each cost seconds per MB of
-page text. One run of text longer than `MAX_RUN` (a paragraph with no end) is cut there, and a page
-whose text runs past `MAX_PAGE_TEXT` is read up to it in document order, everything after dropped,
-before those passes run. Both caps lie well above what real pages hold (the longest run of text on the
-990 pages of the extraction corpus is about 7,400 characters, the most text on one page about 113,000).
+page text, and trafilatura's cascade tens of µs per element whatever the element holds (a 1 MB page of
+`<br>`, 250,000 elements, takes trafilatura alone about 14 s). One run of text longer than `MAX_RUN` (a
+paragraph with no end) is cut there, and a page whose text runs past `MAX_PAGE_TEXT` or whose body holds
+more than `MAX_ELEMENTS` elements is read up to that point in document order, everything after dropped
+(JSON-LD and the head's metadata stay), before those passes run. The caps lie well above what real
+pages hold (on the 990 pages of the extraction corpus the longest run of text is about 7,400
+characters, the most text on one page about 113,000, the most elements about 10,100).
 """
 
 from __future__ import annotations
@@ -17,23 +20,41 @@ MAX_RUN = 20_000
 # Characters of page text, whitespace between elements not counted: far past any story (the offline
 # engine reads 30,000 of a body, the extracted text is capped at 200,000).
 MAX_PAGE_TEXT = 150_000
+# Elements inside the body (unread ones too: a `<noscript>` or `<template>` full of elements costs as
+# much): three times the corpus's most.
+MAX_ELEMENTS = 30_000
 # Text no reader sees, which extraction drops or reads apart: it does not use up the budget.
 _UNREAD = frozenset({"script", "style", "noscript", "template", "head", "title", "meta"})
 _RUN_LONGER_THAN = etree.XPath("boolean(//text()[string-length(.) > $run])")
+_BODY_ELEMENTS = etree.XPath("count(//body//*)")
 
 
-def bound_page(root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT) -> bool:
-    """Cut every run of text at `run` characters and the page after `page`; True when anything was cut."""
-    return not within_bounds(root, run, page) and cut_page(root, run, page)
+def bound_page(
+    root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT, elements: int = MAX_ELEMENTS
+) -> bool:
+    """Cut every run of text at `run` characters and the page after `page` characters of text or
+    `elements` elements; True when anything was cut."""
+    return not within_bounds(root, run, page, elements) and cut_page(root, run, page, elements)
 
 
-def cut_page(root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT) -> bool:
+def cut_page(
+    root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT, elements: int = MAX_ELEMENTS
+) -> bool:
     """`bound_page`'s walk over every text run, without the quick test that most pages need none."""
     cut = False
     seen = unread = 0  # characters counted; how many unread elements the walk is inside
+    in_body, counted = False, 0  # elements of the body met so far
     for event, element in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(element.tag, str):
             continue
+        if element.tag == "body":
+            in_body = event == "start"
+        elif in_body and event == "start":
+            counted += 1
+            if counted > elements:  # this element and all after it go
+                _drop_following(element, keep_tail=False)
+                element.getparent().remove(element)
+                return True
         if element.tag in _UNREAD:
             unread += 1 if event == "start" else -1
         side = "text" if event == "start" else "tail"
@@ -57,12 +78,16 @@ def cut_page(root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PA
     return cut
 
 
-def within_bounds(root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT) -> bool:
+def within_bounds(
+    root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT, elements: int = MAX_ELEMENTS
+) -> bool:
     """True when `bound_page` would cut nothing, found in C without visiting elements from Python.
 
     All text, unread included, is at least what the walk counts; a long run inside unread elements
     (a big JSON-LD block) only sends the page to the exact walk.
     """
+    if _BODY_ELEMENTS(root) > elements:
+        return False
     if len(etree.tostring(root, method="text", encoding="unicode")) > page:
         return False
     return not _RUN_LONGER_THAN(root, run=run)
