@@ -26,7 +26,7 @@ MAX_ELEMENTS = 30_000
 # Text no reader sees, which extraction drops or reads apart: it does not use up the budget.
 _UNREAD = frozenset({"script", "style", "noscript", "template", "head", "title", "meta"})
 _RUN_LONGER_THAN = etree.XPath("boolean(//text()[string-length(.) > $run])")
-_BODY_ELEMENTS = etree.XPath("count(//body//*)")
+_ELEMENTS = etree.XPath("count(//*)")
 
 
 def bound_page(
@@ -83,10 +83,11 @@ def within_bounds(
 ) -> bool:
     """True when `bound_page` would cut nothing, found in C without visiting elements from Python.
 
-    All text, unread included, is at least what the walk counts; a long run inside unread elements
-    (a big JSON-LD block) only sends the page to the exact walk.
+    All text and all elements, unread ones and the head's included, are at least what the walk counts:
+    a long run inside unread elements (a big JSON-LD block) or a head full of metadata only sends the
+    page to the exact walk.
     """
-    if _BODY_ELEMENTS(root) > elements:
+    if _ELEMENTS(root) > elements:
         return False
     if len(etree.tostring(root, method="text", encoding="unicode")) > page:
         return False
