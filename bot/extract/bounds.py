@@ -23,7 +23,7 @@ MAX_PAGE_TEXT = 150_000
 # Elements inside the body (unread ones too: a `<noscript>` or `<template>` full of elements costs as
 # much): three times the corpus's most.
 MAX_ELEMENTS = 30_000
-# Text no reader sees, which extraction drops or reads apart: it does not use up the budget.
+# Text no reader sees, which extraction drops or reads apart: it does not use up the text budget.
 _UNREAD = frozenset({"script", "style", "noscript", "template", "head", "title", "meta"})
 _RUN_LONGER_THAN = etree.XPath("boolean(//text()[string-length(.) > $run])")
 _ELEMENTS = etree.XPath("count(//*)")
@@ -40,7 +40,7 @@ def bound_page(
 def cut_page(
     root: lxml.html.HtmlElement, run: int = MAX_RUN, page: int = MAX_PAGE_TEXT, elements: int = MAX_ELEMENTS
 ) -> bool:
-    """`bound_page`'s walk over every text run, without the quick test that most pages need none."""
+    """`bound_page`'s walk over every text run and element, without the quick test most pages need none."""
     cut = False
     seen = unread = 0  # characters counted; how many unread elements the walk is inside
     in_body, counted = False, 0  # elements of the body met so far
