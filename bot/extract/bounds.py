@@ -2,7 +2,7 @@
 
 Extraction's passes (trafilatura, readability, paywall and furniture checks) each cost seconds per MB of
 page text, and trafilatura's cascade tens of µs per element whatever the element holds (a 1 MB page of
-`<br>`, 250,000 elements, takes trafilatura alone about 14 s). One run of text longer than `MAX_RUN` (a
+`<br>`, 250,000 elements, takes trafilatura alone 10–14 s). One run of text longer than `MAX_RUN` (a
 paragraph with no end) is cut there, and a page whose text runs past `MAX_PAGE_TEXT` or whose body holds
 more than `MAX_ELEMENTS` elements is read up to that point in document order, everything after dropped
 (JSON-LD and the head's metadata stay), before those passes run. The caps lie well above what real
