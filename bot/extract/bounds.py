@@ -15,6 +15,8 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
+from bot.extract.tree import count_elements
+
 # Characters of one text run (an element's text or tail): a very long paragraph, with room to spare.
 MAX_RUN = 20_000
 # Characters of page text, whitespace between elements not counted: far past any story (the offline
@@ -26,7 +28,6 @@ MAX_ELEMENTS = 30_000
 # Text no reader sees, which extraction drops or reads apart: it does not use up the text budget.
 _UNREAD = frozenset({"script", "style", "noscript", "template", "head", "title", "meta"})
 _RUN_LONGER_THAN = etree.XPath("boolean(//text()[string-length(.) > $run])")
-_ELEMENTS = etree.XPath("count(//*)")
 
 
 def bound_page(
@@ -87,7 +88,7 @@ def within_bounds(
     a long run inside unread elements (a big JSON-LD block) or a head full of metadata only sends the
     page to the exact walk.
     """
-    if _ELEMENTS(root) > elements:
+    if count_elements(root) > elements:
         return False
     if len(etree.tostring(root, method="text", encoding="unicode")) > page:
         return False

@@ -145,7 +145,7 @@ _BREAK = "\x00"
 # Noncharacters are stripped on parse, and unlike control characters a tree holds them.
 LINK_START, LINK_END = "\ufdd0", "\ufdd1"
 _LINKS_WITH_TEXT = etree.XPath("//a[normalize-space()]")
-# Counted to find runs of adjacent text nodes (`_text_runs_joined`).
+# Counted to find runs of adjacent text nodes (`_text_runs_joined`) and to bound a page (`count_elements`).
 _TEXT_NODES = etree.XPath("count(.//text())")
 _ELEMENTS = etree.XPath("count(descendant-or-self::*)")
 # Links that write to someone rather than point at another page: their text is contact detail, not a link.
@@ -353,6 +353,11 @@ def count_words(text: str) -> int:
     return words if text.isascii() else words + len(_CJK.findall(text)) // 2  # isascii: no scan at all
 
 
+def count_elements(element: etree._Element) -> int:
+    """The element and all elements inside it, counted in C."""
+    return int(_ELEMENTS(element))
+
+
 def cjk_characters(text: str) -> list[str]:
     """The Chinese, Japanese, Korean, Thai and other unspaced-script characters of the text."""
     return _CJK.findall(text)
@@ -396,7 +401,7 @@ def _text_runs_joined(element: etree._Element) -> etree._Element:
     more text nodes than the elements' texts and tails could hold means runs. (A run hidden among as
     many empty elements is still read node by node; finding it exactly costs XPath quadratic time.)
     """
-    if _TEXT_NODES(element) <= 2 * _ELEMENTS(element) + 1:
+    if _TEXT_NODES(element) <= 2 * count_elements(element) + 1:
         return element
     try:
         return etree.fromstring(etree.tostring(element, with_tail=False))
