@@ -21,8 +21,11 @@ setup: $(STAMP)
 demo: setup  ## explain the bundled example article offline
 	$(BIN)/footnote explain examples/ice-agents-state-prosecution.html --engine local
 
-test: setup  ## lint, validate the legal knowledge base, run the tests
+lint: setup  ## ruff's lint rules and its format
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+test: lint  ## lint, validate the legal knowledge base, run the tests
 	$(BIN)/footnote legal check
 	$(BIN)/python -m pytest
 

@@ -12,9 +12,7 @@ bot = base.bot
 PARENT = "1700000000.000100"
 LONG = (
     "The budget also sets aside money for &lt;!channel&gt; and &lt;@U0ADMIN&gt; "
-    "&lt;https://evil.example|bank&gt; "
-    + " ".join(f"item {i} costs extra" for i in range(400))
-    + "."
+    "&lt;https://evil.example|bank&gt; " + " ".join(f"item {i} costs extra" for i in range(400)) + "."
 )
 
 

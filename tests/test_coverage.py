@@ -42,7 +42,10 @@ DESCRIPTION_LINE = "Read the page's description only; the article is behind a pa
 def extracted(kind: str) -> Analysis:
     pages = {
         "full": (EXAMPLE.read_text(encoding="utf-8"), "https://trendwirenow.example/ice"),
-        "teaser": (TEASER_PAGE.read_text(encoding="utf-8"), "https://riversidetribune.example/hospital-merger"),
+        "teaser": (
+            TEASER_PAGE.read_text(encoding="utf-8"),
+            "https://riversidetribune.example/hospital-merger",
+        ),
         "description": (DESCRIPTION_ONLY, "https://probe.example/merger"),
     }
     html, url = pages[kind]

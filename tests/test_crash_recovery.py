@@ -186,9 +186,7 @@ def answers(api: FakeSlackApi, channel: str) -> Counter:
 
 def taken_up(api: FakeSlackApi, channel: str) -> int:
     """Deliveries the bot has begun to handle: each first puts ⏳ on its message (or finds it there)."""
-    return sum(
-        1 for p in api.calls_to("reactions.add") if p["channel"] == channel and p["name"] == HOURGLASS
-    )
+    return sum(1 for p in api.calls_to("reactions.add") if p["channel"] == channel and p["name"] == HOURGLASS)
 
 
 def posted(api: FakeSlackApi, channel: str) -> int:

@@ -29,8 +29,17 @@ async def pg_url(postgres_server):
 
 
 TRIAL = TrialRecord(
-    at=NOW, platform="slack", workspace="T1", channel="C2", message_id="1.0", url=URL, status="ok",
-    reply="In short: S", engine="local", estimate_tokens=1200, estimate_usd=0.0007,
+    at=NOW,
+    platform="slack",
+    workspace="T1",
+    channel="C2",
+    message_id="1.0",
+    url=URL,
+    status="ok",
+    reply="In short: S",
+    engine="local",
+    estimate_tokens=1200,
+    estimate_usd=0.0007,
 )
 
 

@@ -32,23 +32,51 @@ def bot_replies(api: FakeSlackApi) -> list[dict]:
 
 
 def deleted(ts: str = PARENT) -> dict:
-    return {"type": "message", "subtype": "message_deleted", "channel": CHANNEL, "hidden": True,
-            "deleted_ts": ts, "ts": "1700000099.000001", "previous_message": message("x", ts=ts)}
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": CHANNEL,
+        "hidden": True,
+        "deleted_ts": ts,
+        "ts": "1700000099.000001",
+        "previous_message": message("x", ts=ts),
+    }
 
 
 def tombstoned(api: FakeSlackApi, ts: str = PARENT) -> dict:
     """A parent with thread replies is deleted: Slack keeps a tombstone in its place, told by an edit."""
-    stone = {"type": "message", "subtype": "tombstone", "text": "This message was deleted.",
-             "user": "USLACKBOT", "hidden": True, "ts": ts, "thread_ts": ts}
+    stone = {
+        "type": "message",
+        "subtype": "tombstone",
+        "text": "This message was deleted.",
+        "user": "USLACKBOT",
+        "hidden": True,
+        "ts": ts,
+        "thread_ts": ts,
+    }
     history = api.history[CHANNEL]
     history[:] = [stone if m["ts"] == ts else m for m in history]
-    return {"type": "message", "subtype": "message_changed", "channel": CHANNEL, "hidden": True,
-            "ts": "1700000099.000002", "message": stone, "previous_message": message("x", ts=ts)}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": CHANNEL,
+        "hidden": True,
+        "ts": "1700000099.000002",
+        "message": stone,
+        "previous_message": message("x", ts=ts),
+    }
 
 
 def edited(before: dict, text: str) -> dict:
-    return {"type": "message", "subtype": "message_changed", "channel": CHANNEL, "hidden": True,
-            "ts": "1700000099.000003", "message": {**before, "text": text}, "previous_message": before}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": CHANNEL,
+        "hidden": True,
+        "ts": "1700000099.000003",
+        "message": {**before, "text": text},
+        "previous_message": before,
+    }
 
 
 async def test_deleting_a_message_nobody_replied_to_deletes_the_answer_once(bot, pages):
@@ -75,8 +103,13 @@ async def test_deleting_a_message_others_replied_to_leaves_one_line_in_place_of_
     await answered(bot, f"<{pages.url('/news/parks')}> and <{pages.url('/news/roads')}>")
     first, second = bot_replies(bot.api)
     bot.api.history[CHANNEL].append(
-        {"type": "message", "user": OTHER_MEMBER, "text": "good read", "ts": "1800000000.999999",
-         "thread_ts": PARENT}
+        {
+            "type": "message",
+            "user": OTHER_MEMBER,
+            "text": "good read",
+            "ts": "1800000000.999999",
+            "thread_ts": PARENT,
+        }
     )
     await bot.event(tombstoned(bot.api), event_id="Ev-stone")
     await bot.settle(2)

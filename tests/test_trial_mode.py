@@ -317,8 +317,18 @@ def guild_create(guild: int, channels: list[int]) -> dict:
         "features": [],
         "emojis": [],
         "stickers": [],
-        "roles": [{"id": str(guild), "name": "@everyone", "permissions": "1024", "position": 0, "color": 0,
-                   "hoist": False, "managed": False, "mentionable": False}],
+        "roles": [
+            {
+                "id": str(guild),
+                "name": "@everyone",
+                "permissions": "1024",
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+            }
+        ],
         "channels": [
             {"id": str(c), "type": 0, "name": f"news-{c}", "position": i, "permission_overwrites": []}
             for i, c in enumerate(channels)
@@ -458,8 +468,13 @@ async def test_a_model_without_a_known_price_is_said_so_rather_than_costed_at_ze
         await store.record_trial(hostile_record(0).model_copy(update={"estimate_usd": None}))
         await store.record_trial(
             hostile_record(1).model_copy(
-                update={"engine": "openai:gpt-4.1-mini/v2", "tokens": 1500, "cost_usd": 0.0009,
-                        "estimate_tokens": 0, "estimate_usd": None}
+                update={
+                    "engine": "openai:gpt-4.1-mini/v2",
+                    "tokens": 1500,
+                    "cost_usd": 0.0009,
+                    "estimate_tokens": 0,
+                    "estimate_usd": None,
+                }
             )
         )
         report = await trial_report(store, ReportScope("cli", "T1", None, 1, NOW))

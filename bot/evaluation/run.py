@@ -98,4 +98,3 @@ async def evaluate(folder: Path, engine: Engine, settings: Settings) -> Report:
             )
         )
     return report
-

@@ -40,9 +40,7 @@ _FEDERAL = re.compile(
     r"|\b(?:Justice Department|Department of Justice|DOJ|FBI|DEA|ATF|ICE|Secret Service"
     r"|Homeland Security|Congress|congressional|White House|Pentagon|[Pp]resident (?:Trump|Biden)"
     r"|Speaker of the House|House Judiciary|Senate Judiciary|Capitol Hill)\b"
-    r"|\b\d+(?:st|nd|rd|th) (?:U\.S\. )?Circuit\b|\bCircuit "
-    + APPEALS_COURT
-    + r"\b"
+    r"|\b\d+(?:st|nd|rd|th) (?:U\.S\. )?Circuit\b|\bCircuit " + APPEALS_COURT + r"\b"
 )
 # Names the state pattern must not count: federal bodies and places that read like "Name House".
 _NOT_STATE = re.compile(

@@ -24,7 +24,15 @@ log = logging.getLogger("footnote.db")
 
 # Every table with rows worth keeping (analysis leases are transient), parents of ids first.
 COPIED_TABLES = (
-    "settings", "audit", "analyses", "claims", "replies", "rate_events", "usage", "feedback", "answers",
+    "settings",
+    "audit",
+    "analyses",
+    "claims",
+    "replies",
+    "rate_events",
+    "usage",
+    "feedback",
+    "answers",
     "trials",
 )
 IDENTITY_TABLES = ("audit", "usage", "trials")  # their next id must follow the copied ones

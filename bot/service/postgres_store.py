@@ -119,7 +119,13 @@ class PostgresStore:
             " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE"
             " SET at = excluded.at, lease_until = excluded.lease_until"
             " WHERE claims.state = 'working' AND claims.lease_until <= $6",
-            platform, workspace, channel, message_id, url, now, now + lease,
+            platform,
+            workspace,
+            channel,
+            message_id,
+            url,
+            now,
+            now + lease,
         )
         return _rowcount(status) == 1
 
@@ -130,7 +136,12 @@ class PostgresStore:
         await self._pool.execute(
             "UPDATE claims SET state = 'answered', at = $1"
             " WHERE platform = $2 AND workspace = $3 AND channel = $4 AND message_id = $5 AND url = $6",
-            now, platform, workspace, channel, message_id, url,
+            now,
+            platform,
+            workspace,
+            channel,
+            message_id,
+            url,
         )
 
     async def release_claim(
@@ -140,7 +151,11 @@ class PostgresStore:
         await self._pool.execute(
             "DELETE FROM claims WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4"
             " AND url = $5 AND state = 'working'",
-            platform, workspace, channel, message_id, url,
+            platform,
+            workspace,
+            channel,
+            message_id,
+            url,
         )
 
     async def forget_claim(
@@ -150,7 +165,11 @@ class PostgresStore:
         await self._pool.execute(
             "DELETE FROM claims WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4"
             " AND url = $5",
-            platform, workspace, channel, message_id, url,
+            platform,
+            workspace,
+            channel,
+            message_id,
+            url,
         )
 
     # Cross-process single-flight: one analysis lease per cache key
@@ -162,7 +181,10 @@ class PostgresStore:
             " ON CONFLICT (cache_key) DO UPDATE"
             " SET owner = excluded.owner, lease_until = excluded.lease_until"
             " WHERE flights.lease_until <= $4 OR flights.owner = excluded.owner",
-            key, owner, now + lease, now,
+            key,
+            owner,
+            now + lease,
+            now,
         )
         return _rowcount(status) == 1
 
@@ -177,7 +199,9 @@ class PostgresStore:
         rows = await self._pool.fetch(
             "SELECT workspace, channel, key, value FROM settings"
             " WHERE (workspace = $1 AND channel = '') OR (workspace = $2 AND channel IN ('', $3))",
-            GLOBAL, workspace, channel,
+            GLOBAL,
+            workspace,
+            channel,
         )
         return layers_from(rows, workspace, channel)
 
@@ -191,18 +215,25 @@ class PostgresStore:
             await conn.execute(_LOCK, f"setting:{workspace}:{channel}:{key}")
             old = await conn.fetchval(
                 "SELECT value FROM settings WHERE workspace = $1 AND channel = $2 AND key = $3",
-                workspace, channel, key,
+                workspace,
+                channel,
+                key,
             )
             if new is None:
                 await conn.execute(
                     "DELETE FROM settings WHERE workspace = $1 AND channel = $2 AND key = $3",
-                    workspace, channel, key,
+                    workspace,
+                    channel,
+                    key,
                 )
             else:
                 await conn.execute(
                     "INSERT INTO settings (workspace, channel, key, value) VALUES ($1, $2, $3, $4)"
                     " ON CONFLICT (workspace, channel, key) DO UPDATE SET value = excluded.value",
-                    workspace, channel, key, new,
+                    workspace,
+                    channel,
+                    key,
+                    new,
                 )
             await conn.execute(_AUDIT, now, actor.platform, actor.user_id, workspace, channel, key, old, new)
         return None if old is None else json.loads(old)
@@ -256,7 +287,8 @@ class PostgresStore:
             requests, tokens = await conn.fetchrow(
                 "SELECT COUNT(*), COALESCE(SUM(tokens), 0) FROM usage"
                 " WHERE workspace = $1 AND at >= $2 AND kind IN ('analysis', 'reserved')",
-                workspace, day_start,
+                workspace,
+                day_start,
             )
             if requests >= max_requests or tokens >= max_tokens:
                 return None
@@ -264,7 +296,9 @@ class PostgresStore:
                 await conn.fetchval(
                     "INSERT INTO usage (at, workspace, channel, kind) VALUES ($1, $2, $3, 'reserved')"
                     " RETURNING id",
-                    now, workspace, channel,
+                    now,
+                    workspace,
+                    channel,
                 )
             )
 
@@ -277,14 +311,21 @@ class PostgresStore:
         else:
             await self._pool.execute(
                 "UPDATE usage SET kind = $1, reason = $2, tokens = $3, cost_usd = $4 WHERE id = $5",
-                kind, reason, tokens, cost_usd, ticket,
+                kind,
+                reason,
+                tokens,
+                cost_usd,
+                ticket,
             )
 
     async def record_event(self, workspace: str, channel: str, kind: str, now: float) -> None:
         """Count a free event such as a cache hit."""
         await self._pool.execute(
             "INSERT INTO usage (at, workspace, channel, kind) VALUES ($1, $2, $3, $4)",
-            now, workspace, channel, kind,
+            now,
+            workspace,
+            channel,
+            kind,
         )
 
     async def figures(self, workspace: str | None, since: float) -> Figures:
@@ -308,7 +349,8 @@ class PostgresStore:
         row = await self._pool.fetchrow(
             "SELECT analysis, article_text, created_at FROM analyses"
             " WHERE cache_key = $1 AND created_at >= $2",
-            key, not_before,
+            key,
+            not_before,
         )
         if row is None:
             return None
@@ -325,7 +367,11 @@ class PostgresStore:
             " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cache_key) DO UPDATE SET url = excluded.url,"
             " analysis = excluded.analysis, article_text = excluded.article_text,"
             " created_at = excluded.created_at",
-            key, url, analysis.model_dump_json(), article_text, now,
+            key,
+            url,
+            analysis.model_dump_json(),
+            article_text,
+            now,
         )
 
     async def forget(self, url: str, workspace: str, actor: Actor, now: float) -> int:
@@ -333,8 +379,15 @@ class PostgresStore:
         async with self._pool.acquire() as conn, conn.transaction():
             dropped = _rowcount(await conn.execute("DELETE FROM analyses WHERE url = $1", url))
             await conn.execute(
-                _AUDIT, now, actor.platform, actor.user_id, workspace, "", f"cache:{url}",
-                json.dumps(f"{dropped} cached"), None,
+                _AUDIT,
+                now,
+                actor.platform,
+                actor.user_id,
+                workspace,
+                "",
+                f"cache:{url}",
+                json.dumps(f"{dropped} cached"),
+                None,
             )
         return dropped
 
@@ -354,7 +407,12 @@ class PostgresStore:
             "INSERT INTO replies (platform, workspace, channel, url, permalink, at)"
             " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (platform, workspace, channel, url)"
             " DO UPDATE SET permalink = excluded.permalink, at = excluded.at",
-            platform, workspace, channel, url, permalink, now,
+            platform,
+            workspace,
+            channel,
+            url,
+            permalink,
+            now,
         )
 
     async def earlier_reply(
@@ -364,7 +422,11 @@ class PostgresStore:
         return await self._pool.fetchval(
             "SELECT permalink FROM replies"
             " WHERE platform = $1 AND workspace = $2 AND channel = $3 AND url = $4 AND at >= $5",
-            platform, workspace, channel, url, not_before,
+            platform,
+            workspace,
+            channel,
+            url,
+            not_before,
         )
 
     async def record_feedback(
@@ -375,7 +437,13 @@ class PostgresStore:
             "INSERT INTO feedback (platform, workspace, channel, url, user_id, vote, at)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (platform, workspace, channel, url, user_id)"
             " DO UPDATE SET vote = excluded.vote, at = excluded.at",
-            platform, workspace, channel, url, user_id, vote, now,
+            platform,
+            workspace,
+            channel,
+            url,
+            user_id,
+            vote,
+            now,
         )
 
     # Trial mode
@@ -394,7 +462,8 @@ class PostgresStore:
         rows = await self._pool.fetch(
             f"SELECT {TRIAL_COLUMNS} FROM trials WHERE {scope} ORDER BY at DESC, id DESC"
             f" LIMIT ${len(params) + 1}",
-            *params, limit,
+            *params,
+            limit,
         )
         return [trial_record_from(tuple(row)) for row in rows]
 
@@ -427,8 +496,16 @@ class PostgresStore:
             " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE SET"
             " reply_id = excluded.reply_id, thread_id = excluded.thread_id,"
             " created_thread = excluded.created_thread, permalink = excluded.permalink, at = excluded.at",
-            platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
-            int(posted.created_thread), posted.permalink, now,
+            platform,
+            workspace,
+            channel,
+            message_id,
+            url,
+            posted.reply_id,
+            posted.thread_id,
+            int(posted.created_thread),
+            posted.permalink,
+            now,
         )
 
     async def answers_to(
@@ -438,7 +515,10 @@ class PostgresStore:
         rows = await self._pool.fetch(
             f"SELECT {ANSWER_COLUMNS} FROM answers"
             " WHERE platform = $1 AND workspace = $2 AND channel = $3 AND message_id = $4 ORDER BY at, url",
-            platform, workspace, channel, message_id,
+            platform,
+            workspace,
+            channel,
+            message_id,
         )
         return [answer_from(tuple(row)) for row in rows]
 
@@ -451,7 +531,11 @@ class PostgresStore:
             row = await conn.fetchrow(
                 "DELETE FROM answers WHERE platform = $1 AND workspace = $2 AND channel = $3"
                 f" AND message_id = $4 AND url = $5 RETURNING {ANSWER_COLUMNS}",
-                platform, workspace, channel, message_id, url,
+                platform,
+                workspace,
+                channel,
+                message_id,
+                url,
             )
             if row is None:
                 return None
@@ -460,7 +544,10 @@ class PostgresStore:
                 await conn.execute(
                     "DELETE FROM replies WHERE platform = $1 AND workspace = $2 AND channel = $3"
                     " AND permalink = $4",
-                    platform, workspace, channel, answer.permalink,
+                    platform,
+                    workspace,
+                    channel,
+                    answer.permalink,
                 )
         return answer
 

@@ -478,8 +478,16 @@ class SqliteStore:
             "INSERT OR REPLACE INTO answers (platform, workspace, channel, message_id, url, reply_id,"
             " thread_id, created_thread, permalink, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                platform, workspace, channel, message_id, url, posted.reply_id, posted.thread_id,
-                int(posted.created_thread), posted.permalink, now,
+                platform,
+                workspace,
+                channel,
+                message_id,
+                url,
+                posted.reply_id,
+                posted.thread_id,
+                int(posted.created_thread),
+                posted.permalink,
+                now,
             ),
         )
 

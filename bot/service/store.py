@@ -117,6 +117,7 @@ def answer_from(row: Sequence[Any]) -> AnswerRecord:
         at=at,
     )
 
+
 class TrialRecord(BaseModel):
     """What the bot would have posted for one link in a channel in trial mode (it posted nothing)."""
 

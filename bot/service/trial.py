@@ -121,7 +121,7 @@ def trial_record(
 
 
 async def earlier_trial_answer(store: Store, where: Where, url: str, not_before: float) -> str | None:
-    """"" when this link already had a would-be answer in this trial channel since `not_before`, else None.
+    """ "" when this link already had a would-be answer in this trial channel since `not_before`, else None.
 
     Auto mode would point to its earlier answer then (a trial answer has no permalink to point to)."""
     earlier = await store.trial_records(where.workspace, where.channel, not_before, 20, url=url)
