@@ -12,7 +12,8 @@ would. The offline engine reads the first 30,000 characters of a body (`bot.engi
 and says so in its answer, and extraction keeps at most 200,000 characters of a page's text: their
 figures count that cap.
 
-Pages made of many small elements (links, `<br>`, one-letter paragraphs) are a second table. trafilatura
+Pages made of many small elements (links, `<br>`, one-letter paragraphs, table cells, paywall prompts;
+under 80 bytes of markup each, as on the densest real pages) are a second table. trafilatura
 spends tens of µs on each element whatever it holds, and more where its main pass finds no text and its
 rescues read every element, so its reading alone costs up to 12 s/MB there (and more than 1 s/MB on 8 of
 the extraction corpus's 474 pages over 0.1 MB, best of three runs). What bounds these pages is the
@@ -67,11 +68,20 @@ CRAFTED: dict[str, Callable[[int], str]] = {
     "deep JSON-LD objects": lambda n: _page(
         "<p>x</p>", '<script type="application/ld+json">' + _fill('{"@graph":', n) + "</script>"
     ),
+    "a head of <meta>": lambda n: _page("<p>x</p>", _fill('<meta name="description" content="a b">', n)),
+    "many JSON-LD blocks": lambda n: _page(
+        "<p>x</p>",
+        _fill('<script type="application/ld+json">{"@type":"NewsArticle","articleBody":"a"}</script>', n),
+    ),
+    "a long link address": lambda n: _page('<p><a href="https://a.example/' + _fill("a", n) + '">x</a></p>'),
+    "zero-width characters": lambda n: _page("<p>" + _fill("a\u200b\u200d", n) + "</p>"),
+    "Japanese without punctuation": lambda n: _page("<p>" + _fill("日本語の文章", n) + "</p>"),
     "quotes and brackets": lambda n: _page("<p>" + _fill('"(“[«', n) + "</p>"),
     "By By By headline glue": lambda n: _page("<h1>Title</h1><p>Title " + _fill("By Ab ", n) + "</p>"),
 }
 
-# Pages made of many small elements: name → builder, as above.
+# Pages made of many small elements (under 80 bytes of markup each; the extraction corpus's densest pages
+# hold one per 34 bytes, its median one per 160): name → builder, as above.
 DENSE: dict[str, Callable[[int], str]] = {
     "links everywhere": lambda n: _page(_fill('<a href="https://a.example/x">word word</a> ', n)),
     "links in one <div>": lambda n: _page(
@@ -83,6 +93,17 @@ DENSE: dict[str, Callable[[int], str]] = {
     "a page of <br>": lambda n: _page(_fill("<br>", n)),
     "one-letter paragraphs": lambda n: _page(_fill("<p>x</p>", n)),
     "one-word <div>s": lambda n: _page(_fill("<div>w</div>", n)),
+    "a table of one-letter cells": lambda n: _page(
+        "<table>" + _fill("<tr><td>a</td><td>b</td></tr>", n) + "</table>"
+    ),
+    "paywall prompts": lambda n: _page(
+        _fill("<p>Subscribe to continue reading. Already a subscriber? Sign in.</p>", n)
+    ),
+    "elements named as paywalls": lambda n: _page(_fill('<span id="subscriber-only-wall">a</span>', n)),
+    "short Japanese paragraphs": lambda n: _page(_fill("<p>日本語の文章です。これは記事です。</p>", n)),
+    "comment sections": lambda n: _page(
+        _fill(f'<div class="comment"><p>{_WORDS.capitalize()}.</p></div>', n)
+    ),
 }
 # Seconds of extraction per dense page, at any size: a tenth of what a worker job may take.
 TARGET_S_PER_DENSE_PAGE = JOB_DEADLINE / 10
