@@ -50,7 +50,7 @@ def _fill(unit: str, size: int) -> str:
     return unit * max(1, size // len(unit))
 
 
-# Crafted pages: name → builder of a page of about `size` characters.
+# Crafted traps for regexes and parsers: name → builder of a page of about `size` characters.
 CRAFTED: dict[str, Callable[[int], str]] = {
     "repeated <!--": lambda n: _page("<p>" + _fill("<!-- ", n) + "</p>"),
     "repeated <script": lambda n: _page(_fill("<script ", n)),
