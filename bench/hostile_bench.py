@@ -15,7 +15,7 @@ figures count that cap.
 Pages made of many small elements (links, `<br>`, one-letter paragraphs, table cells, paywall prompts;
 under 80 bytes of markup each, as on the densest real pages) are a second table. trafilatura
 spends tens of µs on each element whatever it holds, and more where its main pass finds no text and its
-rescues read every element, so its reading alone costs up to 12 s/MB there (and more than 1 s/MB on 8 of
+rescues read every element, so its reading alone costs up to 14 s/MB there (and more than 1 s/MB on 8 of
 the extraction corpus's 474 pages over 0.1 MB, best of three runs). What bounds these pages is the
 element cap (`bot.extract.bounds.MAX_ELEMENTS`): past it the work stops growing, which a third size (four
 times SIZE) shows. Their target is seconds per page: at most a tenth of the worker's deadline.
