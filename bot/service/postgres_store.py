@@ -35,6 +35,7 @@ from bot.service.store import (
     TrialCount,
     TrialRecord,
     answer_from,
+    answer_row,
     figures_from,
     layers_from,
     trial_counts_from,
@@ -491,8 +492,8 @@ class PostgresStore:
     ) -> None:
         """Record which bot message answered this message's link, and where."""
         await self._pool.execute(
-            "INSERT INTO answers (platform, workspace, channel, message_id, url, reply_id, thread_id,"
-            " created_thread, permalink, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            f"INSERT INTO answers (platform, workspace, channel, message_id, {ANSWER_COLUMNS})"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             " ON CONFLICT (platform, workspace, channel, message_id, url) DO UPDATE SET"
             " reply_id = excluded.reply_id, thread_id = excluded.thread_id,"
             " created_thread = excluded.created_thread, permalink = excluded.permalink, at = excluded.at",
@@ -500,12 +501,7 @@ class PostgresStore:
             workspace,
             channel,
             message_id,
-            url,
-            posted.reply_id,
-            posted.thread_id,
-            int(posted.created_thread),
-            posted.permalink,
-            now,
+            *answer_row(url, posted, now),
         )
 
     async def answers_to(

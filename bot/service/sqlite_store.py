@@ -39,6 +39,7 @@ from bot.service.store import (
     TrialCount,
     TrialRecord,
     answer_from,
+    answer_row,
     figures_from,
     layers_from,
     trial_counts_from,
@@ -475,20 +476,9 @@ class SqliteStore:
         """Record which bot message answered this message's link, and where."""
         await self._call(
             self._db_execute,
-            "INSERT OR REPLACE INTO answers (platform, workspace, channel, message_id, url, reply_id,"
-            " thread_id, created_thread, permalink, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                platform,
-                workspace,
-                channel,
-                message_id,
-                url,
-                posted.reply_id,
-                posted.thread_id,
-                int(posted.created_thread),
-                posted.permalink,
-                now,
-            ),
+            f"INSERT OR REPLACE INTO answers (platform, workspace, channel, message_id, {ANSWER_COLUMNS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (platform, workspace, channel, message_id, *answer_row(url, posted, now)),
         )
 
     async def answers_to(

@@ -118,6 +118,11 @@ def answer_from(row: Sequence[Any]) -> AnswerRecord:
     )
 
 
+def answer_row(url: str, posted: PostedReply, now: float) -> tuple[Any, ...]:
+    """The values of `ANSWER_COLUMNS` for an answer posted now: `answer_from`'s row, written."""
+    return url, posted.reply_id, posted.thread_id, int(posted.created_thread), posted.permalink, now
+
+
 class TrialRecord(BaseModel):
     """What the bot would have posted for one link in a channel in trial mode (it posted nothing)."""
 
